@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level build. Everything goes to $(BUILD); the source tree stays clean.
+#
+#   make            build the kernel images (ELF64, ELF32 wrapper for QEMU -kernel)
+#   make iso        a GRUB multiboot2 ISO, as for real hardware
+#   make run        boot Kitten in QEMU and show what it found
+#   make check      every test: host unit tests, then whole-system tests
+#   make unit       host unit tests only
+#
+# Dependencies are installed by tools/deps when missing (see README.md).
+
+BUILD   ?= build
+CC      := gcc
+LD      := ld
+OBJCOPY := objcopy
+NM      := nm
+
+# --- the kernel -----------------------------------------------------------
+
+KERNEL_DIRS := kitten/arch/x86_64 kitten/kernel kitten/mm kitten/lib kitten/drivers
+KERNEL_SRCS := $(sort $(shell find $(KERNEL_DIRS) -name '*.c' -o -name '*.S'))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
+
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+	-fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Ikitten/include -Ikitten/arch/x86_64/include \
+	-MMD -MP
+KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T kitten/arch/x86_64/kernel.ld
+
+KERNEL  := $(BUILD)/kitten.elf
+KERNEL32 := $(BUILD)/kitten32.elf
+
+all: $(KERNEL) $(KERNEL32)
+
+$(BUILD)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+# The kernel symbolizes its own backtraces. The symbol table is made from a
+# first link and put after the code, so adding it moves no function; the
+# second link is checked against the first to prove that.
+$(BUILD)/kitten.pass1.elf: $(KERNEL_OBJS) kitten/arch/x86_64/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
+
+$(BUILD)/ksyms.c: $(BUILD)/kitten.pass1.elf tools/mksyms
+	$(NM) -n --defined-only $< | tools/mksyms > $@
+
+$(BUILD)/ksyms.o: $(BUILD)/ksyms.c
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(KERNEL): $(BUILD)/kitten.pass1.elf $(BUILD)/ksyms.o
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	@$(NM) -n $(BUILD)/kitten.pass1.elf | grep -i ' t ' > $(BUILD)/syms.pass1
+	@$(NM) -n $@ | grep -i ' t ' > $(BUILD)/syms.pass2
+	@cmp -s $(BUILD)/syms.pass1 $(BUILD)/syms.pass2 || \
+		{ echo "ksyms: text moved between links"; rm -f $@; exit 1; }
+
+# QEMU's multiboot loader takes only 32-bit ELF files; the boot code runs at
+# physical addresses, so a 32-bit copy of the same image boots the same way.
+$(KERNEL32): $(KERNEL)
+	$(OBJCOPY) -O elf32-i386 $< $@
+
+ISO := $(BUILD)/kitten.iso
+iso: $(ISO)
+$(ISO): $(KERNEL) tools/grub.cfg
+	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(KERNEL) $(BUILD)/isodir/boot/kitten.elf
+	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# --- host unit tests ------------------------------------------------------
+#
+# tests/unit/unit.mk lists each test program and the kernel sources it
+# links: test_foo_SRCS := kitten/mm/foo.c
+
+include tests/unit/unit.mk
+
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -D__KITTEN_HOST_TEST \
+	-fsanitize=address,undefined -fno-omit-frame-pointer \
+	-Ikitten/include -Ikitten/arch/x86_64/include -Ipalacios/include -Itests/unit
+UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TESTS))
+
+.SECONDEXPANSION:
+$(BUILD)/tests/unit/%: tests/unit/%.c $$(%_SRCS) tests/unit/support.c $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $< $($*_SRCS) tests/unit/support.c -lcmocka
+
+unit-build: $(UNIT_BINS)
+unit: deps $(UNIT_BINS)
+	tools/check --unit-only
+
+# --- whole system -----------------------------------------------------------
+
+deps:
+	@tools/deps
+
+run: deps all
+	tools/qemu-run --show -- $(QEMU_ARGS)
+
+check: deps all iso $(UNIT_BINS)
+	tools/check
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all iso unit unit-build deps run check clean
+-include $(KERNEL_OBJS:.o=.d)
