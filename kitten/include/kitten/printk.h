@@ -25,6 +25,8 @@
 
 __printf(1, 2) int printk(const char *fmt, ...);
 int vprintk(const char *fmt, va_list ap);
+/* Messages with a level above this one are not printed. */
+void printk_set_loglevel(int level);
 
 #ifndef pr_fmt
 #define pr_fmt(fmt) fmt

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exception and interrupt dispatch. Every vector arrives here from
+ * entry.S. A CPU exception in kernel mode is a kernel bug and panics with
+ * the full register state; external interrupts go to their registered
+ * handlers.
+ */
+#include <arch/trap.h>
+#include <arch/x86.h>
+#include <kitten/panic.h>
+#include <kitten/printk.h>
+
+static const char *const exception_names[FIRST_EXTERNAL_VECTOR] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range exceeded", "invalid opcode", "device not available",
+	"double fault", "coprocessor segment overrun", "invalid TSS",
+	"segment not present", "stack-segment fault", "general protection",
+	"page fault", "reserved (15)", "x87 floating point", "alignment check",
+	"machine check", "SIMD floating point", "virtualization",
+	"control protection", "reserved (22)", "reserved (23)",
+	"reserved (24)", "reserved (25)", "reserved (26)", "reserved (27)",
+	"hypervisor injection", "VMM communication", "security",
+	"reserved (31)",
+};
+
+static void page_fault(struct trap_frame *f)
+{
+	uint64_t addr = read_cr2();
+
+	panic_trap(f, "BUG: unable to handle page fault at %016lx (%s %s%s)",
+		   addr, f->error & PF_WRITE ? "write" : "read",
+		   f->error & PF_PRESENT ? "protection violation"
+					 : "not-present page",
+		   f->error & PF_INSTR ? ", instruction fetch" : "");
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	if (f->vector == VEC_PAGE_FAULT) {
+		page_fault(f);
+		return;
+	}
+	if (f->vector < FIRST_EXTERNAL_VECTOR)
+		panic_trap(f, "%s (vector %lu, error %#lx)",
+			   exception_names[f->vector], f->vector, f->error);
+
+	pr_warn("traps: unexpected interrupt on vector %lu\n", f->vector);
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Consoles: where printk() output goes. A driver registers a console with
+ * a write function; every registered console receives every message.
+ */
+#ifndef KITTEN_CONSOLE_H
+#define KITTEN_CONSOLE_H
+
+#include <kitten/types.h>
+
+struct console {
+	const char *name;
+	void (*write)(struct console *con, const char *buf, size_t len);
+	struct console *next;
+};
+
+void console_register(struct console *con);
+void console_write(const char *buf, size_t len);
+
+/* The 16550 UART console; port is an I/O base such as 0x3f8. */
+void serial_console_init(uint16_t port);
+
+/* console=ttySn names a UART; returns its I/O base or 0 if unknown. */
+uint16_t serial_port_by_name(const char *name);
+
+#endif

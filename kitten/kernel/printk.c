@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * printk: format a message, drop it if it is above the console log level,
+ * and hand it to every console. Each message is formatted into a buffer
+ * first so it reaches the consoles in one piece.
+ */
+#include <kitten/config.h>
+#include <kitten/console.h>
+#include <kitten/printk.h>
+#include <kitten/string.h>
+
+static struct console *consoles;
+static int console_loglevel = CONFIG_LOGLEVEL;
+
+void console_register(struct console *con)
+{
+	con->next = consoles;
+	consoles = con;
+}
+
+void console_write(const char *buf, size_t len)
+{
+	for (struct console *c = consoles; c; c = c->next)
+		c->write(c, buf, len);
+}
+
+void printk_set_loglevel(int level)
+{
+	console_loglevel = level;
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char buf[512];
+	const char *text = buf;
+	int level = LOGLEVEL_DEFAULT;
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+	if (n >= (int)sizeof(buf))
+		n = sizeof(buf) - 1;
+	if (buf[0] == KERN_SOH[0] && buf[1] >= '0' && buf[1] <= '7') {
+		level = buf[1] - '0';
+		text += 2;
+		n -= 2;
+	}
+	if (level <= console_loglevel)
+		console_write(text, n);
+	return n;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}

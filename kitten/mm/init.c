@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory initialization. The loader's map becomes a sanitized memmap with
+ * the kernel's own ranges reserved; the kernel page tables are built from
+ * it; then every usable byte goes into one buddy pool, which backs the
+ * kernel heap and, later, the memory jobs are given.
+ *
+ * Before the buddy pool exists, page tables and the pool's metadata come
+ * from early_alloc(), which carves them off the top of usable memory and
+ * records them in the memmap as kernel memory.
+ */
+#define pr_fmt(fmt) "mm: " fmt
+
+#include <arch/bootinfo.h>
+#include <arch/layout.h>
+#include <arch/paging.h>
+#include <kitten/buddy.h>
+#include <kitten/cmdline.h>
+#include <kitten/errno.h>
+#include <kitten/kmem.h>
+#include <kitten/memmap.h>
+#include <kitten/mm.h>
+#include <kitten/panic.h>
+#include <kitten/printk.h>
+#include <kitten/string.h>
+
+extern const char _kernel_start[], _kernel_end[];
+
+static struct memmap memmap;
+static struct buddy_pool phys_pool;
+static struct kmem_heap kernel_heap;
+
+/* Until the final page tables are live, only the low 4 GiB are mapped. */
+static paddr_t early_limit = GiB(4);
+
+static int early_alloc(uint64_t size, paddr_t *pa)
+{
+	size = ALIGN_UP(size, PAGE_SIZE);
+	for (int i = (int)memmap.nr - 1; i >= 0; i--) {
+		const struct memmap_entry *e = &memmap.entries[i];
+		paddr_t top = MIN(e->base + e->size, early_limit);
+
+		if (e->type != MEMMAP_USABLE || top < e->base + size)
+			continue;
+		*pa = ALIGN_DOWN(top - size, PAGE_SIZE);
+		if (*pa < e->base)
+			continue;
+		if (memmap_reserve(&memmap, *pa, size, MEMMAP_KERNEL))
+			return -ENOMEM;
+		memset(__va(*pa), 0, size);
+		return 0;
+	}
+	return -ENOMEM;
+}
+
+static int early_alloc_table(void *ctx, paddr_t *pa)
+{
+	(void)ctx;
+	return early_alloc(PAGE_SIZE, pa);
+}
+
+static void build_memmap(const struct boot_info *bi)
+{
+	uint64_t limit;
+
+	memmap_init(&memmap);
+	for (unsigned i = 0; i < bi->nr_regions; i++)
+		memmap_add(&memmap, bi->regions[i].base, bi->regions[i].len,
+			   bi->regions[i].type);
+	memmap_sanitize(&memmap);
+
+	/* Real-mode memory: BIOS data, and where APs will start. */
+	memmap_reserve(&memmap, 0, MiB(1), MEMMAP_RESERVED);
+	memmap_reserve(&memmap, __pa(_kernel_start),
+		       _kernel_end - _kernel_start, MEMMAP_KERNEL);
+	memmap_reserve(&memmap, ALIGN_DOWN(bi->info_start, PAGE_SIZE),
+		       ALIGN_UP(bi->info_end, PAGE_SIZE) -
+			       ALIGN_DOWN(bi->info_start, PAGE_SIZE),
+		       MEMMAP_RESERVED);
+	for (unsigned i = 0; i < bi->nr_modules; i++)
+		memmap_reserve(&memmap, bi->modules[i].start,
+			       bi->modules[i].end - bi->modules[i].start,
+			       MEMMAP_MODULE);
+
+	if (cmdline_get_size(bi->cmdline, "mem", &limit) == 0) {
+		pr_info("mem=%lu MiB: ignoring memory above it\n", limit >> 20);
+		memmap_clip(&memmap, limit);
+	}
+}
+
+/* Everything but holes and bad memory is mapped, firmware tables too. */
+static void map_kernel(void)
+{
+	static struct paging_range ram[MEMMAP_MAX_ENTRIES];
+	unsigned nr = 0;
+
+	for (unsigned i = 0; i < memmap.nr; i++) {
+		const struct memmap_entry *e = &memmap.entries[i];
+
+		if (e->type == MEMMAP_BAD)
+			continue;
+		if (nr && ram[nr - 1].end == ALIGN_DOWN(e->base, PAGE_SIZE))
+			ram[nr - 1].end = ALIGN_UP(e->base + e->size, PAGE_SIZE);
+		else
+			ram[nr++] = (struct paging_range){
+				ALIGN_DOWN(e->base, PAGE_SIZE),
+				ALIGN_UP(e->base + e->size, PAGE_SIZE),
+			};
+	}
+	paging_init(ram, nr, early_alloc_table);
+	early_limit = ~0ULL;
+}
+
+static void init_buddy(void)
+{
+	paddr_t top = 0, meta;
+
+	for (unsigned i = 0; i < memmap.nr; i++)
+		if (memmap.entries[i].type == MEMMAP_USABLE)
+			top = MAX(top, memmap.entries[i].base + memmap.entries[i].size);
+	if (early_alloc(buddy_meta_size(top), &meta))
+		panic("no memory for the page allocator's metadata");
+	buddy_init(&phys_pool, 0, top, __va(meta), __va);
+	for (unsigned i = 0; i < memmap.nr; i++)
+		if (memmap.entries[i].type == MEMMAP_USABLE)
+			buddy_add_free(&phys_pool, memmap.entries[i].base,
+				       memmap.entries[i].size);
+}
+
+static int heap_page_alloc(void *ctx, unsigned order, void **out)
+{
+	paddr_t pa;
+	int err = buddy_alloc(ctx, order, &pa);
+
+	if (!err)
+		*out = __va(pa);
+	return err;
+}
+
+static void heap_page_free(void *ctx, void *ptr)
+{
+	buddy_free(ctx, __pa(ptr));
+}
+
+void mm_init(const struct boot_info *bi)
+{
+	build_memmap(bi);
+	map_kernel();
+	init_buddy();
+	kmem_heap_init(&kernel_heap, heap_page_alloc, heap_page_free, &phys_pool);
+
+	memmap_print(&memmap);
+	pr_info("%lu KiB usable, %lu KiB kernel, %lu KiB free\n",
+		memmap_total(&memmap, MEMMAP_USABLE) >> 10,
+		memmap_total(&memmap, MEMMAP_KERNEL) >> 10,
+		buddy_free_bytes(&phys_pool) >> 10);
+}
+
+int page_alloc(unsigned order, paddr_t *pa)
+{
+	return buddy_alloc(&phys_pool, order, pa);
+}
+
+int page_free(paddr_t pa)
+{
+	return buddy_free(&phys_pool, pa);
+}
+
+uint64_t mm_free_bytes(void)
+{
+	return buddy_free_bytes(&phys_pool);
+}
+
+const struct memmap *mm_memmap(void)
+{
+	return &memmap;
+}
+
+void *kmem_alloc(size_t size)
+{
+	return kmem_heap_alloc(&kernel_heap, size);
+}
+
+void *kmem_zalloc(size_t size)
+{
+	return kmem_heap_zalloc(&kernel_heap, size);
+}
+
+void kmem_free(void *ptr)
+{
+	kmem_heap_free(&kernel_heap, ptr);
+}

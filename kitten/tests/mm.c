@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Self-tests of physical memory on the real machine: the amount the
+ * allocator holds matches the memory map, every free page can be
+ * allocated, written and given back, and large contiguous blocks exist.
+ *
+ * ktest.mem=SIZE tells the suite how much RAM the test gave the machine
+ * (QEMU -m, or mem=), so it can check the firmware map against it.
+ */
+#include <arch/bootinfo.h>
+#include <arch/layout.h>
+#include <kitten/cmdline.h>
+#include <kitten/errno.h>
+#include <kitten/kmem.h>
+#include <kitten/ktest.h>
+#include <kitten/memmap.h>
+#include <kitten/mm.h>
+#include <kitten/string.h>
+
+#define FIRMWARE_SLACK MiB(1)	/* BIOS area and ROMs that QEMU reserves */
+
+static void memory_size_as_configured(struct ktest *t)
+{
+	const struct memmap *mm = mm_memmap();
+	uint64_t expect, ram = 0;
+
+	if (cmdline_get_size(boot_info.cmdline, "ktest.mem", &expect)) {
+		ktest_fail(t, __FILE__, __LINE__, "no ktest.mem= argument");
+		return;
+	}
+	/* Everything we track that is RAM: usable plus what we reserved. */
+	for (unsigned i = 0; i < mm->nr; i++) {
+		uint32_t type = mm->entries[i].type;
+
+		if (type == MEMMAP_USABLE || type == MEMMAP_KERNEL ||
+		    type == MEMMAP_MODULE)
+			ram += mm->entries[i].size;
+	}
+	KTEST_EXPECT(t, ram <= expect);
+	KTEST_EXPECT(t, ram + FIRMWARE_SLACK + MiB(1) >= expect);
+}
+
+static void free_matches_memmap(struct ktest *t)
+{
+	KTEST_EXPECT_EQ(t, mm_free_bytes(),
+			memmap_total(mm_memmap(), MEMMAP_USABLE));
+}
+
+/*
+ * Take every free page, largest blocks first, chaining the blocks through
+ * their first word; write each page; check and free them all.
+ */
+static void allocate_all_memory(struct ktest *t)
+{
+	uint64_t before = mm_free_bytes(), got = 0, pages = 0;
+	paddr_t head = 0, pa;
+	const uint64_t marker = 0x6b697474656e0000ULL;	/* "kitten" */
+
+	for (int order = CONFIG_BUDDY_MAX_ORDER; order >= 0; order--) {
+		while (page_alloc(order, &pa) == 0) {
+			uint64_t *block = __va(pa);
+
+			KTEST_EXPECT(t, IS_ALIGNED(pa, PAGE_SIZE << order));
+			for (uint64_t p = 0; p < (1ULL << order); p++)
+				block[p * PAGE_SIZE / 8 + 1] = marker + pages + p;
+			block[0] = head;
+			block[2] = order;
+			head = pa;
+			got += PAGE_SIZE << order;
+			pages += 1ULL << order;
+		}
+	}
+	KTEST_EXPECT_EQ(t, got, before);
+	KTEST_EXPECT_EQ(t, mm_free_bytes(), 0);
+
+	/* Walk back in reverse order of allocation, checking the markers. */
+	while (head) {
+		uint64_t *block = __va(head);
+		uint64_t order = block[2], n = 1ULL << order;
+		paddr_t next = block[0];
+
+		pages -= n;
+		for (uint64_t p = 0; p < n; p++)
+			if (block[p * PAGE_SIZE / 8 + 1] != marker + pages + p) {
+				ktest_fail(t, __FILE__, __LINE__,
+					   "page %#lx lost its marker",
+					   head + p * PAGE_SIZE);
+				break;
+			}
+		KTEST_EXPECT_EQ(t, page_free(head), 0);
+		head = next;
+	}
+	KTEST_EXPECT_EQ(t, mm_free_bytes(), before);
+}
+
+static void bad_free_is_refused(struct ktest *t)
+{
+	uint64_t before = mm_free_bytes();
+	paddr_t pa;
+
+	KTEST_EXPECT_EQ(t, page_alloc(1, &pa), 0);
+	KTEST_EXPECT_EQ(t, page_free(pa + PAGE_SIZE), -EINVAL);	/* interior */
+	KTEST_EXPECT_EQ(t, page_free(pa), 0);
+	KTEST_EXPECT_EQ(t, page_free(pa), -EINVAL);		/* double */
+	KTEST_EXPECT_EQ(t, mm_free_bytes(), before);
+}
+
+static void large_contiguous_block(struct ktest *t)
+{
+	uint64_t expect = 0;
+	unsigned order = 21 - PAGE_SHIFT + 5;	/* 64 MiB */
+	paddr_t pa;
+
+	cmdline_get_size(boot_info.cmdline, "ktest.mem", &expect);
+	if (expect < MiB(256))
+		order = 21 - PAGE_SHIFT + 3;	/* 16 MiB on small machines */
+	KTEST_EXPECT_EQ(t, page_alloc(order, &pa), 0);
+	KTEST_EXPECT(t, IS_ALIGNED(pa, PAGE_SIZE << order));
+	page_free(pa);
+}
+
+static void kernel_heap(struct ktest *t)
+{
+	void *p[64];
+
+	for (unsigned i = 0; i < ARRAY_SIZE(p); i++) {
+		size_t size = 1 + i * 97;
+
+		p[i] = kmem_alloc(size);
+		KTEST_EXPECT(t, p[i] != NULL);
+		if (p[i]) {
+			KTEST_EXPECT(t, IS_ALIGNED((uintptr_t)p[i], 16));
+			memset(p[i], i, size);
+		}
+	}
+	for (unsigned i = 0; i < ARRAY_SIZE(p); i++) {
+		uint8_t *b = p[i];
+
+		if (b)
+			KTEST_EXPECT(t, b[0] == i && b[i * 97] == i);
+		kmem_free(p[i]);
+	}
+}
+
+static const struct ktest_case mm_cases[] = {
+	KTEST_CASE(memory_size_as_configured),
+	KTEST_CASE(free_matches_memmap),
+	KTEST_CASE(allocate_all_memory),
+	KTEST_CASE(bad_free_is_refused),
+	KTEST_CASE(large_contiguous_block),
+	KTEST_CASE(kernel_heap),
+};
+KTEST_SUITE(mm, mm_cases);
