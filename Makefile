@@ -83,7 +83,7 @@ $(ISO): $(KERNEL) tools/grub.cfg
 # --- host unit tests ------------------------------------------------------
 #
 # tests/unit/unit.mk lists each test program and the kernel sources it
-# links: test_foo_SRCS := kitten/mm/foo.c
+# links: test_foo_SRCS := kitten/mm/foo.c (and test_foo_CFLAGS if needed).
 
 include tests/unit/unit.mk
 
@@ -95,7 +95,7 @@ UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TESTS))
 .SECONDEXPANSION:
 $(BUILD)/tests/unit/%: tests/unit/%.c $$(%_SRCS) tests/unit/support.c $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -o $@ $< $($*_SRCS) tests/unit/support.c -lcmocka
+	$(CC) $(HOST_CFLAGS) $($*_CFLAGS) -o $@ $< $($*_SRCS) tests/unit/support.c -lcmocka
 
 unit-build: $(UNIT_BINS)
 unit: deps $(UNIT_BINS)

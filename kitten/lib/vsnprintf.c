@@ -54,6 +54,7 @@ static void put_number(struct out *o, const struct spec *sp, uint64_t v,
 	char tmp[24];
 	int n = 0, prefix_len = 0, zeros, total;
 	const char *prefix = "";
+	bool zero = v == 0;
 
 	do {
 		tmp[n++] = digits[v % base];
@@ -68,7 +69,7 @@ static void put_number(struct out *o, const struct spec *sp, uint64_t v,
 		prefix = "+";
 	else if (sp->space)
 		prefix = " ";
-	if (sp->alt && base == 16 && n)
+	if (sp->alt && base == 16 && !zero)	/* C: no 0x before a zero */
 		prefix = upper ? "0X" : "0x";
 	else if (sp->alt && base == 8 && (n == 0 || tmp[n - 1] != '0'))
 		prefix = "0";

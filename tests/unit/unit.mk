@@ -1,3 +1,11 @@
 # Host unit tests: one cmocka program per file tests/unit/<name>.c.
 # Add the program to UNIT_TESTS and list the kernel sources it links.
 UNIT_TESTS :=
+
+UNIT_TESTS += test_pgtable
+test_pgtable_SRCS := kitten/arch/x86_64/pgtable.c
+
+# The kernel's formatter, renamed so it can be compared with the C library's.
+UNIT_TESTS += test_vsnprintf
+test_vsnprintf_SRCS := kitten/lib/vsnprintf.c
+test_vsnprintf_CFLAGS := -Dvsnprintf=kernel_vsnprintf -Dsnprintf=kernel_snprintf
