@@ -5,23 +5,32 @@
  *
  * The order matters: the console first (so everything after can report),
  * then exception handling (so a fault is a readable panic, not a reset),
- * then the loader's information, the command line, the CPU, and memory.
+ * then the loader's information, the command line, the CPU, memory, time,
+ * interrupts and the other CPUs. The boot CPU then becomes the idle task
+ * of CPU 0, and the rest of start-up runs as the kernel thread "kmain".
  */
+#include <arch/apic.h>
 #include <arch/bootinfo.h>
 #include <arch/cpufeature.h>
-#include <arch/desc.h>
-#include <arch/layout.h>
+#include <arch/percpu.h>
+#include <arch/platform.h>
+#include <arch/time.h>
+#include <arch/x86.h>
 #include <kitten/cmdline.h>
 #include <kitten/console.h>
+#include <kitten/irq.h>
 #include <kitten/kernel.h>
 #include <kitten/ktest.h>
 #include <kitten/machine.h>
 #include <kitten/mm.h>
 #include <kitten/panic.h>
 #include <kitten/printk.h>
+#include <kitten/sched.h>
 #include <kitten/string.h>
+#include <kitten/timer.h>
 
-static struct cpu_desc boot_cpu_desc;
+static struct cpu boot_cpu;
+static uint64_t boot_start_tsc;
 
 /* The arguments this file acts on; see docs/kernel-arguments.md. */
 static void parse_early_args(const char *cmdline)
@@ -55,14 +64,32 @@ static void run_self_tests(const char *cmdline)
 	machine_exit(failed ? MACHINE_EXIT_FAILURE : MACHINE_EXIT_SUCCESS);
 }
 
+/* The rest of start-up, in task context on CPU 0. */
+static void kmain(void *arg)
+{
+	const char *cmdline = boot_info.cmdline;
+
+	(void)arg;
+	printk(KERN_INFO "Kitten: boot complete in %lu ms\n",
+	       (rdtsc() - boot_start_tsc) * 1000 / tsc_hz());
+	if (cmdline_get(cmdline, "irqstats", NULL, 0))
+		irq_print_stats();
+	crash_test(cmdline);
+	run_self_tests(cmdline);
+	if (cmdline_get(cmdline, "exit_when_done", NULL, 0))
+		machine_exit(MACHINE_EXIT_SUCCESS);
+}
+
 void kernel_main(uint32_t magic, uint32_t info)
 {
 	const char *cmdline;
 
+	boot_start_tsc = rdtsc();
 	serial_console_init(CONFIG_SERIAL_PORT);
-	gdt_load(&boot_cpu_desc);
+	gdt_load(&boot_cpu.desc);
 	idt_init();
 	idt_load();
+	percpu_install(&boot_cpu);
 
 	if (bootinfo_parse(magic, info, &boot_info))
 		panic("not started by a multiboot loader (magic %#x)", magic);
@@ -78,11 +105,21 @@ void kernel_main(uint32_t magic, uint32_t info)
 	cpu_print_info(&boot_cpu_info);
 
 	mm_init(&boot_info);
-	printk(KERN_INFO "Kitten: boot complete\n");
+	time_init();
+	platform_init(&boot_info);
 
-	crash_test(cmdline);
-	run_self_tests(cmdline);
-	if (cmdline_get(cmdline, "exit_when_done", NULL, 0))
-		machine_exit(MACHINE_EXIT_SUCCESS);
-	machine_halt();
+	boot_cpu.apic_id = apic_read_id();
+	apic_init_cpu();
+	timer_init_cpu();
+	apic_timer_calibrate();
+	sched_init_cpu();
+	boot_cpu.online = true;
+	nr_cpus_online = 1;
+	irq_enable();
+
+	platform_start_cpus();
+
+	if (!kthread_create(kmain, NULL, "kmain", 0))
+		panic("cannot start kmain");
+	sched_idle_loop();
 }

@@ -28,10 +28,19 @@ static void map_or_panic(vaddr_t va, paddr_t pa, uint64_t len, uint64_t flags)
 		      va, err);
 }
 
+uint64_t paging_nx(void)
+{
+	return boot_cpu_has(X86_FEATURE_NX) ? PTE_NX : 0;
+}
+
+void paging_set_table_allocator(int (*alloc_table)(void *ctx, paddr_t *pa))
+{
+	kernel_pgtable_ops.alloc = alloc_table;
+}
+
 void paging_init(const struct paging_range *ram, unsigned nr,
 		 int (*alloc_table)(void *ctx, paddr_t *pa))
 {
-	bool nx = boot_cpu_has(X86_FEATURE_NX);
 	struct pgtable_stats st;
 	uint64_t top = 0;
 
@@ -40,12 +49,12 @@ void paging_init(const struct paging_range *ram, unsigned nr,
 			   boot_cpu_has(X86_FEATURE_PDPE1GB)))
 		panic("no memory for the kernel page tables");
 
-	if (nx)
+	if (paging_nx())
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	for (unsigned i = 0; i < nr; i++) {
 		map_or_panic(PHYS_MAP_BASE + ram[i].start, ram[i].start,
 			     ram[i].end - ram[i].start,
-			     PTE_WRITE | PTE_GLOBAL | (nx ? PTE_NX : 0));
+			     PTE_WRITE | PTE_GLOBAL | paging_nx());
 		top = MAX(top, ram[i].end);
 	}
 	map_or_panic(KERNEL_VMA, 0, HUGE_PAGE_SIZE, PTE_WRITE | PTE_GLOBAL);

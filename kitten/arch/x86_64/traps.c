@@ -5,10 +5,14 @@
  * the full register state; external interrupts go to their registered
  * handlers.
  */
+#include <arch/irqflags.h>
+#include <arch/percpu.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
 #include <kitten/panic.h>
+#include <kitten/irq.h>
 #include <kitten/printk.h>
+#include <kitten/sched.h>
 
 static const char *const exception_names[FIRST_EXTERNAL_VECTOR] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow",
@@ -44,5 +48,8 @@ void trap_dispatch(struct trap_frame *f)
 		panic_trap(f, "%s (vector %lu, error %#lx)",
 			   exception_names[f->vector], f->vector, f->error);
 
-	pr_warn("traps: unexpected interrupt on vector %lu\n", f->vector);
+	irq_dispatch(f);
+	/* Preempt only code that could have been interrupted anyway. */
+	if (percpu_ready() && (f->rflags & RFLAGS_IF))
+		sched_preempt_check();
 }

@@ -30,4 +30,10 @@
 /* I/O port of QEMU's isa-debug-exit device; tests end QEMU through it. */
 #define CONFIG_DEBUG_EXIT_PORT	0xf4
 
+/* Check spinlock ordering and recursion (costs a few instructions a lock). */
+#define CONFIG_DEBUG_LOCKS	1
+
+/* Round-robin time slice when several tasks share a CPU. */
+#define CONFIG_TIME_SLICE_MS	10
+
 #endif

@@ -24,6 +24,12 @@ void paging_init(const struct paging_range *ram, unsigned nr,
 
 extern struct pgtable kernel_pgtable;
 
+/* After the page allocator is up, new kernel tables come from it. */
+void paging_set_table_allocator(int (*alloc_table)(void *ctx, paddr_t *pa));
+
+/* PTE_NX when the CPU supports no-execute, else 0. */
+uint64_t paging_nx(void);
+
 /* True when [va, va+len) is mapped in the kernel tables (panic uses it). */
 bool paging_kernel_mapped(vaddr_t va, uint64_t len);
 

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Time. The TSC is the clock: calibrated once against the PIT, then read
+ * without any interrupt. Nothing in the kernel ticks periodically.
+ */
+#ifndef ARCH_TIME_H
+#define ARCH_TIME_H
+
+#include <kitten/types.h>
+
+#define NSEC_PER_SEC	1000000000UL
+#define NSEC_PER_MSEC	1000000UL
+#define NSEC_PER_USEC	1000UL
+
+/* Measure the TSC frequency; called once on the boot CPU. */
+void time_init(void);
+
+/* Nanoseconds since time_init(), monotonic, the same on every CPU. */
+uint64_t time_ns(void);
+
+/* TSC ticks per second. */
+uint64_t tsc_hz(void);
+
+/* Spin for ns nanoseconds (for hardware delays, not for waiting on work). */
+void udelay_ns(uint64_t ns);
+
+#endif

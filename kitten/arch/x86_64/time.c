@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TSC calibration against PIT channel 2, which can be polled without
+ * interrupts: program a known count, start it through the gate bit of
+ * port 0x61 and watch its output bit go high.
+ *
+ * time_ns() converts TSC ticks with a 32.32 fixed-point multiplier, so
+ * the hot path is a multiply and a shift.
+ */
+#define pr_fmt(fmt) "time: " fmt
+
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <kitten/panic.h>
+#include <kitten/printk.h>
+
+#define PIT_HZ		1193182ULL
+#define PIT_CH2_DATA	0x42
+#define PIT_COMMAND	0x43
+#define PIT_GATE_PORT	0x61
+#define PIT_GATE_CH2	0x01
+#define PIT_SPEAKER	0x02
+#define PIT_OUT2	0x20
+#define PIT_CH2_MODE0	0xb0	/* channel 2, lobyte/hibyte, mode 0 */
+#define CALIBRATE_MS	20
+
+static uint64_t tsc_base;
+static uint64_t tsc_freq;
+static uint64_t ns_per_tick_32;	/* nanoseconds per TSC tick, << 32 */
+
+static uint64_t measure_tsc_hz(void)
+{
+	uint16_t count = PIT_HZ * CALIBRATE_MS / 1000;
+	uint8_t gate = inb(PIT_GATE_PORT);
+	uint64_t start, end;
+	unsigned long spins = 0;
+
+	outb(PIT_GATE_PORT, (gate & ~PIT_SPEAKER) & ~PIT_GATE_CH2);
+	outb(PIT_COMMAND, PIT_CH2_MODE0);
+	outb(PIT_CH2_DATA, count & 0xff);
+	outb(PIT_CH2_DATA, count >> 8);
+	start = rdtsc();
+	outb(PIT_GATE_PORT, (gate & ~PIT_SPEAKER) | PIT_GATE_CH2);
+	while (!(inb(PIT_GATE_PORT) & PIT_OUT2))
+		if (++spins > 100000000UL)
+			panic("PIT channel 2 never counted down: cannot time the TSC");
+	end = rdtsc();
+	outb(PIT_GATE_PORT, gate);
+	return (end - start) * 1000 / CALIBRATE_MS;
+}
+
+void time_init(void)
+{
+	tsc_freq = measure_tsc_hz();
+	ns_per_tick_32 = (NSEC_PER_SEC << 32) / tsc_freq;
+	tsc_base = rdtsc();
+	pr_info("TSC at %lu.%03lu MHz\n", tsc_freq / 1000000,
+		(tsc_freq / 1000) % 1000);
+}
+
+uint64_t time_ns(void)
+{
+	uint64_t ticks = rdtsc() - tsc_base;
+
+	return (uint64_t)(((unsigned __int128)ticks * ns_per_tick_32) >> 32);
+}
+
+uint64_t tsc_hz(void)
+{
+	return tsc_freq;
+}
+
+void udelay_ns(uint64_t ns)
+{
+	uint64_t end = time_ns() + ns;
+
+	while (time_ns() < end)
+		cpu_relax();
+}

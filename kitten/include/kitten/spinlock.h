@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Spinlocks: ticket locks, taken with interrupts disabled on the local
+ * CPU. Kitten's locking is deliberately simple: a lock is held for a
+ * short, bounded time and never across a sleep, so disabling interrupts
+ * while holding one rules out self-deadlock with an interrupt handler and
+ * makes preemption at interrupt return always safe.
+ *
+ * With CONFIG_DEBUG_LOCKS each lock has a rank; a CPU may only take locks
+ * in increasing rank order, and taking a lock it already holds panics.
+ * That catches the lock-order inversions that deadlock only on a bad day.
+ */
+#ifndef KITTEN_SPINLOCK_H
+#define KITTEN_SPINLOCK_H
+
+#include <arch/irqflags.h>
+#include <kitten/config.h>
+#include <kitten/types.h>
+
+struct spinlock {
+	volatile uint16_t next;		/* ticket handed to the next taker */
+	volatile uint16_t owner;	/* ticket now allowed in */
+#ifdef CONFIG_DEBUG_LOCKS
+	const char *name;
+	uint16_t rank;
+	int16_t holder;			/* CPU id, or -1 */
+#endif
+};
+
+/*
+ * Ranks: a CPU holding a lock of rank r may only take ranks above r.
+ * Outer locks (held while others are taken) rank low; leaf locks, which
+ * take nothing else, rank high so they can be taken under anything.
+ */
+enum lock_rank {
+	LOCK_RANK_WAITQUEUE = 10,	/* then wakes tasks: takes run queues */
+	LOCK_RANK_SCHED = 20,		/* a run queue; arms its slice timer */
+	LOCK_RANK_TIMER = 30,
+	LOCK_RANK_MM = 40,
+	LOCK_RANK_HEAP = 50,
+	LOCK_RANK_LEAF = 60,		/* device registers, tables */
+	LOCK_RANK_CONSOLE = 70,		/* printk may be called under anything */
+};
+
+#ifdef CONFIG_DEBUG_LOCKS
+#define SPINLOCK_INIT(n, r) { .name = (n), .rank = (r), .holder = -1 }
+#else
+#define SPINLOCK_INIT(n, r) { 0 }
+#endif
+
+void spin_lock_init(struct spinlock *lock, const char *name, unsigned rank);
+/* Take the lock with interrupts off; returns the flags to restore. */
+unsigned long spin_lock_irqsave(struct spinlock *lock);
+void spin_unlock_irqrestore(struct spinlock *lock, unsigned long flags);
+bool spin_is_locked(const struct spinlock *lock);
+
+#endif

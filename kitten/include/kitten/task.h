@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tasks. Every context of execution is a task: kernel threads now, user
+ * processes and threads later. Processes and threads differ only in
+ * whether they share an address space; to the scheduler they are the same.
+ *
+ * A task runs on exactly one CPU, the one it was created on, until an
+ * explicit task_migrate(). There is no load balancing: an HPC job places
+ * one thread per CPU and wants it to stay there.
+ */
+#ifndef KITTEN_TASK_H
+#define KITTEN_TASK_H
+
+#include <kitten/list.h>
+#include <kitten/types.h>
+#include <kitten/waitqueue.h>
+
+#define TASK_NAME_MAX 16
+
+enum task_state {
+	TASK_RUNNABLE,		/* running, or on its CPU's run queue */
+	TASK_SLEEPING,		/* waiting for a wake-up */
+	TASK_EXITED,
+};
+
+struct task {
+	uint64_t ksp;			/* saved stack pointer: switch.S, keep first */
+	void *kstack;			/* base of the kernel stack */
+	unsigned id;
+	char name[TASK_NAME_MAX];
+	enum task_state state;
+	unsigned cpu;
+	int migrate_to;			/* -1, or the CPU to move to on switch-out */
+	bool detached;			/* freed at exit: nobody will join it */
+	bool queued;			/* on its CPU's run queue */
+	bool off_cpu;			/* exited and off its stack for good */
+	struct list_head run_node;
+
+	void (*fn)(void *arg);
+	void *arg;
+	int exit_status;
+	struct waitqueue exit_wq;
+
+	uint64_t runtime_ns;		/* CPU time consumed */
+	uint64_t last_switch_ns;
+};
+
+/* The task running on this CPU. */
+struct task *task_current(void);
+
+/*
+ * Create a kernel thread on cpu, runnable at once. It runs fn(arg) and
+ * exits with status 0 when fn returns. Returns NULL when out of memory or
+ * the CPU is not online.
+ */
+struct task *kthread_create(void (*fn)(void *arg), void *arg,
+			    const char *name, unsigned cpu);
+/* Wait for a kernel thread to exit; returns its status and frees it. */
+int kthread_join(struct task *t);
+/* Let t be freed at its exit instead of by kthread_join(). */
+void kthread_detach(struct task *t);
+
+__attribute__((noreturn)) void task_exit(int status);
+
+#endif
