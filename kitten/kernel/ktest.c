@@ -4,6 +4,7 @@
  * the top level has one result per suite, each suite one result per case.
  * The host-side runner (tools/ktap-count) counts the case lines.
  */
+#include <arch/time.h>
 #include <kitten/ktest.h>
 #include <kitten/printk.h>
 #include <kitten/string.h>
@@ -52,8 +53,11 @@ static unsigned run_suite(const struct ktest_suite *s, unsigned index)
 	printk(KERN_EMERG "    1..%zu\n", s->nr_cases);
 	for (size_t i = 0; i < s->nr_cases; i++) {
 		struct ktest t = { .case_name = s->cases[i].name };
+		uint64_t start = time_ns();
 
 		s->cases[i].run(&t);
+		printk(KERN_EMERG "    # %s: %lu ms\n", t.case_name,
+		       (time_ns() - start) / NSEC_PER_MSEC);
 		printk(KERN_EMERG "    %sok %zu %s\n", t.failures ? "not " : "",
 		       i + 1, t.case_name);
 		failed += t.failures ? 1 : 0;

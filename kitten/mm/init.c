@@ -22,6 +22,7 @@
 #include <kitten/mm.h>
 #include <kitten/panic.h>
 #include <kitten/printk.h>
+#include <kitten/spinlock.h>
 #include <kitten/string.h>
 
 extern const char _kernel_start[], _kernel_end[];
@@ -29,6 +30,8 @@ extern const char _kernel_start[], _kernel_end[];
 static struct memmap memmap;
 static struct buddy_pool phys_pool;
 static struct kmem_heap kernel_heap;
+static struct spinlock phys_lock = SPINLOCK_INIT("phys", LOCK_RANK_MM);
+static struct spinlock heap_lock = SPINLOCK_INIT("heap", LOCK_RANK_HEAP);
 
 /* Until the final page tables are live, only the low 4 GiB are mapped. */
 static paddr_t early_limit = GiB(4);
@@ -88,7 +91,20 @@ static void build_memmap(const struct boot_info *bi)
 	}
 }
 
-/* Everything but holes and bad memory is mapped, firmware tables too. */
+/*
+ * The direct map covers RAM and firmware tables. Reserved ranges are
+ * mapped only below 4 GiB, where BIOS data and tables live; above it they
+ * are address space the chipset claims (terabytes of it on some boards).
+ */
+static bool direct_mapped(const struct memmap_entry *e)
+{
+	if (e->type == MEMMAP_BAD)
+		return false;
+	if (e->type == MEMMAP_RESERVED)
+		return e->base + e->size <= GiB(4);
+	return true;
+}
+
 static void map_kernel(void)
 {
 	static struct paging_range ram[MEMMAP_MAX_ENTRIES];
@@ -97,7 +113,7 @@ static void map_kernel(void)
 	for (unsigned i = 0; i < memmap.nr; i++) {
 		const struct memmap_entry *e = &memmap.entries[i];
 
-		if (e->type == MEMMAP_BAD)
+		if (!direct_mapped(e))
 			continue;
 		if (nr && ram[nr - 1].end == ALIGN_DOWN(e->base, PAGE_SIZE))
 			ram[nr - 1].end = ALIGN_UP(e->base + e->size, PAGE_SIZE);
@@ -130,8 +146,10 @@ static void init_buddy(void)
 static int heap_page_alloc(void *ctx, unsigned order, void **out)
 {
 	paddr_t pa;
-	int err = buddy_alloc(ctx, order, &pa);
+	int err;
 
+	(void)ctx;
+	err = page_alloc(order, &pa);
 	if (!err)
 		*out = __va(pa);
 	return err;
@@ -139,7 +157,20 @@ static int heap_page_alloc(void *ctx, unsigned order, void **out)
 
 static void heap_page_free(void *ctx, void *ptr)
 {
-	buddy_free(ctx, __pa(ptr));
+	(void)ctx;
+	page_free(__pa(ptr));
+}
+
+/* Kernel page tables grow from the buddy pool once it exists. */
+static int table_page_alloc(void *ctx, paddr_t *pa)
+{
+	int err;
+
+	(void)ctx;
+	err = page_alloc(0, pa);
+	if (!err)
+		memset(__va(*pa), 0, PAGE_SIZE);
+	return err;
 }
 
 void mm_init(const struct boot_info *bi)
@@ -147,7 +178,8 @@ void mm_init(const struct boot_info *bi)
 	build_memmap(bi);
 	map_kernel();
 	init_buddy();
-	kmem_heap_init(&kernel_heap, heap_page_alloc, heap_page_free, &phys_pool);
+	kmem_heap_init(&kernel_heap, heap_page_alloc, heap_page_free, NULL);
+	paging_set_table_allocator(table_page_alloc);
 
 	memmap_print(&memmap);
 	pr_info("%lu KiB usable, %lu KiB kernel, %lu KiB free\n",
@@ -158,17 +190,30 @@ void mm_init(const struct boot_info *bi)
 
 int page_alloc(unsigned order, paddr_t *pa)
 {
-	return buddy_alloc(&phys_pool, order, pa);
+	unsigned long flags = spin_lock_irqsave(&phys_lock);
+	int err = buddy_alloc(&phys_pool, order, pa);
+
+	spin_unlock_irqrestore(&phys_lock, flags);
+	return err;
 }
 
 int page_free(paddr_t pa)
 {
-	return buddy_free(&phys_pool, pa);
+	unsigned long flags = spin_lock_irqsave(&phys_lock);
+	int err = buddy_free(&phys_pool, pa);
+
+	spin_unlock_irqrestore(&phys_lock, flags);
+	return err;
 }
 
 uint64_t mm_free_bytes(void)
 {
 	return buddy_free_bytes(&phys_pool);
+}
+
+uint64_t mm_managed_bytes(void)
+{
+	return buddy_managed_bytes(&phys_pool);
 }
 
 const struct memmap *mm_memmap(void)
@@ -178,15 +223,31 @@ const struct memmap *mm_memmap(void)
 
 void *kmem_alloc(size_t size)
 {
-	return kmem_heap_alloc(&kernel_heap, size);
+	unsigned long flags = spin_lock_irqsave(&heap_lock);
+	void *p = kmem_heap_alloc(&kernel_heap, size);
+
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return p;
 }
 
 void *kmem_zalloc(size_t size)
 {
-	return kmem_heap_zalloc(&kernel_heap, size);
+	void *p = kmem_alloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
 }
 
 void kmem_free(void *ptr)
 {
+	unsigned long flags = spin_lock_irqsave(&heap_lock);
+
 	kmem_heap_free(&kernel_heap, ptr);
+	spin_unlock_irqrestore(&heap_lock, flags);
+}
+
+uint64_t kmem_bytes_in_use(void)
+{
+	return kernel_heap.bytes_in_use;
 }

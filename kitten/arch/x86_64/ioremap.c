@@ -12,7 +12,7 @@
 #include <kitten/spinlock.h>
 
 static vaddr_t next_va = IOREMAP_BASE;
-static struct spinlock ioremap_lock = SPINLOCK_INIT("ioremap", LOCK_RANK_MM);
+static struct spinlock ioremap_lock = SPINLOCK_INIT("ioremap", LOCK_RANK_PGTABLE);
 
 void *ioremap(paddr_t pa, uint64_t size)
 {

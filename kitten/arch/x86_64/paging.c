@@ -64,7 +64,8 @@ void paging_init(const struct paging_range *ram, unsigned nr,
 
 	pgtable_count(&kernel_pgtable, PHYS_MAP_BASE, top, &st);
 	pr_info("direct map of %lu MiB: %lu x 1G, %lu x 2M, %lu x 4K pages\n",
-		top >> 20, st.pages_1g, st.pages_2m, st.pages_4k);
+		(st.pages_1g << 10) + (st.pages_2m << 1) + (st.pages_4k >> 8),
+		st.pages_1g, st.pages_2m, st.pages_4k);
 }
 
 bool paging_kernel_mapped(vaddr_t va, uint64_t len)

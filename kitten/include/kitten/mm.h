@@ -20,6 +20,8 @@ int page_alloc(unsigned order, paddr_t *pa);
 int page_free(paddr_t pa);
 
 uint64_t mm_free_bytes(void);
+/* All memory the page allocator manages, free or not. */
+uint64_t mm_managed_bytes(void);
 const struct memmap *mm_memmap(void);
 
 #endif

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buddy allocation (the model is in buddy.h).
+ *
+ * Each page has a state byte:
+ *   MANAGED  the page belongs to the allocator (given by buddy_add_free)
+ *   HEAD     the page starts a block; ORDER holds the block's order
+ *   FREE     with HEAD: the block is on a free list
+ * Pages inside a block have only MANAGED. So a free is valid exactly when
+ * the address is a HEAD that is not FREE, which catches double frees and
+ * interior or foreign addresses without a search.
+ *
+ * A block's buddy is at pa ^ block_size; blocks merge while the buddy is
+ * a free head of the same order.
+ */
+#define pr_fmt(fmt) "buddy: " fmt
+
+#include <kitten/buddy.h>
+#include <kitten/errno.h>
+#include <kitten/printk.h>
+
+#define ST_MANAGED	0x20
+#define ST_HEAD		0x80
+#define ST_FREE		0x40
+#define ST_ORDER	0x1f
+
+static uint64_t block_bytes(unsigned order)
+{
+	return BUDDY_PAGE_SIZE << order;
+}
+
+static uint64_t page_index(const struct buddy_pool *pool, paddr_t pa)
+{
+	return (pa - pool->base) >> BUDDY_PAGE_SHIFT;
+}
+
+static bool in_pool(const struct buddy_pool *pool, paddr_t pa)
+{
+	return pa >= pool->base && page_index(pool, pa) < pool->nr_pages;
+}
+
+static struct list_head *node_of(const struct buddy_pool *pool, paddr_t pa)
+{
+	return pool->to_virt(pa);
+}
+
+static paddr_t pa_of(const struct buddy_pool *pool, struct list_head *node)
+{
+	const uint8_t *probe = (const uint8_t *)node;
+
+	/* to_virt is linear: one known address gives the offset. */
+	return pool->base + (uint64_t)(probe - (const uint8_t *)pool->to_virt(pool->base));
+}
+
+size_t buddy_meta_size(uint64_t size)
+{
+	return size >> BUDDY_PAGE_SHIFT;
+}
+
+void buddy_init(struct buddy_pool *pool, paddr_t base, uint64_t size,
+		void *meta, void *(*to_virt)(paddr_t pa))
+{
+	pool->base = base;
+	pool->nr_pages = size >> BUDDY_PAGE_SHIFT;
+	pool->state = meta;
+	pool->to_virt = to_virt;
+	pool->free_pages = 0;
+	pool->managed_pages = 0;
+	for (unsigned o = 0; o <= BUDDY_MAX_ORDER; o++)
+		list_init(&pool->free[o]);
+	for (uint64_t i = 0; i < pool->nr_pages; i++)
+		pool->state[i] = 0;
+}
+
+static void push_free(struct buddy_pool *pool, paddr_t pa, unsigned order)
+{
+	pool->state[page_index(pool, pa)] = ST_MANAGED | ST_HEAD | ST_FREE | order;
+	list_add(node_of(pool, pa), &pool->free[order]);
+}
+
+static void unlink_free(struct buddy_pool *pool, paddr_t pa)
+{
+	list_del(node_of(pool, pa));
+	pool->state[page_index(pool, pa)] = ST_MANAGED;
+}
+
+/* Free a block whose pages are MANAGED and not on any list; merge up. */
+static void release(struct buddy_pool *pool, paddr_t pa, unsigned order)
+{
+	pool->free_pages += 1ULL << order;
+	while (order < BUDDY_MAX_ORDER) {
+		paddr_t buddy = pa ^ block_bytes(order);
+
+		if (!in_pool(pool, buddy) ||
+		    pool->state[page_index(pool, buddy)] !=
+			    (ST_MANAGED | ST_HEAD | ST_FREE | order))
+			break;
+		unlink_free(pool, buddy);
+		pool->state[page_index(pool, pa)] = ST_MANAGED;
+		pa &= ~block_bytes(order);
+		order++;
+	}
+	push_free(pool, pa, order);
+}
+
+void buddy_add_free(struct buddy_pool *pool, paddr_t start, uint64_t len)
+{
+	paddr_t end = start + len < start ? UINT64_MAX : start + len;
+	paddr_t pool_end = pool->base + (pool->nr_pages << BUDDY_PAGE_SHIFT);
+
+	start = (start + BUDDY_PAGE_SIZE - 1) & ~(BUDDY_PAGE_SIZE - 1);
+	end &= ~(BUDDY_PAGE_SIZE - 1);
+	if (start < pool->base || end > pool_end) {
+		pr_warn("range [%#lx-%#lx) reaches outside the pool; clipped\n",
+			start, end);
+		start = start < pool->base ? pool->base : start;
+		end = end > pool_end ? pool_end : end;
+	}
+
+	while (start < end) {
+		unsigned order = 0;
+		uint64_t i = page_index(pool, start);
+
+		while (order < BUDDY_MAX_ORDER &&
+		       !(start & block_bytes(order)) &&
+		       start + block_bytes(order + 1) <= end)
+			order++;
+		if (pool->state[i] & ST_MANAGED) {
+			pr_warn("page %#lx given twice; ignored\n", start);
+			start += BUDDY_PAGE_SIZE;
+			continue;
+		}
+		for (uint64_t p = 0; p < (1ULL << order); p++)
+			if (pool->state[i + p] & ST_MANAGED)
+				order = 0;	/* overlap: go page by page */
+		for (uint64_t p = 0; p < (1ULL << order); p++)
+			pool->state[i + p] = ST_MANAGED;
+		pool->managed_pages += 1ULL << order;
+		release(pool, start, order);
+		start += block_bytes(order);
+	}
+}
+
+int buddy_alloc(struct buddy_pool *pool, unsigned order, paddr_t *pa)
+{
+	unsigned k = order;
+
+	if (order > BUDDY_MAX_ORDER)
+		return -EINVAL;
+	while (k <= BUDDY_MAX_ORDER && list_empty(&pool->free[k]))
+		k++;
+	if (k > BUDDY_MAX_ORDER)
+		return -ENOMEM;
+
+	*pa = pa_of(pool, pool->free[k].next);
+	unlink_free(pool, *pa);
+	while (k > order) {	/* split: keep the low half, free the high */
+		k--;
+		push_free(pool, *pa + block_bytes(k), k);
+	}
+	pool->state[page_index(pool, *pa)] = ST_MANAGED | ST_HEAD | order;
+	pool->free_pages -= 1ULL << order;
+	return 0;
+}
+
+int buddy_alloc_bytes(struct buddy_pool *pool, uint64_t size, paddr_t *pa)
+{
+	unsigned order = 0;
+
+	while (order <= BUDDY_MAX_ORDER && block_bytes(order) < size)
+		order++;
+	return buddy_alloc(pool, order, pa);
+}
+
+int buddy_free(struct buddy_pool *pool, paddr_t pa)
+{
+	uint8_t st;
+
+	if (!in_pool(pool, pa) || (pa & (BUDDY_PAGE_SIZE - 1))) {
+		pr_err("free of %#lx: not a page of this pool\n", pa);
+		return -EINVAL;
+	}
+	st = pool->state[page_index(pool, pa)];
+	if ((st & (ST_HEAD | ST_FREE)) == (ST_HEAD | ST_FREE)) {
+		pr_err("double free of %#lx\n", pa);
+		return -EINVAL;
+	}
+	if (!(st & ST_HEAD)) {
+		pr_err("free of %#lx: not the start of an allocated block\n", pa);
+		return -EINVAL;
+	}
+	pool->state[page_index(pool, pa)] = ST_MANAGED;
+	release(pool, pa, st & ST_ORDER);
+	return 0;
+}
+
+uint64_t buddy_free_bytes(const struct buddy_pool *pool)
+{
+	return pool->free_pages << BUDDY_PAGE_SHIFT;
+}
+
+uint64_t buddy_managed_bytes(const struct buddy_pool *pool)
+{
+	return pool->managed_pages << BUDDY_PAGE_SHIFT;
+}
+
+int buddy_largest_free_order(const struct buddy_pool *pool)
+{
+	for (int o = BUDDY_MAX_ORDER; o >= 0; o--)
+		if (!list_empty(&pool->free[o]))
+			return o;
+	return -1;
+}

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Heap allocation (the model is in kmem.h).
+ *
+ * A slab is one 4 KiB page: a header, then objects of one size class. The
+ * header holds a bitmap of allocated objects, which is what lets a free
+ * be checked (right page kind, object boundary, currently allocated)
+ * before it changes anything. A slab whose objects are all free goes back
+ * to the page source. A large block starts with a small header recording
+ * its order; the pointer handed out follows it.
+ */
+#define pr_fmt(fmt) "kmem: " fmt
+
+#include <kitten/errno.h>
+#include <kitten/kmem.h>
+#include <kitten/printk.h>
+#include <kitten/string.h>
+
+#define SLAB_SIZE	4096
+#define SLAB_MAGIC	0x51ab51ab
+#define LARGE_MAGIC	0x1a26e000
+#define MAX_OBJECTS	((SLAB_SIZE - 64) / KMEM_MIN_SMALL)
+
+struct slab {
+	uint32_t magic;
+	uint16_t class;
+	uint16_t nr_free;
+	void *free_list;		/* next pointer stored in each free object */
+	struct list_head node;		/* on heap->partial[class] when nr_free */
+	uint64_t used[(MAX_OBJECTS + 63) / 64];
+} __attribute__((aligned(16)));
+
+struct large {
+	uint32_t magic;
+	uint32_t order;
+	uint64_t size;
+};
+
+_Static_assert(sizeof(struct slab) <= 64, "slab header too big");
+_Static_assert(sizeof(struct large) == 16, "large header must keep 16-byte alignment");
+
+static size_t class_size(unsigned class)
+{
+	return (size_t)KMEM_MIN_SMALL << class;
+}
+
+static char *objects(struct slab *s)
+{
+	return (char *)s + 64;
+}
+
+static unsigned capacity(unsigned class)
+{
+	return (SLAB_SIZE - 64) / class_size(class);
+}
+
+void kmem_heap_init(struct kmem_heap *heap,
+		    int (*page_alloc)(void *ctx, unsigned order, void **out),
+		    void (*page_free)(void *ctx, void *ptr), void *ctx)
+{
+	heap->page_alloc = page_alloc;
+	heap->page_free = page_free;
+	heap->ctx = ctx;
+	heap->bytes_in_use = 0;
+	heap->pages_held = 0;
+	for (unsigned c = 0; c < KMEM_NR_CLASSES; c++)
+		list_init(&heap->partial[c]);
+}
+
+static struct slab *new_slab(struct kmem_heap *heap, unsigned class)
+{
+	struct slab *s;
+	void *page;
+	size_t size = class_size(class);
+
+	if (heap->page_alloc(heap->ctx, 0, &page))
+		return NULL;
+	heap->pages_held++;
+	s = page;
+	memset(s, 0, sizeof(*s));
+	s->magic = SLAB_MAGIC;
+	s->class = class;
+	s->nr_free = capacity(class);
+	/* Chain the objects, lowest address first. */
+	for (int i = capacity(class) - 1; i >= 0; i--) {
+		void **obj = (void **)(objects(s) + i * size);
+
+		*obj = s->free_list;
+		s->free_list = obj;
+	}
+	list_add(&s->node, &heap->partial[class]);
+	return s;
+}
+
+static void *alloc_small(struct kmem_heap *heap, size_t size)
+{
+	unsigned class = 0;
+	struct slab *s;
+	void **obj;
+	unsigned idx;
+
+	while (class_size(class) < size)
+		class++;
+	if (list_empty(&heap->partial[class]) && !new_slab(heap, class))
+		return NULL;
+	s = list_first_entry(&heap->partial[class], struct slab, node);
+	obj = s->free_list;
+	s->free_list = *obj;
+	if (--s->nr_free == 0)
+		list_del(&s->node);
+	idx = ((char *)obj - objects(s)) / class_size(class);
+	s->used[idx / 64] |= 1ULL << (idx % 64);
+	heap->bytes_in_use += class_size(class);
+	return obj;
+}
+
+static void *alloc_large(struct kmem_heap *heap, size_t size)
+{
+	unsigned order = 0;
+	struct large *l;
+	void *page;
+
+	while (((size_t)SLAB_SIZE << order) < size + sizeof(*l))
+		if (++order > 30)
+			return NULL;
+	if (heap->page_alloc(heap->ctx, order, &page))
+		return NULL;
+	l = page;
+	l->magic = LARGE_MAGIC;
+	l->order = order;
+	l->size = (size_t)SLAB_SIZE << order;
+	heap->pages_held += 1ULL << order;
+	heap->bytes_in_use += l->size;
+	return l + 1;
+}
+
+void *kmem_heap_alloc(struct kmem_heap *heap, size_t size)
+{
+	if (size == 0)
+		size = 1;
+	return size <= KMEM_MAX_SMALL ? alloc_small(heap, size)
+				      : alloc_large(heap, size);
+}
+
+void *kmem_heap_zalloc(struct kmem_heap *heap, size_t size)
+{
+	void *p = kmem_heap_alloc(heap, size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+static void free_small(struct kmem_heap *heap, struct slab *s, void *ptr)
+{
+	size_t size = class_size(s->class);
+	size_t off = (char *)ptr - objects(s);
+	unsigned idx = off / size;
+
+	if ((char *)ptr < objects(s) || off % size || idx >= capacity(s->class)) {
+		pr_err("free of %p: not an object of its %zu-byte slab\n", ptr,
+		       size);
+		return;
+	}
+	if (!(s->used[idx / 64] & (1ULL << (idx % 64)))) {
+		pr_err("double free of %p (%zu-byte object)\n", ptr, size);
+		return;
+	}
+	s->used[idx / 64] &= ~(1ULL << (idx % 64));
+	*(void **)ptr = s->free_list;
+	s->free_list = ptr;
+	heap->bytes_in_use -= size;
+	if (s->nr_free++ == 0)
+		list_add(&s->node, &heap->partial[s->class]);
+	if (s->nr_free == capacity(s->class)) {
+		list_del(&s->node);
+		s->magic = 0;
+		heap->pages_held--;
+		heap->page_free(heap->ctx, s);
+	}
+}
+
+void kmem_heap_free(struct kmem_heap *heap, void *ptr)
+{
+	uintptr_t page = (uintptr_t)ptr & ~(uintptr_t)(SLAB_SIZE - 1);
+	struct large *l = (struct large *)page;
+
+	if (!ptr)
+		return;
+	if ((uintptr_t)ptr - page == sizeof(*l) && l->magic == LARGE_MAGIC) {
+		l->magic = 0;
+		heap->pages_held -= 1ULL << l->order;
+		heap->bytes_in_use -= l->size;
+		heap->page_free(heap->ctx, l);
+		return;
+	}
+	if (((struct slab *)page)->magic == SLAB_MAGIC) {
+		free_small(heap, (struct slab *)page, ptr);
+		return;
+	}
+	pr_err("free of %p: not allocated by kmem (or freed already)\n", ptr);
+}
