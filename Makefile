@@ -25,7 +25,9 @@ KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
 
 KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-pic -fno-pie -fno-stack-protector \
-	-fno-omit-frame-pointer -fno-strict-aliasing -fno-common \
+	-fno-omit-frame-pointer \
+	-fno-optimize-sibling-calls \
+	-fno-strict-aliasing -fno-common \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
 	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-Ikitten/include -Ikitten/arch/x86_64/include \
@@ -39,11 +41,11 @@ KERNEL32 := $(BUILD)/kitten32.elf
 
 all: $(KERNEL) $(KERNEL32)
 
-$(BUILD)/%.c.o: %.c
+$(BUILD)/%.c.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/%.S.o: %.S
+$(BUILD)/%.S.o: %.S Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c $< -o $@
 

@@ -35,11 +35,30 @@ static void print_address(const char *prefix, uint64_t addr)
 		printk(KERN_EMERG "%s[<%016lx>] ?\n", prefix, addr);
 }
 
-void backtrace_print(uint64_t rip, uint64_t rbp)
+/* Is addr just after a call instruction in kernel text? */
+static bool is_return_address(uint64_t addr)
+{
+	uint64_t off, size;
+
+	return ksym_lookup(addr, &off, &size) && off >= 5 &&
+	       *(const uint8_t *)(addr - 5) == 0xe8;	/* call rel32 */
+}
+
+void backtrace_print(uint64_t rip, uint64_t rsp, uint64_t rbp)
 {
 	printk(KERN_EMERG "Call trace:\n");
 	if (rip)
 		print_address("  ", rip);
+	/*
+	 * A leaf function may run without a frame of its own; its return
+	 * address is then on top of the stack, not in the frame chain.
+	 * Shown with "?" as it is inferred, not followed.
+	 */
+	if (rsp && !(rsp & 7) && paging_kernel_mapped(rsp, 8) &&
+	    paging_kernel_mapped(rbp, 16) && !(rbp & 7) &&
+	    *(uint64_t *)rsp != ((uint64_t *)rbp)[1] &&
+	    is_return_address(*(uint64_t *)rsp))
+		print_address("  ? ", *(uint64_t *)rsp);
 	for (int depth = 0; depth < BACKTRACE_MAX_DEPTH && rbp; depth++) {
 		uint64_t *frame = (uint64_t *)rbp;
 
@@ -101,7 +120,7 @@ void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	panic_begin(fmt, ap);
 	va_end(ap);
-	backtrace_print(0, (uint64_t)__builtin_frame_address(0));
+	backtrace_print(0, 0, (uint64_t)__builtin_frame_address(0));
 	panic_finish();
 }
 
@@ -114,6 +133,6 @@ void panic_trap(struct trap_frame *frame, const char *fmt, ...)
 	va_end(ap);
 	print_registers(frame);
 	/* The faulting function first: its frame may not be set up yet. */
-	backtrace_print(frame->rip, frame->rbp);
+	backtrace_print(frame->rip, frame->rsp, frame->rbp);
 	panic_finish();
 }

@@ -124,7 +124,7 @@ static void sleep_wakes_on_time(struct ktest *t)
  * Rounds per thread. Spinlock rounds are few because under TCG a vCPU
  * holding a lock can be descheduled by the host while the others spin.
  */
-#define SPIN_ROUNDS	2000
+#define SPIN_ROUNDS	300
 #define MUTEX_ROUNDS	20000
 
 struct lock_test {

@@ -20,8 +20,12 @@ __noreturn __printf(2, 3) void panic_trap(struct trap_frame *frame,
 /* panic=exit: end QEMU instead of halting. */
 void panic_set_exit(bool exit);
 
-/* Print the call chain from rip (if not 0) up the frame-pointer chain. */
-void backtrace_print(uint64_t rip, uint64_t rbp);
+/*
+ * Print the call chain: rip (if not 0), the return address on top of the
+ * stack at rsp when rip's function has no frame yet (if rsp is not 0),
+ * then the frame-pointer chain from rbp.
+ */
+void backtrace_print(uint64_t rip, uint64_t rsp, uint64_t rbp);
 
 #define BUG_ON(cond)                                                     \
 	do {                                                             \
