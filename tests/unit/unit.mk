@@ -9,3 +9,15 @@ test_pgtable_SRCS := kitten/arch/x86_64/pgtable.c
 UNIT_TESTS += test_vsnprintf
 test_vsnprintf_SRCS := kitten/lib/vsnprintf.c
 test_vsnprintf_CFLAGS := -Dvsnprintf=kernel_vsnprintf -Dsnprintf=kernel_snprintf
+
+UNIT_TESTS += test_buddy
+test_buddy_SRCS := kitten/mm/buddy.c
+
+UNIT_TESTS += test_kmem
+test_kmem_SRCS := kitten/mm/kmem.c
+
+UNIT_TESTS += test_memmap
+test_memmap_SRCS := kitten/mm/memmap.c
+
+UNIT_TESTS += test_cmdline
+test_cmdline_SRCS := kitten/kernel/cmdline.c

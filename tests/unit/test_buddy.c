@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The buddy allocator on a host arena. "Physical" addresses are offsets
+ * into the arena plus a fake base, so to_virt is a simple translation and
+ * every address the allocator touches is bounds-checked.
+ */
+#include "support.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <kitten/buddy.h>
+#include <kitten/errno.h>
+
+#define PAGE 4096ULL
+
+static uint8_t *arena;
+static uint64_t arena_size;
+static paddr_t arena_base;
+static uint8_t *meta;
+static struct buddy_pool pool;
+
+static void *to_virt(paddr_t pa)
+{
+	assert_true(pa >= arena_base && pa < arena_base + arena_size);
+	return arena + (pa - arena_base);
+}
+
+/* A pool over [base, base+size), nothing free yet. */
+static void make_pool(paddr_t base, uint64_t size)
+{
+	arena_base = base;
+	arena_size = size;
+	arena = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	assert_true(arena != MAP_FAILED);
+	meta = malloc(buddy_meta_size(size));
+	assert_non_null(meta);
+	buddy_init(&pool, base, size, meta, to_virt);
+	log_reset();
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	munmap(arena, arena_size);
+	free(meta);
+	return 0;
+}
+
+static void empty_until_added(void **state)
+{
+	paddr_t pa;
+	(void)state;
+
+	make_pool(0x100000000ULL, 16 << 20);
+	assert_int_equal(buddy_free_bytes(&pool), 0);
+	assert_int_equal(buddy_alloc(&pool, 0, &pa), -ENOMEM);
+	assert_int_equal(buddy_largest_free_order(&pool), -1);
+}
+
+static void blocks_are_naturally_aligned(void **state)
+{
+	paddr_t pa;
+	(void)state;
+
+	/* The pool base is only page aligned: alignment is absolute. */
+	make_pool(0x40003000ULL, 64 << 20);
+	buddy_add_free(&pool, 0x40003000ULL, 64 << 20);
+	for (unsigned order = 0; order <= 12; order++) {
+		assert_int_equal(buddy_alloc(&pool, order, &pa), 0);
+		assert_int_equal(pa % (PAGE << order), 0);
+	}
+}
+
+static void holes_are_never_handed_out(void **state)
+{
+	paddr_t pa;
+	uint64_t got = 0;
+	(void)state;
+
+	make_pool(0, 8 << 20);
+	buddy_add_free(&pool, 0x1000, 0x7f000);		/* below 512K */
+	buddy_add_free(&pool, 0x200000, 0x400000);	/* 2M..6M */
+	assert_int_equal(buddy_free_bytes(&pool), 0x7f000 + 0x400000);
+	while (buddy_alloc(&pool, 0, &pa) == 0) {
+		assert_true((pa >= 0x1000 && pa < 0x80000) ||
+			    (pa >= 0x200000 && pa < 0x600000));
+		got += PAGE;
+	}
+	assert_int_equal(got, 0x7f000 + 0x400000);
+	assert_int_equal(buddy_free_bytes(&pool), 0);
+}
+
+static void exhaustion_then_full_recovery(void **state)
+{
+	paddr_t blocks[2048];
+	unsigned n = 0;
+	(void)state;
+
+	make_pool(0, 8 << 20);
+	buddy_add_free(&pool, 0, 8 << 20);
+	assert_int_equal(buddy_largest_free_order(&pool), 11);
+	while (buddy_alloc(&pool, 0, &blocks[n]) == 0)
+		n++;
+	assert_int_equal(n, 2048);
+	assert_int_equal(buddy_alloc(&pool, 0, &blocks[0]), -ENOMEM);
+	/* Free in a scrambled order; everything must merge back. */
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(buddy_free(&pool, blocks[(i * 7) % n]), 0);
+	assert_int_equal(buddy_free_bytes(&pool), 8 << 20);
+	assert_int_equal(buddy_largest_free_order(&pool), 11);
+}
+
+static void fragmentation_blocks_larger_orders(void **state)
+{
+	paddr_t blocks[256], pa;
+	(void)state;
+
+	make_pool(0, 1 << 20);
+	buddy_add_free(&pool, 0, 1 << 20);
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(buddy_alloc(&pool, 0, &blocks[i]), 0);
+	for (int i = 0; i < 256; i += 2)
+		assert_int_equal(buddy_free(&pool, blocks[i]), 0);
+	/* Half the memory is free, but no two free pages are buddies. */
+	assert_int_equal(buddy_free_bytes(&pool), 512 << 10);
+	assert_int_equal(buddy_alloc(&pool, 1, &pa), -ENOMEM);
+	for (int i = 1; i < 256; i += 2)
+		assert_int_equal(buddy_free(&pool, blocks[i]), 0);
+	assert_int_equal(buddy_alloc(&pool, 8, &pa), 0);
+	assert_int_equal(pa, 0);
+}
+
+static void bad_frees_are_refused(void **state)
+{
+	paddr_t pa;
+	(void)state;
+
+	make_pool(0, 1 << 20);
+	buddy_add_free(&pool, 0x10000, 0xf0000);
+	assert_int_equal(buddy_alloc(&pool, 2, &pa), 0);
+	uint64_t before = buddy_free_bytes(&pool);
+
+	assert_int_equal(buddy_free(&pool, pa + PAGE), -EINVAL);
+	assert_true(log_contains("not the start of an allocated block"));
+	assert_int_equal(buddy_free(&pool, pa + 1), -EINVAL);
+	assert_int_equal(buddy_free(&pool, 0x2000000), -EINVAL);
+	assert_true(log_contains("not a page of this pool"));
+	assert_int_equal(buddy_free(&pool, 0x1000), -EINVAL);	/* never given */
+	assert_int_equal(buddy_free_bytes(&pool), before);
+	assert_int_equal(buddy_free(&pool, pa), 0);
+	log_reset();
+	assert_int_equal(buddy_free(&pool, pa), -EINVAL);
+	assert_true(log_contains("double free"));
+	assert_int_equal(buddy_free_bytes(&pool), 0xf0000);
+}
+
+static void bad_orders_and_sizes(void **state)
+{
+	paddr_t pa;
+	(void)state;
+
+	make_pool(0, 4 << 20);
+	buddy_add_free(&pool, 0, 4 << 20);
+	assert_int_equal(buddy_alloc(&pool, BUDDY_MAX_ORDER + 1, &pa), -EINVAL);
+	assert_int_equal(buddy_alloc_bytes(&pool, 3 << 20, &pa), 0);	/* 4M */
+	assert_int_equal(buddy_free_bytes(&pool), 0);
+	assert_int_equal(buddy_free(&pool, pa), 0);
+	assert_int_equal(buddy_alloc_bytes(&pool, 5 << 20, &pa), -ENOMEM);
+}
+
+static void overlapping_add_is_ignored(void **state)
+{
+	(void)state;
+
+	make_pool(0, 1 << 20);
+	buddy_add_free(&pool, 0, 0x80000);
+	buddy_add_free(&pool, 0x40000, 0x80000);	/* half overlaps */
+	assert_true(log_contains("given twice"));
+	assert_int_equal(buddy_free_bytes(&pool), 0xc0000);
+	assert_int_equal(buddy_managed_bytes(&pool), 0xc0000);
+	buddy_add_free(&pool, 0x80000, 0x200000);	/* runs past the end */
+	assert_true(log_contains("outside the pool"));
+	assert_int_equal(buddy_free_bytes(&pool), 1 << 20);
+}
+
+static void one_gigabyte_blocks(void **state)
+{
+	paddr_t a, b, c;
+	(void)state;
+
+	/* 3 GiB of address space; untouched arena pages cost nothing. */
+	make_pool(1ULL << 30, 3ULL << 30);
+	buddy_add_free(&pool, 1ULL << 30, 3ULL << 30);
+	assert_int_equal(buddy_largest_free_order(&pool), BUDDY_MAX_ORDER);
+	assert_int_equal(buddy_alloc(&pool, BUDDY_MAX_ORDER, &a), 0);
+	assert_int_equal(buddy_alloc(&pool, BUDDY_MAX_ORDER, &b), 0);
+	assert_int_equal(buddy_alloc(&pool, BUDDY_MAX_ORDER, &c), 0);
+	assert_int_equal(a % (1ULL << 30), 0);
+	assert_true(a != b && b != c && a != c);
+	assert_int_equal(buddy_free_bytes(&pool), 0);
+	assert_int_equal(buddy_free(&pool, b), 0);
+	assert_int_equal(buddy_free_bytes(&pool), 1ULL << 30);
+}
+
+/* Random allocations against a shadow model: no two live blocks overlap. */
+static void random_against_shadow(void **state)
+{
+	struct { paddr_t pa; unsigned order; } live[512];
+	unsigned n = 0;
+	uint8_t *owner = calloc(4096, 1);	/* one byte per page of 16 MiB */
+	(void)state;
+
+	make_pool(0, 16 << 20);
+	buddy_add_free(&pool, 0, 16 << 20);
+	srand(42);
+	for (int step = 0; step < 20000; step++) {
+		if (n < 512 && (n == 0 || rand() % 3)) {
+			unsigned order = rand() % 7;
+			paddr_t pa;
+
+			if (buddy_alloc(&pool, order, &pa))
+				continue;
+			for (unsigned p = 0; p < (1U << order); p++) {
+				assert_int_equal(owner[pa / PAGE + p], 0);
+				owner[pa / PAGE + p] = 1;
+			}
+			/* The block is really ours: write all of it. */
+			memset(to_virt(pa), 0xa5, PAGE << order);
+			live[n].pa = pa;
+			live[n++].order = order;
+		} else {
+			unsigned i = rand() % n;
+
+			for (unsigned p = 0; p < (1U << live[i].order); p++)
+				owner[live[i].pa / PAGE + p] = 0;
+			assert_int_equal(buddy_free(&pool, live[i].pa), 0);
+			live[i] = live[--n];
+		}
+	}
+	while (n)
+		assert_int_equal(buddy_free(&pool, live[--n].pa), 0);
+	assert_int_equal(buddy_free_bytes(&pool), 16 << 20);
+	assert_int_equal(buddy_largest_free_order(&pool), 12);
+	free(owner);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(empty_until_added, teardown),
+		cmocka_unit_test_teardown(blocks_are_naturally_aligned, teardown),
+		cmocka_unit_test_teardown(holes_are_never_handed_out, teardown),
+		cmocka_unit_test_teardown(exhaustion_then_full_recovery, teardown),
+		cmocka_unit_test_teardown(fragmentation_blocks_larger_orders, teardown),
+		cmocka_unit_test_teardown(bad_frees_are_refused, teardown),
+		cmocka_unit_test_teardown(bad_orders_and_sizes, teardown),
+		cmocka_unit_test_teardown(overlapping_add_is_ignored, teardown),
+		cmocka_unit_test_teardown(one_gigabyte_blocks, teardown),
+		cmocka_unit_test_teardown(random_against_shadow, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

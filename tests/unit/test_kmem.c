@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel heap on a counting page source: the test knows how many
+ * pages the heap holds at any time, and can make the source run dry.
+ */
+#include "support.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <kitten/errno.h>
+#include <kitten/kmem.h>
+
+static struct kmem_heap heap;
+static long pages_out;		/* blocks the heap holds */
+static long page_budget;	/* pages the source will still give */
+
+static int source_alloc(void *ctx, unsigned order, void **out)
+{
+	(void)ctx;
+	if (page_budget < (1L << order))
+		return -ENOMEM;
+	*out = aligned_alloc(4096, 4096UL << order);
+	if (!*out)
+		return -ENOMEM;
+	page_budget -= 1L << order;
+	pages_out++;
+	return 0;
+}
+
+static void source_free(void *ctx, void *ptr)
+{
+	(void)ctx;
+	pages_out--;
+	free(ptr);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	pages_out = 0;
+	page_budget = 1 << 20;
+	kmem_heap_init(&heap, source_alloc, source_free, NULL);
+	log_reset();
+	return 0;
+}
+
+static void every_small_size_aligned_and_usable(void **state)
+{
+	void *p[2048 + 1];
+	(void)state;
+
+	for (size_t size = 1; size <= 2048; size++) {
+		p[size] = kmem_heap_alloc(&heap, size);
+		assert_non_null(p[size]);
+		assert_int_equal((uintptr_t)p[size] % 16, 0);
+		memset(p[size], (int)size, size);
+	}
+	for (size_t size = 1; size <= 2048; size++) {
+		assert_int_equal(((uint8_t *)p[size])[size - 1], (uint8_t)size);
+		kmem_heap_free(&heap, p[size]);
+	}
+	assert_int_equal(heap.bytes_in_use, 0);
+	assert_int_equal(pages_out, 0);	/* empty slabs went back */
+}
+
+static void large_allocations(void **state)
+{
+	(void)state;
+
+	for (size_t size = 2049; size < 300000; size = size * 3 / 2) {
+		uint8_t *p = kmem_heap_alloc(&heap, size);
+
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % 16, 0);
+		memset(p, 0x5a, size);
+		assert_true(heap.bytes_in_use >= size);
+		kmem_heap_free(&heap, p);
+		assert_int_equal(heap.bytes_in_use, 0);
+	}
+}
+
+static void zalloc_zeroes(void **state)
+{
+	(void)state;
+	uint8_t *p = kmem_heap_alloc(&heap, 100);
+
+	memset(p, 0xff, 100);
+	kmem_heap_free(&heap, p);
+	p = kmem_heap_zalloc(&heap, 100);
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(p[i], 0);
+	kmem_heap_free(&heap, p);
+}
+
+static void double_free_detected(void **state)
+{
+	(void)state;
+	void *a = kmem_heap_alloc(&heap, 64), *b = kmem_heap_alloc(&heap, 64);
+	uint64_t in_use = heap.bytes_in_use;
+
+	kmem_heap_free(&heap, a);
+	kmem_heap_free(&heap, a);
+	assert_true(log_contains("double free"));
+	assert_int_equal(heap.bytes_in_use, in_use - 64);
+	/* The freed object comes back exactly once. */
+	void *c = kmem_heap_alloc(&heap, 64), *d = kmem_heap_alloc(&heap, 64);
+
+	assert_ptr_equal(c, a);
+	assert_ptr_not_equal(d, a);
+	kmem_heap_free(&heap, b);
+	kmem_heap_free(&heap, c);
+	kmem_heap_free(&heap, d);
+}
+
+static void bogus_frees_detected(void **state)
+{
+	(void)state;
+	char *a = kmem_heap_alloc(&heap, 128);
+	char on_stack[64];
+
+	kmem_heap_free(&heap, a + 8);	/* inside an object */
+	assert_true(log_contains("not an object"));
+	log_reset();
+	kmem_heap_free(&heap, on_stack + 0);
+	assert_true(log_contains("not allocated by kmem"));
+	kmem_heap_free(&heap, NULL);	/* allowed, like free(NULL) */
+	kmem_heap_free(&heap, a);
+	assert_int_equal(heap.bytes_in_use, 0);
+}
+
+static void source_exhaustion_returns_null(void **state)
+{
+	void *p[1024];
+	int n = 0;
+	(void)state;
+
+	page_budget = 4;
+	while (n < 1024 && (p[n] = kmem_heap_alloc(&heap, 1024)))
+		n++;
+	assert_int_equal(n, 4 * 3);	/* three 1 KiB objects per slab page */
+	assert_null(kmem_heap_alloc(&heap, 100000));
+	while (n)
+		kmem_heap_free(&heap, p[--n]);
+	assert_int_equal(pages_out, 0);
+}
+
+/* Random sizes against a shadow map of owned bytes. */
+static void random_no_overlap(void **state)
+{
+	struct { uint8_t *p; size_t size; uint8_t tag; } live[400];
+	unsigned n = 0;
+	(void)state;
+
+	srand(7);
+	for (int step = 0; step < 20000; step++) {
+		if (n < 400 && (n == 0 || rand() % 2)) {
+			size_t size = 1 + rand() % (rand() % 8 ? 512 : 9000);
+			uint8_t *p = kmem_heap_alloc(&heap, size);
+
+			assert_non_null(p);
+			live[n].p = p;
+			live[n].size = size;
+			live[n].tag = rand();
+			memset(p, live[n].tag, size);
+			n++;
+		} else {
+			unsigned i = rand() % n;
+
+			/* Nobody else wrote into it meanwhile. */
+			for (size_t b = 0; b < live[i].size; b++)
+				assert_int_equal(live[i].p[b], live[i].tag);
+			kmem_heap_free(&heap, live[i].p);
+			live[i] = live[--n];
+		}
+	}
+	while (n)
+		kmem_heap_free(&heap, live[--n].p);
+	assert_int_equal(heap.bytes_in_use, 0);
+	assert_int_equal(heap.pages_held, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(every_small_size_aligned_and_usable, setup),
+		cmocka_unit_test_setup(large_allocations, setup),
+		cmocka_unit_test_setup(zalloc_zeroes, setup),
+		cmocka_unit_test_setup(double_free_detected, setup),
+		cmocka_unit_test_setup(bogus_frees_detected, setup),
+		cmocka_unit_test_setup(source_exhaustion_returns_null, setup),
+		cmocka_unit_test_setup(random_no_overlap, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
