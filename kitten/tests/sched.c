@@ -24,41 +24,63 @@ static unsigned last_cpu(void)
 }
 
 struct spinner {
+	volatile bool *start;	/* NULL: start at once */
 	volatile bool *stop;
 	uint64_t loops;
+	uint64_t cpu_ns;	/* CPU time the scheduler gave it meanwhile */
 };
+
+static uint64_t cpu_time(struct task *self)
+{
+	return self->runtime_ns + (time_ns() - self->last_switch_ns);
+}
 
 static void spin_until_stopped(void *arg)
 {
 	struct spinner *s = arg;
+	struct task *self = task_current();
+	uint64_t begin;
 
+	while (s->start && !READ_ONCE(*s->start))
+		cpu_relax();
+	begin = cpu_time(self);
 	while (!READ_ONCE(*s->stop))
 		s->loops++;
+	s->cpu_ns = cpu_time(self) - begin;
 }
+
+/*
+ * Three busy threads share one CPU for FAIR_TEST_NS; each must get its
+ * third of the CPU time within 10%. (Loop counts are printed too, but
+ * under TCG they also measure the emulator's speed, which varies.)
+ */
+#define FAIR_TEST_NS (600 * NSEC_PER_MSEC)
 
 static void round_robin_is_fair(struct ktest *t)
 {
-	volatile bool stop = false;
+	volatile bool start = false, stop = false;
 	struct spinner s[3];
 	struct task *th[3];
 	uint64_t min = ~0ULL, max = 0;
 
 	for (int i = 0; i < 3; i++) {
-		s[i] = (struct spinner){ .stop = &stop };
+		s[i] = (struct spinner){ .start = &start, .stop = &stop };
 		th[i] = kthread_create(spin_until_stopped, &s[i], "spinner",
 				       last_cpu());
 		KTEST_EXPECT(t, th[i] != NULL);
 	}
-	task_sleep_ns(SPIN_TEST_NS);
+	start = true;
+	task_sleep_ns(FAIR_TEST_NS);
 	stop = true;
 	for (int i = 0; i < 3; i++) {
 		if (th[i])
 			kthread_join(th[i]);
-		min = MIN(min, s[i].loops);
-		max = MAX(max, s[i].loops);
+		min = MIN(min, s[i].cpu_ns);
+		max = MAX(max, s[i].cpu_ns);
 	}
-	printk(KERN_INFO "    # round robin: loops %lu %lu %lu\n", s[0].loops,
-	       s[1].loops, s[2].loops);
+	printk(KERN_INFO "    # round robin: CPU ms %lu %lu %lu, loops %lu %lu %lu\n",
+	       s[0].cpu_ns / NSEC_PER_MSEC, s[1].cpu_ns / NSEC_PER_MSEC,
+	       s[2].cpu_ns / NSEC_PER_MSEC, s[0].loops, s[1].loops, s[2].loops);
 	KTEST_EXPECT(t, min > 0);
 	KTEST_EXPECT(t, (max - min) * 10 <= max);	/* within 10% */
 }
@@ -275,9 +297,13 @@ static void shared_cpu_gets_time_slices(struct ktest *t)
 	printk(KERN_INFO "    # noise: CPU%u took %lu timer interrupts in "
 	       "%lu ms with two tasks (%lu ms slices)\n", cpu, p.timer_irqs,
 	       p.ns / NSEC_PER_MSEC, (uint64_t)CONFIG_TIME_SLICE_MS);
-	/* The probe runs half the time but sees every slice interrupt. */
-	KTEST_EXPECT(t, p.timer_irqs >= slices);
-	KTEST_EXPECT(t, p.timer_irqs <= 4 * slices);
+	/*
+	 * The probe sees every slice interrupt while it lives: about one
+	 * per slice. The bounds leave room for an emulator that delivers
+	 * timer interrupts late, but not for a missing or periodic tick.
+	 */
+	KTEST_EXPECT(t, p.timer_irqs >= slices / 2);
+	KTEST_EXPECT(t, p.timer_irqs <= 3 * slices);
 }
 
 static const struct ktest_case sched_cases[] = {
