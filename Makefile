@@ -108,8 +108,10 @@ unit: deps $(UNIT_BINS)
 deps:
 	@tools/deps
 
+# The demo: boot on 4 CPUs, show the boot log, interrupt counts, and exit.
+RUN_APPEND ?= irqstats exit_when_done
 run: deps all
-	tools/qemu-run --show -- $(QEMU_ARGS)
+	tools/qemu-run --show --smp 4 --append "$(RUN_APPEND)" -- $(QEMU_ARGS)
 
 check: deps all iso $(UNIT_BINS)
 	tools/check
