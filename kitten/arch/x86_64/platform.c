@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Platform set-up from the firmware tables: the boot CPU's APIC, the
- * IOAPICs with their overrides, and the list of CPUs to start.
- * TEMPORARY: a minimal MADT reader until drivers/acpi.c lands.
+ * Platform set-up: read the firmware's description of the machine (ACPI,
+ * else the MP table, else one CPU on defaults) and program the boot CPU's
+ * interrupt hardware from it. The description is kept in `platform` for
+ * later users (the CPU and NUMA files under /sys).
  */
 #define pr_fmt(fmt) "platform: " fmt
 
@@ -11,91 +12,78 @@
 #include <arch/ioapic.h>
 #include <arch/irq.h>
 #include <arch/layout.h>
+#include <arch/paging.h>
+#include <arch/percpu.h>
 #include <arch/platform.h>
 #include <arch/smp.h>
 #include <kitten/cmdline.h>
+#include <kitten/platform.h>
 #include <kitten/printk.h>
-#include <kitten/string.h>
 
-static uint32_t apic_ids[CONFIG_NR_CPUS];
-static unsigned nr_apic_ids;
+struct platform platform;
 
-struct sdt {
-	char sig[4];
-	uint32_t length;
-	uint8_t rev, csum;
-	char oem[6], oem_table[8];
-	uint32_t oem_rev, creator, creator_rev;
-} __packed;
-
-static const struct sdt *find_madt(paddr_t rsdp_pa)
+/* Firmware tables live in RAM the direct map covers (below 4 GiB). */
+static const void *map_phys(void *ctx, paddr_t pa, size_t len)
 {
-	const uint8_t *rsdp = __va(rsdp_pa);
-	uint32_t rsdt_pa = *(const uint32_t *)(rsdp + 16);
-	const struct sdt *rsdt = __va(rsdt_pa);
-	unsigned n = (rsdt->length - sizeof(*rsdt)) / 4;
-	const uint32_t *ptrs = (const uint32_t *)(rsdt + 1);
-
-	for (unsigned i = 0; i < n; i++) {
-		const struct sdt *t = __va(ptrs[i]);
-
-		if (!memcmp(t->sig, "APIC", 4))
-			return t;
-	}
-	return NULL;
+	(void)ctx;
+	if (pa + len < pa || !paging_kernel_mapped((vaddr_t)__va(pa), len))
+		return NULL;
+	return __va(pa);
 }
 
-static paddr_t find_rsdp(void)
+static const struct platform_mem phys_mem = { .map = map_phys };
+
+static void discover(const struct boot_info *bi)
 {
-	for (paddr_t p = 0xe0000; p < 0x100000; p += 16)
-		if (!memcmp(__va(p), "RSD PTR ", 8))
-			return p;
-	return 0;
+	paddr_t rsdp;
+
+	if (!cmdline_get(bi->cmdline, "noacpi", NULL, 0) &&
+	    acpi_find_rsdp(&phys_mem, bi->acpi_rsdp, &rsdp) == 0 &&
+	    acpi_parse(&phys_mem, rsdp, &platform) == 0)
+		return;
+	pr_warn("no usable ACPI tables; trying the MP table\n");
+	if (mptable_parse(&phys_mem, &platform) == 0)
+		return;
+	pr_warn("no MP table either: running on the boot CPU alone\n");
+	platform_default(&platform);
 }
 
 void platform_init(const struct boot_info *bi)
 {
-	paddr_t rsdp = bi->acpi_rsdp ? bi->acpi_rsdp : find_rsdp();
-	const struct sdt *madt = rsdp ? find_madt(rsdp) : NULL;
-	paddr_t lapic = 0;
+	discover(bi);
+	platform_print(&platform);
 
 	irq_init_isa_routes();
+	for (unsigned i = 0; i < platform.nr_overrides; i++) {
+		const struct platform_override *o = &platform.overrides[i];
+
+		irq_set_isa_override(o->irq, o->gsi,
+				     ((o->flags & 3) == 3 ? IOAPIC_ACTIVE_LOW : 0) |
+				     (((o->flags >> 2) & 3) == 3 ? IOAPIC_LEVEL : 0));
+	}
 	pic_disable();
-	if (madt) {
-		const uint8_t *p = (const uint8_t *)(madt + 1) + 8;
-		const uint8_t *end = (const uint8_t *)madt + madt->length;
-
-		lapic = *(const uint32_t *)(madt + 1);
-		while (p + 2 <= end && p[1] >= 2) {
-			if (p[0] == 0 && (p[4] & 1) && nr_apic_ids < CONFIG_NR_CPUS)
-				apic_ids[nr_apic_ids++] = p[3];
-			p += p[1];
-		}
-	}
-	apic_init(lapic, !cmdline_get(bi->cmdline, "nox2apic", NULL, 0));
-	if (madt) {
-		const uint8_t *p = (const uint8_t *)(madt + 1) + 8;
-		const uint8_t *end = (const uint8_t *)madt + madt->length;
-
-		while (p + 2 <= end && p[1] >= 2) {
-			if (p[0] == 1)
-				ioapic_add(p[2], *(const uint32_t *)(p + 4),
-					   *(const uint32_t *)(p + 8));
-			if (p[0] == 2) {
-				uint16_t fl = *(const uint16_t *)(p + 8);
-
-				irq_set_isa_override(p[3], *(const uint32_t *)(p + 4),
-						     ((fl & 3) == 3 ? IOAPIC_ACTIVE_LOW : 0) |
-						     (((fl >> 2) & 3) == 3 ? IOAPIC_LEVEL : 0));
-			}
-			p += p[1];
-		}
-	}
+	apic_init(platform.lapic_address,
+		  !cmdline_get(bi->cmdline, "nox2apic", NULL, 0));
+	for (unsigned i = 0; i < platform.nr_ioapics; i++)
+		ioapic_add(platform.ioapics[i].id, platform.ioapics[i].address,
+			   platform.ioapics[i].gsi_base);
 	smp_init_ipis();
-	pr_info("%u CPUs in the MADT\n", nr_apic_ids);
 }
 
 void platform_start_cpus(void)
 {
-	smp_boot_cpus(apic_ids, nr_apic_ids);
+	uint32_t ids[CONFIG_NR_CPUS];
+	unsigned n = 0;
+	struct cpu *c;
+
+	for (unsigned i = 0; i < platform.nr_cpus; i++)
+		if (platform.cpus[i].enabled)
+			ids[n++] = platform.cpus[i].apic_id;
+	smp_boot_cpus(ids, n);
+
+	/* Each CPU learns its NUMA node from the table entry of its APIC. */
+	for_each_online_cpu(c)
+		for (unsigned i = 0; i < platform.nr_cpus; i++)
+			if (platform.cpus[i].apic_id == c->apic_id)
+				c->numa_node = platform.cpus[i].node;
 }
