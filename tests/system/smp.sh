@@ -11,3 +11,25 @@ expect_boot smp-irqstats 0 \
 	'^ *250: +[0-9]+ +[0-9]+ +timer$|^CPU1: [0-9]+ context switches$' \
 	'^CPU0: [0-9]+ context switches$' \
 	-- --smp 2 --append "irqstats exit_when_done panic=exit"
+
+# Platform discovery on a two-node NUMA machine: CPUs and memory are
+# assigned to their nodes, and the SLIT distances are read.
+expect_boot numa-two-nodes 0 \
+	'from ACPI: 4 CPUs, APIC ids: 0\(node 0\) 1\(node 0\) 2\(node 1\) 3\(node 1\)' \
+	'2 NUMA node\(s\)' \
+	'distances from node 0: +10 +20' \
+	'HPET at 0xfed00000' \
+	'4 CPUs online' \
+	-- --smp 4 --mem 512M --append "exit_when_done panic=exit" -- \
+	-object memory-backend-ram,size=256M,id=m0 \
+	-object memory-backend-ram,size=256M,id=m1 \
+	-numa node,memdev=m0,cpus=0-1,nodeid=0 \
+	-numa node,memdev=m1,cpus=2-3,nodeid=1 \
+	-numa dist,src=0,dst=1,val=20
+
+# Without ACPI the MP table is the fallback, and the machine still runs.
+expect_boot mptable-fallback 0 \
+	'no usable ACPI tables; trying the MP table' \
+	'from MP table: [0-9]+ CPUs' \
+	'Kitten: boot complete' \
+	-- --smp 2 --append "noacpi exit_when_done panic=exit"

@@ -21,3 +21,9 @@ test_memmap_SRCS := kitten/mm/memmap.c
 
 UNIT_TESTS += test_cmdline
 test_cmdline_SRCS := kitten/kernel/cmdline.c
+
+UNIT_TESTS += test_acpi
+test_acpi_SRCS := kitten/drivers/acpi.c
+
+UNIT_TESTS += test_mptable
+test_mptable_SRCS := kitten/drivers/mptable.c
