@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Multiprocessor tests: CPUs come up, IPIs, device interrupts routed to a
-# chosen CPU, pinned kernel threads, round
-# robin, timers, locks, and no timer interrupts on a single-task CPU.
+# chosen CPU, pinned kernel threads, round robin, timers, locks, and no
+# timer interrupts on a single-task CPU.
 for n in 1 2 4 8; do
 	ktap_boot "smp-$n" --smp $n --timeout 300 \
 		--append "ktest=sched,smp,irq ktest.cpus=$n panic=exit"
