@@ -95,9 +95,21 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -D__KITTEN_HOST_TEST \
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TESTS))
 
 .SECONDEXPANSION:
-$(BUILD)/tests/unit/%: tests/unit/%.c $$(%_SRCS) tests/unit/support.c $(wildcard tests/unit/*.h)
+$(BUILD)/tests/unit/%: tests/unit/%.c $$(%_SRCS) $$(%_DEPS) tests/unit/support.c $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $($*_CFLAGS) -o $@ $< $($*_SRCS) tests/unit/support.c -lcmocka
+
+# Real compiler output for the ELF loader's tests.
+FIXTURES := $(BUILD)/tests/unit/fixtures
+$(FIXTURES)/hello-static: tests/unit/fixtures/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -static -o $@ $<
+$(FIXTURES)/hello-static-pie: tests/unit/fixtures/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -static-pie -o $@ $<
+$(FIXTURES)/hello-dynamic: tests/unit/fixtures/hello.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
 
 unit-build: $(UNIT_BINS)
 unit: deps $(UNIT_BINS)

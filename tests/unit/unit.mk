@@ -27,3 +27,8 @@ test_acpi_SRCS := kitten/drivers/acpi.c
 
 UNIT_TESTS += test_mptable
 test_mptable_SRCS := kitten/drivers/mptable.c
+
+UNIT_TESTS += test_elf
+test_elf_SRCS := kitten/lib/elf.c
+test_elf_DEPS := $(addprefix $(BUILD)/tests/unit/fixtures/,hello-static hello-static-pie hello-dynamic)
+test_elf_CFLAGS := -DFIXTURES=\"$(abspath $(BUILD))/tests/unit/fixtures\"

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ELF checker against real compiler output (static, static-PIE and
+ * dynamic builds of fixtures/hello.c) and against that output broken in
+ * every way the checker must catch.
+ */
+#include "support.h"
+
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kitten/elf.h>
+#include <kitten/errno.h>
+
+static uint8_t *file;
+static size_t file_size;
+static struct elf_image img;
+static const char *why;
+
+static void load(const char *name)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", FIXTURES, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	file_size = ftell(f);
+	rewind(f);
+	free(file);
+	file = malloc(file_size);
+	assert_int_equal(fread(file, 1, file_size, f), file_size);
+	fclose(f);
+	why = NULL;
+}
+
+static Elf64_Ehdr *ehdr(void)
+{
+	return (Elf64_Ehdr *)file;
+}
+
+static Elf64_Phdr *phdr(unsigned type, unsigned nth)
+{
+	Elf64_Phdr *ph = (Elf64_Phdr *)(file + ehdr()->e_phoff);
+
+	for (unsigned i = 0; i < ehdr()->e_phnum; i++)
+		if (ph[i].p_type == type && nth-- == 0)
+			return &ph[i];
+	fail_msg("no program header of type %u", type);
+	return NULL;
+}
+
+static void refused(const char *reason)
+{
+	assert_int_equal(elf_parse(file, file_size, &img, &why), -ENOEXEC);
+	assert_non_null(why);
+	if (!strstr(why, reason))
+		fail_msg("reason '%s' does not mention '%s'", why, reason);
+}
+
+static void static_executable(void **state)
+{
+	(void)state;
+	load("hello-static");
+	assert_int_equal(elf_parse(file, file_size, &img, &why), 0);
+	assert_false(img.pie);
+	assert_int_equal(img.entry, ehdr()->e_entry);
+	assert_true(img.nr_segs >= 2);
+	assert_true(img.entry >= img.lowest && img.entry < img.highest);
+	assert_int_equal(img.lowest % 4096, 0);
+	assert_true(img.tls.memsz > 0);		/* tls_counter */
+	assert_true(img.phdr_vaddr >= img.lowest);
+	assert_int_equal(img.phnum, ehdr()->e_phnum);
+}
+
+static void static_pie(void **state)
+{
+	(void)state;
+	load("hello-static-pie");
+	assert_int_equal(elf_parse(file, file_size, &img, &why), 0);
+	assert_true(img.pie);
+	assert_int_equal(img.lowest, 0);
+}
+
+static void dynamic_is_refused(void **state)
+{
+	(void)state;
+	load("hello-dynamic");
+	refused("dynamically linked");
+}
+
+static void bad_magic(void **state)
+{
+	(void)state;
+	load("hello-static");
+	file[1] = 'X';
+	refused("bad magic");
+	file_size = 2;
+	refused("bad magic");
+}
+
+static void wrong_class_endianness_machine_type(void **state)
+{
+	(void)state;
+	load("hello-static");
+	file[EI_CLASS] = ELFCLASS32;
+	refused("64-bit");
+	load("hello-static");
+	file[EI_DATA] = ELFDATA2MSB;
+	refused("little-endian");
+	load("hello-static");
+	ehdr()->e_machine = EM_AARCH64;
+	refused("x86_64");
+	load("hello-static");
+	ehdr()->e_type = ET_REL;
+	refused("not an executable");
+}
+
+static void truncated_headers(void **state)
+{
+	(void)state;
+	load("hello-static");
+	file_size = 40;
+	refused("truncated ELF header");
+	load("hello-static");
+	file_size = ehdr()->e_phoff + 20;
+	refused("truncated program headers");
+	load("hello-static");
+	ehdr()->e_phoff = ~0ULL - 8;
+	refused("truncated program headers");
+	load("hello-static");
+	ehdr()->e_phnum = 0;
+	refused("no program headers");
+}
+
+static void truncated_file(void **state)
+{
+	(void)state;
+	load("hello-static");
+	Elf64_Phdr *data = phdr(PT_LOAD, 1);
+
+	file_size = data->p_offset + data->p_filesz / 2;
+	refused("beyond the end of the file");
+}
+
+static void segment_sizes(void **state)
+{
+	(void)state;
+	load("hello-static");
+	phdr(PT_LOAD, 0)->p_filesz = phdr(PT_LOAD, 0)->p_memsz + 1;
+	refused("more file bytes than memory bytes");
+	load("hello-static");
+	phdr(PT_LOAD, 1)->p_memsz = 1ULL << 40;
+	refused("too large");
+	load("hello-static");
+	phdr(PT_LOAD, 1)->p_offset = ~0ULL - 16;
+	refused("beyond the end of the file");
+}
+
+static void addresses(void **state)
+{
+	(void)state;
+	load("hello-static");
+	phdr(PT_LOAD, 0)->p_vaddr = 0xffffffff80000000ULL;
+	phdr(PT_LOAD, 0)->p_offset = 0;
+	refused("outside the user address range");
+	load("hello-static");
+	Elf64_Phdr *a = phdr(PT_LOAD, 0), *b = phdr(PT_LOAD, 1);
+
+	b->p_vaddr = a->p_vaddr + (b->p_offset % 4096);
+	refused("overlapping segments");
+	load("hello-static");
+	phdr(PT_LOAD, 1)->p_vaddr += 8;
+	refused("congruent");
+	load("hello-static");
+	ehdr()->e_entry = 0x10;
+	refused("entry point outside");
+}
+
+static void no_loadable_segment(void **state)
+{
+	(void)state;
+	load("hello-static");
+	Elf64_Phdr *ph = (Elf64_Phdr *)(file + ehdr()->e_phoff);
+
+	for (unsigned i = 0; i < ehdr()->e_phnum; i++)
+		if (ph[i].p_type == PT_LOAD)
+			ph[i].p_type = PT_NOTE;
+	refused("no loadable segments");
+}
+
+static void interp_added_to_static(void **state)
+{
+	(void)state;
+	load("hello-static");
+	phdr(PT_NOTE, 0)->p_type = PT_INTERP;
+	refused("PT_INTERP");
+}
+
+static void bad_tls(void **state)
+{
+	(void)state;
+	load("hello-static");
+	phdr(PT_TLS, 0)->p_filesz = phdr(PT_TLS, 0)->p_memsz + 1;
+	refused("thread-local");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(static_executable),
+		cmocka_unit_test(static_pie),
+		cmocka_unit_test(dynamic_is_refused),
+		cmocka_unit_test(bad_magic),
+		cmocka_unit_test(wrong_class_endianness_machine_type),
+		cmocka_unit_test(truncated_headers),
+		cmocka_unit_test(truncated_file),
+		cmocka_unit_test(segment_sizes),
+		cmocka_unit_test(addresses),
+		cmocka_unit_test(no_loadable_segment),
+		cmocka_unit_test(interp_added_to_static),
+		cmocka_unit_test(bad_tls),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	free(file);
+	return rc;
+}
