@@ -32,3 +32,6 @@ UNIT_TESTS += test_elf
 test_elf_SRCS := kitten/lib/elf.c
 test_elf_DEPS := $(addprefix $(BUILD)/tests/unit/fixtures/,hello-static hello-static-pie hello-dynamic)
 test_elf_CFLAGS := -DFIXTURES=\"$(abspath $(BUILD))/tests/unit/fixtures\"
+
+UNIT_TESTS += test_cpio
+test_cpio_SRCS := kitten/lib/cpio.c
