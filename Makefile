@@ -18,7 +18,7 @@ NM      := nm
 
 # --- the kernel -----------------------------------------------------------
 
-KERNEL_DIRS := kitten/arch/x86_64 kitten/kernel kitten/mm kitten/lib kitten/drivers \
+KERNEL_DIRS := kitten/arch/x86_64 kitten/kernel kitten/mm kitten/lib kitten/drivers kitten/fs \
 	kitten/tests
 KERNEL_SRCS := $(sort $(shell find $(KERNEL_DIRS) -name '*.c' -o -name '*.S'))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
