@@ -172,6 +172,78 @@ int buddy_alloc_bytes(struct buddy_pool *pool, uint64_t size, paddr_t *pa)
 	return buddy_alloc(pool, order, pa);
 }
 
+/* The largest aligned block at pa that ends at or before end. */
+static unsigned chunk_order(paddr_t pa, paddr_t end)
+{
+	unsigned order = 0;
+
+	while (order < BUDDY_MAX_ORDER && !(pa & block_bytes(order)) &&
+	       pa + block_bytes(order + 1) <= end)
+		order++;
+	return order;
+}
+
+int buddy_alloc_exact(struct buddy_pool *pool, uint64_t size, uint64_t align,
+		      paddr_t *pa)
+{
+	uint64_t want = size > align ? size : align;
+	unsigned order = 0;
+	paddr_t p, end;
+	int err;
+
+	if (!size || size & (BUDDY_PAGE_SIZE - 1) || (align & (align - 1)))
+		return -EINVAL;
+	while (order <= BUDDY_MAX_ORDER && block_bytes(order) < want)
+		order++;
+	err = buddy_alloc(pool, order, pa);
+	if (err)
+		return err;
+	/* Keep [pa, pa+size) as naturally aligned blocks; free the tail. */
+	end = *pa + block_bytes(order);
+	for (p = *pa; p < *pa + size;) {
+		unsigned k = chunk_order(p, *pa + size);
+
+		pool->state[page_index(pool, p)] = ST_MANAGED | ST_HEAD | k;
+		p += block_bytes(k);
+	}
+	while (p < end) {
+		unsigned k = chunk_order(p, end);
+
+		pool->state[page_index(pool, p)] = ST_MANAGED;
+		release(pool, p, k);
+		p += block_bytes(k);
+	}
+	return 0;
+}
+
+int buddy_free_range(struct buddy_pool *pool, paddr_t pa, uint64_t size)
+{
+	paddr_t end = pa + size;
+
+	/* Check every piece first, so a bad range changes nothing. */
+	for (paddr_t p = pa; p < end;) {
+		unsigned k = chunk_order(p, end);
+		uint8_t st;
+
+		if (!in_pool(pool, p))
+			return buddy_free(pool, p);	/* reports it */
+		st = pool->state[page_index(pool, p)];
+		if ((st & (ST_HEAD | ST_FREE)) != ST_HEAD || (st & ST_ORDER) != k) {
+			pr_err("free of [%#lx +%#lx]: not an allocated range\n",
+			       pa, size);
+			return -EINVAL;
+		}
+		p += block_bytes(k);
+	}
+	for (paddr_t p = pa; p < end;) {
+		unsigned k = chunk_order(p, end);
+
+		buddy_free(pool, p);
+		p += block_bytes(k);
+	}
+	return 0;
+}
+
 int buddy_free(struct buddy_pool *pool, paddr_t pa)
 {
 	uint8_t st;

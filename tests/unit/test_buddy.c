@@ -204,6 +204,32 @@ static void one_gigabyte_blocks(void **state)
 	assert_int_equal(buddy_free_bytes(&pool), 1ULL << 30);
 }
 
+static void exact_sizes_give_back_the_tail(void **state)
+{
+	paddr_t a, b;
+	(void)state;
+
+	make_pool(0, 16 << 20);
+	buddy_add_free(&pool, 0, 16 << 20);
+	assert_int_equal(buddy_alloc_exact(&pool, 3 << 20, 2 << 20, &a), 0);
+	assert_int_equal(a % (2 << 20), 0);
+	assert_int_equal(buddy_free_bytes(&pool), 13 << 20);
+	/* The tail is free again: a 1 MiB block fits right after. */
+	assert_int_equal(buddy_alloc_exact(&pool, 5 * PAGE, PAGE, &b), 0);
+	assert_int_equal(buddy_free_bytes(&pool), (13 << 20) - 5 * PAGE);
+	/* Part of a range, or the wrong size, is refused. */
+	assert_int_equal(buddy_free_range(&pool, a, 1 << 20), -EINVAL);
+	assert_int_equal(buddy_free_range(&pool, a + PAGE, 3 << 20), -EINVAL);
+	assert_int_equal(buddy_free_range(&pool, a, 3 << 20), 0);
+	assert_int_equal(buddy_free_range(&pool, a, 3 << 20), -EINVAL);
+	assert_int_equal(buddy_free_range(&pool, b, 5 * PAGE), 0);
+	assert_int_equal(buddy_free_bytes(&pool), 16 << 20);
+	assert_int_equal(buddy_largest_free_order(&pool), 12);
+	assert_int_equal(buddy_alloc_exact(&pool, 100, PAGE, &a), -EINVAL);
+	assert_int_equal(buddy_alloc_exact(&pool, PAGE, 3 * PAGE, &a), -EINVAL);
+	assert_int_equal(buddy_alloc_exact(&pool, 32 << 20, PAGE, &a), -ENOMEM);
+}
+
 /* Random allocations against a shadow model: no two live blocks overlap. */
 static void random_against_shadow(void **state)
 {
@@ -258,6 +284,7 @@ int main(void)
 		cmocka_unit_test_teardown(bad_orders_and_sizes, teardown),
 		cmocka_unit_test_teardown(overlapping_add_is_ignored, teardown),
 		cmocka_unit_test_teardown(one_gigabyte_blocks, teardown),
+		cmocka_unit_test_teardown(exact_sizes_give_back_the_tail, teardown),
 		cmocka_unit_test_teardown(random_against_shadow, teardown),
 	};
 

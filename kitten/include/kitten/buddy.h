@@ -48,6 +48,15 @@ int buddy_alloc(struct buddy_pool *pool, unsigned order, paddr_t *pa);
 int buddy_alloc_bytes(struct buddy_pool *pool, uint64_t size, paddr_t *pa);
 
 /*
+ * Exactly size bytes (page multiple), contiguous and aligned to align (a
+ * power of two): a block of the next power of two is split and the tail
+ * given back at once. Free with buddy_free_range(pa, size).
+ */
+int buddy_alloc_exact(struct buddy_pool *pool, uint64_t size, uint64_t align,
+		      paddr_t *pa);
+int buddy_free_range(struct buddy_pool *pool, paddr_t pa, uint64_t size);
+
+/*
  * Give back a block. A double free, an address inside a block or not
  * from this pool is refused with -EINVAL and a message; nothing changes.
  */
