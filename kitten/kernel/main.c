@@ -15,6 +15,7 @@
 #include <arch/percpu.h>
 #include <arch/platform.h>
 #include <arch/time.h>
+#include <arch/user.h>
 #include <arch/x86.h>
 #include <kitten/cmdline.h>
 #include <kitten/console.h>
@@ -109,6 +110,7 @@ void kernel_main(uint32_t magic, uint32_t info)
 	platform_init(&boot_info);
 
 	boot_cpu.apic_id = apic_read_id();
+	user_init_cpu();
 	apic_init_cpu();
 	timer_init_cpu();
 	apic_timer_calibrate();

@@ -8,6 +8,7 @@
 #include <arch/paging.h>
 #include <arch/trap.h>
 #include <arch/x86.h>
+#include <kitten/console.h>
 #include <kitten/ksyms.h>
 #include <kitten/machine.h>
 #include <kitten/panic.h>
@@ -108,6 +109,7 @@ static void panic_begin(const char *fmt, va_list ap)
 		panic_finish();
 	}
 	in_panic = true;
+	console_panic();
 	printk(KERN_EMERG "Kernel panic: ");
 	vprintk(fmt, ap);
 	printk(KERN_EMERG "\n");

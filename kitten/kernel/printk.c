@@ -7,10 +7,13 @@
 #include <kitten/config.h>
 #include <kitten/console.h>
 #include <kitten/printk.h>
+#include <kitten/spinlock.h>
 #include <kitten/string.h>
 
 static struct console *consoles;
 static int console_loglevel = CONFIG_LOGLEVEL;
+static struct spinlock console_lock = SPINLOCK_INIT("console", LOCK_RANK_CONSOLE);
+static bool console_unlocked;	/* after a panic: nobody else may print */
 
 void console_register(struct console *con)
 {
@@ -18,10 +21,26 @@ void console_register(struct console *con)
 	consoles = con;
 }
 
+/*
+ * One message reaches the consoles whole, even with every CPU printing.
+ * The panic path calls console_panic() first: the lock may be held by a
+ * CPU that will never let go, and the other CPUs are stopped anyway.
+ */
 void console_write(const char *buf, size_t len)
 {
+	unsigned long flags = 0;
+
+	if (!console_unlocked)
+		flags = spin_lock_irqsave(&console_lock);
 	for (struct console *c = consoles; c; c = c->next)
 		c->write(c, buf, len);
+	if (!console_unlocked)
+		spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_panic(void)
+{
+	console_unlocked = true;
 }
 
 void printk_set_loglevel(int level)

@@ -18,6 +18,8 @@
 #include <arch/apic.h>
 #include <arch/percpu.h>
 #include <arch/time.h>
+#include <arch/user.h>
+#include <kitten/aspace.h>
 #include <arch/x86.h>
 #include <kitten/config.h>
 #include <kitten/errno.h>
@@ -129,6 +131,28 @@ void task_set_sleeping(void)
 }
 
 /*
+ * What a user task owns besides its kernel stack: page tables, FPU/SSE
+ * registers, the TLS base, and the stack its syscalls and interrupts use.
+ */
+static void switch_user_state(struct cpu *cpu, struct task *prev,
+			      struct task *next)
+{
+	uint64_t stack_top = (uint64_t)next->kstack + CONFIG_KSTACK_SIZE;
+
+	if (prev->fpu)
+		fpu_save(prev->fpu);
+	aspace_activate(next->aspace);
+	if (next->fpu) {
+		fpu_restore(next->fpu);
+		user_set_tls(next->fs_base);
+	}
+	if (next->kstack) {	/* idle tasks run on their boot stacks */
+		cpu->kernel_rsp = stack_top;
+		tss_set_kernel_stack(&cpu->desc, stack_top);
+	}
+}
+
+/*
  * Switch to the next task. A preempted task goes back on the queue even
  * if it was about to sleep: it may not have checked its wait condition
  * yet, and only its own voluntary schedule() may take it off the CPU.
@@ -162,8 +186,7 @@ static void __schedule(bool preempt)
 	cpu->current = next;
 	cpu->prev_task = prev;
 	cpu->context_switches++;
-	tss_set_kernel_stack(&cpu->desc,
-			     (uint64_t)next->kstack + CONFIG_KSTACK_SIZE);
+	switch_user_state(cpu, prev, next);
 	switch_to(prev, next);
 	/* Back in prev, switched to by a later schedule() on this CPU. */
 	sched_finish_switch();

@@ -8,8 +8,12 @@
 #define pr_fmt(fmt) "task: " fmt
 
 #include <arch/percpu.h>
+#include <arch/user.h>
 #include <arch/x86.h>
+#include <kitten/aspace.h>
+#include <kitten/file.h>
 #include <kitten/config.h>
+#include <kitten/errno.h>
 #include <kitten/kmem.h>
 #include <kitten/printk.h>
 #include <kitten/sched.h>
@@ -20,14 +24,34 @@ void task_first_entry(void);
 
 static unsigned next_task_id = 1;
 
+/*
+ * Guards parent/child links, and the moment a task is declared off its
+ * CPU: the wake-up that announces it happens under this lock, so whoever
+ * then frees the task cannot do so while the wake-up still uses it.
+ */
+static struct spinlock family_lock = SPINLOCK_INIT("family", LOCK_RANK_FAMILY);
+
+static bool is_off_cpu(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&family_lock);
+	bool off = t->off_cpu;
+
+	spin_unlock_irqrestore(&family_lock, flags);
+	return off;
+}
+
 /* The registers switch_to pops, then its return address. */
 struct switch_frame {
 	uint64_t r15, r14, r13, r12, rbx, rbp;
 	uint64_t rip;
 };
 
-struct task *kthread_create(void (*fn)(void *arg), void *arg,
-			    const char *name, unsigned cpu)
+/*
+ * A task ready for its first switch, not yet queued. A user task keeps
+ * the top of its stack for the frame that takes it to user mode.
+ */
+static struct task *task_alloc(void (*fn)(void *arg), void *arg,
+			       const char *name, unsigned cpu, bool user)
 {
 	struct task *t;
 	struct switch_frame *frame;
@@ -51,14 +75,138 @@ struct task *kthread_create(void (*fn)(void *arg), void *arg,
 	t->fn = fn;
 	t->arg = arg;
 	waitqueue_init(&t->exit_wq);
+	waitqueue_init(&t->child_wq);
+	list_init(&t->children);
+	list_init(&t->child_node);
 
-	frame = (struct switch_frame *)((char *)t->kstack + CONFIG_KSTACK_SIZE) - 1;
+	frame = (struct switch_frame *)((char *)t->kstack + CONFIG_KSTACK_SIZE -
+					(user ? sizeof(struct trap_frame) : 0)) - 1;
 	memset(frame, 0, sizeof(*frame));
 	frame->rip = (uint64_t)task_first_entry;
 	t->ksp = (uint64_t)frame;
+	return t;
+}
 
+struct task *kthread_create(void (*fn)(void *arg), void *arg,
+			    const char *name, unsigned cpu)
+{
+	struct task *t = task_alloc(fn, arg, name, cpu, false);
+
+	if (t)
+		sched_enqueue_new(t);
+	return t;
+}
+
+/* The user frame sits at the very top of the kernel stack. */
+static struct trap_frame *user_frame(struct task *t)
+{
+	return (struct trap_frame *)((char *)t->kstack + CONFIG_KSTACK_SIZE) - 1;
+}
+
+static void enter_user(void *arg)
+{
+	struct task *t = arg;
+
+	user_enter(user_frame(t));
+}
+
+struct task *task_create_user(const char *name, struct aspace *as,
+			      unsigned cpu, uint64_t entry, uint64_t stack,
+			      uint64_t arg0, uint64_t arg1,
+			      struct fdtable *files)
+{
+	struct task *t = task_alloc(enter_user, NULL, name, cpu, true);
+
+	if (!t)
+		return NULL;
+	t->fpu = kmem_alloc(FPU_STATE_SIZE);
+	if (!t->fpu) {
+		kmem_free(t->kstack);
+		kmem_free(t);
+		return NULL;
+	}
+	fpu_init_state(t->fpu);
+	user_frame_init(user_frame(t), entry, stack, arg0, arg1);
+	t->arg = t;
+	t->aspace = as;
+	aspace_get(as);
+	t->files = files;
+	if (files)
+		fdtable_get(files);
+
+	unsigned long flags = spin_lock_irqsave(&family_lock);
+
+	t->parent = task_current();
+	list_add_tail(&t->child_node, &t->parent->children);
+	spin_unlock_irqrestore(&family_lock, flags);
 	sched_enqueue_new(t);
 	return t;
+}
+
+/* An exited child of parent matching id (0: any), or NULL; sets *any. */
+static struct task *exited_child(struct task *parent, unsigned id, bool *any)
+{
+	unsigned long flags = spin_lock_irqsave(&family_lock);
+	struct task *c, *found = NULL;
+
+	*any = false;
+	list_for_each_entry(c, &parent->children, child_node) {
+		if (id && c->id != id)
+			continue;
+		*any = true;
+		if (c->off_cpu) {
+			list_del(&c->child_node);
+			found = c;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&family_lock, flags);
+	return found;
+}
+
+int task_wait_child(unsigned id, int *status)
+{
+	struct task *self = task_current(), *child = NULL;
+	bool any;
+
+	wait_event(self->child_wq,
+		   (child = exited_child(self, id, &any)) != NULL || !any);
+	if (!child)
+		return -ECHILD;
+	id = child->id;
+	*status = child->exit_status;
+	kmem_free(child);
+	return id;
+}
+
+/* The exiting task's children will have nobody to wait for them. */
+static void orphan_children(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&family_lock);
+	struct task *c, *tmp;
+	LIST_HEAD(dead);
+
+	list_for_each_entry_safe(c, tmp, &t->children, child_node) {
+		list_del(&c->child_node);
+		c->parent = NULL;
+		if (c->off_cpu)
+			list_add(&c->child_node, &dead);
+		else
+			c->detached = true;
+	}
+	spin_unlock_irqrestore(&family_lock, flags);
+	list_for_each_entry_safe(c, tmp, &dead, child_node)
+		kmem_free(c);
+}
+
+void task_kill_current(int signal, const char *why)
+{
+	struct task *t = task_current();
+
+	pr_err("task %s (%u) killed by signal %d: %s\n", t->name, t->id,
+	       signal, why);
+	t->term_signal = signal;
+	task_exit(128 + signal);
 }
 
 /* A new task's first code, reached from task_first_entry in switch.S. */
@@ -77,6 +225,7 @@ void task_exit(int status)
 {
 	struct task *t = task_current();
 
+	orphan_children(t);
 	t->exit_status = status;
 	irq_disable();
 	t->state = TASK_EXITED;
@@ -88,18 +237,33 @@ void task_release(struct task *t)
 {
 	kmem_free(t->kstack);
 	t->kstack = NULL;
-	__atomic_store_n(&t->off_cpu, true, __ATOMIC_RELEASE);
-	if (t->detached)
-		kmem_free(t);
-	else
+	kmem_free(t->fpu);
+	t->fpu = NULL;
+	if (t->aspace)
+		aspace_put(t->aspace);
+	t->aspace = NULL;
+	if (t->files)
+		fdtable_put(t->files);
+	t->files = NULL;
+
+	unsigned long flags = spin_lock_irqsave(&family_lock);
+	bool detached = t->detached;
+
+	t->off_cpu = true;
+	if (t->parent)
+		waitqueue_wake_all(&t->parent->child_wq);
+	else if (!detached)
 		waitqueue_wake_all(&t->exit_wq);
+	spin_unlock_irqrestore(&family_lock, flags);
+	if (detached)
+		kmem_free(t);
 }
 
 int kthread_join(struct task *t)
 {
 	int status;
 
-	wait_event(t->exit_wq, __atomic_load_n(&t->off_cpu, __ATOMIC_ACQUIRE));
+	wait_event(t->exit_wq, is_off_cpu(t));
 	status = t->exit_status;
 	kmem_free(t);
 	return status;

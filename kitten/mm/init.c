@@ -206,6 +206,31 @@ int page_free(paddr_t pa)
 	return err;
 }
 
+int page_alloc_exact(uint64_t size, uint64_t align, paddr_t *pa)
+{
+	unsigned long flags = spin_lock_irqsave(&phys_lock);
+	int err = buddy_alloc_exact(&phys_pool, size, align, pa);
+
+	spin_unlock_irqrestore(&phys_lock, flags);
+	return err;
+}
+
+int page_free_range(paddr_t pa, uint64_t size)
+{
+	unsigned long flags = spin_lock_irqsave(&phys_lock);
+	int err = buddy_free_range(&phys_pool, pa, size);
+
+	spin_unlock_irqrestore(&phys_lock, flags);
+	return err;
+}
+
+uint64_t mm_largest_free(void)
+{
+	int order = buddy_largest_free_order(&phys_pool);
+
+	return order < 0 ? 0 : PAGE_SIZE << order;
+}
+
 uint64_t mm_free_bytes(void)
 {
 	return buddy_free_bytes(&phys_pool);

@@ -6,6 +6,9 @@
  * swap GS so the kernel finds its per-CPU data.
  */
 #include <arch/desc.h>
+#include <arch/percpu.h>
+
+#define SYSCALL_VECTOR	0x100	/* no real vector: marks a syscall frame */
 
 /* Exceptions for which the CPU pushes an error code. */
 #define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
@@ -73,3 +76,44 @@ trap_return:
 	swapgs
 2:	addq	$16, %rsp
 	iretq
+
+/*
+ * SYSCALL from user mode: RCX holds the user RIP, R11 the user RFLAGS,
+ * and the stack is still the user's. Switch to the task's kernel stack,
+ * build the same frame an interrupt would, and return through
+ * trap_return (IRETQ), which also serves tasks entering user mode for the
+ * first time and signal delivery.
+ */
+	.globl entry_syscall
+entry_syscall:
+	swapgs
+	movq	%rsp, %gs:CPU_USER_RSP
+	movq	%gs:CPU_KERNEL_RSP, %rsp
+	pushq	$USER_DS
+	pushq	%gs:CPU_USER_RSP
+	pushq	%r11
+	pushq	$USER_CS
+	pushq	%rcx
+	pushq	$0
+	pushq	$SYSCALL_VECTOR
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	xorl	%ebp, %ebp		/* backtraces end at the user boundary */
+	movq	%rsp, %rdi
+	sti
+	call	syscall_dispatch
+	cli
+	jmp	trap_return

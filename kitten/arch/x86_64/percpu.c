@@ -3,6 +3,11 @@
 #include <arch/percpu.h>
 #include <arch/x86.h>
 
+_Static_assert(__builtin_offsetof(struct cpu, kernel_rsp) == CPU_KERNEL_RSP,
+	       "entry.S expects kernel_rsp here");
+_Static_assert(__builtin_offsetof(struct cpu, user_rsp) == CPU_USER_RSP,
+	       "entry.S expects user_rsp here");
+
 struct cpu *cpus[CONFIG_NR_CPUS];
 unsigned nr_cpus_online;
 static bool ready;

@@ -185,3 +185,68 @@ void pgtable_count(const struct pgtable *pt, vaddr_t va, uint64_t len,
 			break;
 	}
 }
+
+/* The entry mapping va (present) and its level, or NULL. */
+static pte_t *leaf_entry(struct pgtable *pt, vaddr_t va, int *level)
+{
+	pte_t *t = table(pt, pt->root);
+
+	for (int l = 4;; l--) {
+		pte_t *e = &t[index_at(va, l)];
+
+		*level = l;
+		if (!(*e & PTE_PRESENT))
+			return NULL;
+		if (l == 1 || (*e & PTE_LARGE))
+			return e;
+		t = table(pt, *e & PTE_ADDR_MASK);
+	}
+}
+
+int pgtable_unmap(struct pgtable *pt, vaddr_t va, uint64_t len)
+{
+	vaddr_t end = va + len, v;
+	int level;
+
+	if ((va | len) & (LEVEL_SIZE(1) - 1) || end < va)
+		return -EINVAL;
+	for (v = va; v < end && v >= va;) {	/* first pass: only check */
+		if (leaf_entry(pt, v, &level) &&
+		    (v & (LEVEL_SIZE(level) - 1) || end - v < LEVEL_SIZE(level)))
+			return -EINVAL;
+		v = next_boundary(v, level);
+	}
+	for (v = va; v < end && v >= va;) {
+		pte_t *e = leaf_entry(pt, v, &level);
+
+		if (e)
+			*e = 0;
+		v = next_boundary(v, level);
+	}
+	return 0;
+}
+
+static void free_level(struct pgtable *pt, paddr_t pa, int level)
+{
+	pte_t *t = table(pt, pa);
+
+	if (level > 1)
+		for (unsigned i = 0; i < PGTABLE_ENTRIES; i++)
+			if ((t[i] & PTE_PRESENT) && !(t[i] & PTE_LARGE))
+				free_level(pt, t[i] & PTE_ADDR_MASK, level - 1);
+	pt->ops->free(pt->ops->ctx, pa);
+}
+
+void pgtable_free_tables(struct pgtable *pt, unsigned first, unsigned last,
+			 bool free_root)
+{
+	pte_t *pml4 = table(pt, pt->root);
+
+	for (unsigned i = first; i <= last && i < PGTABLE_ENTRIES; i++) {
+		if (pml4[i] & PTE_PRESENT)
+			free_level(pt, pml4[i] & PTE_ADDR_MASK, 3);
+		pml4[i] = 0;
+	}
+	if (free_root)
+		pt->ops->free(pt->ops->ctx, pt->root);
+}

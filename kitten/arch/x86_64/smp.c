@@ -16,6 +16,7 @@
 #include <arch/percpu.h>
 #include <arch/smp.h>
 #include <arch/time.h>
+#include <arch/user.h>
 #include <arch/x86.h>
 #include <kitten/errno.h>
 #include <kitten/irq.h>
@@ -58,6 +59,7 @@ __attribute__((noreturn)) static void ap_main(struct cpu *cpu)
 	gdt_load(&cpu->desc);
 	idt_load();
 	percpu_install(cpu);
+	user_init_cpu();
 	apic_init_cpu();
 	timer_init_cpu();
 	sched_init_cpu();

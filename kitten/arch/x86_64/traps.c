@@ -13,6 +13,8 @@
 #include <kitten/irq.h>
 #include <kitten/printk.h>
 #include <kitten/sched.h>
+#include <kitten/string.h>
+#include <kitten/task.h>
 
 static const char *const exception_names[FIRST_EXTERNAL_VECTOR] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow",
@@ -27,6 +29,31 @@ static const char *const exception_names[FIRST_EXTERNAL_VECTOR] = {
 	"reserved (31)",
 };
 
+#define SIGILL	4
+#define SIGFPE	8
+#define SIGSEGV	11
+
+/* A user task's fault ends that task, never the kernel. */
+static void user_fault(struct trap_frame *f)
+{
+	char why[128];
+	int sig = SIGSEGV;
+
+	if (f->vector == VEC_PAGE_FAULT)
+		snprintf(why, sizeof(why), "page fault at %#lx (%s), ip %#lx",
+			 read_cr2(), f->error & PF_PRESENT ? "protection" :
+			 "not mapped", f->rip);
+	else
+		snprintf(why, sizeof(why), "%s at ip %#lx",
+			 exception_names[f->vector], f->rip);
+	if (f->vector == 6)
+		sig = SIGILL;
+	else if (f->vector == VEC_DIVIDE || f->vector == 16 || f->vector == 19)
+		sig = SIGFPE;
+	irq_enable();
+	task_kill_current(sig, why);
+}
+
 static void page_fault(struct trap_frame *f)
 {
 	uint64_t addr = read_cr2();
@@ -40,6 +67,9 @@ static void page_fault(struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
+	if (f->vector < FIRST_EXTERNAL_VECTOR && trap_from_user(f) &&
+	    f->vector != VEC_NMI && f->vector != VEC_MCE)
+		user_fault(f);
 	if (f->vector == VEC_PAGE_FAULT) {
 		page_fault(f);
 		return;

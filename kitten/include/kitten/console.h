@@ -16,6 +16,8 @@ struct console {
 
 void console_register(struct console *con);
 void console_write(const char *buf, size_t len);
+/* From now on write without locking (the panic path). */
+void console_panic(void);
 
 /* The 16550 UART console; port is an I/O base such as 0x3f8. */
 void serial_console_init(uint16_t port);

@@ -19,6 +19,12 @@ int page_alloc(unsigned order, paddr_t *pa);
 /* Give back a block from page_alloc(); bad frees are reported, not fatal. */
 int page_free(paddr_t pa);
 
+/* size bytes, aligned to align, contiguous: for jobs (see pmem.c). */
+int page_alloc_exact(uint64_t size, uint64_t align, paddr_t *pa);
+int page_free_range(paddr_t pa, uint64_t size);
+/* The largest block that could be allocated now, in bytes. */
+uint64_t mm_largest_free(void);
+
 uint64_t mm_free_bytes(void);
 /* All memory the page allocator manages, free or not. */
 uint64_t mm_managed_bytes(void);

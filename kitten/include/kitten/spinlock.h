@@ -33,6 +33,7 @@ struct spinlock {
  * take nothing else, rank high so they can be taken under anything.
  */
 enum lock_rank {
+	LOCK_RANK_FAMILY = 5,		/* task links; wakes waiters */
 	LOCK_RANK_WAITQUEUE = 10,	/* then wakes tasks: takes run queues */
 	LOCK_RANK_SCHED = 20,		/* a run queue; arms its slice timer */
 	LOCK_RANK_TIMER = 30,

@@ -43,6 +43,19 @@ struct task {
 
 	uint64_t runtime_ns;		/* CPU time consumed */
 	uint64_t last_switch_ns;
+
+	/* User tasks only. */
+	struct aspace *aspace;
+	void *fpu;			/* FPU/SSE registers while switched out */
+	uint64_t fs_base;		/* thread-local storage pointer */
+	struct fdtable *files;
+	int term_signal;		/* killed by this signal, or 0 */
+
+	/* Family: user tasks are waited for by the task that created them. */
+	struct task *parent;
+	struct list_head children;
+	struct list_head child_node;
+	struct waitqueue child_wq;	/* a child of this task exited */
 };
 
 /* The task running on this CPU. */
@@ -55,6 +68,25 @@ struct task *task_current(void);
  */
 struct task *kthread_create(void (*fn)(void *arg), void *arg,
 			    const char *name, unsigned cpu);
+/*
+ * Create a user task in aspace on cpu, starting at entry with stack
+ * pointer stack and arg0/arg1 in rdi/rsi. It holds a reference to the
+ * address space and shares files (NULL: none open).
+ */
+struct task *task_create_user(const char *name, struct aspace *as,
+			      unsigned cpu, uint64_t entry, uint64_t stack,
+			      uint64_t arg0, uint64_t arg1,
+			      struct fdtable *files);
+
+/*
+ * Wait for a child of the current task (id, or any when id is 0) to exit;
+ * returns its id and status, frees it. -ECHILD when there is none.
+ */
+int task_wait_child(unsigned id, int *status);
+
+/* End the current user task because of a fault: "killed by signal". */
+__attribute__((noreturn)) void task_kill_current(int signal, const char *why);
+
 /* Wait for a kernel thread to exit; returns its status and frees it. */
 int kthread_join(struct task *t);
 /* Let t be freed at its exit instead of by kthread_join(). */

@@ -8,18 +8,27 @@
 #ifndef ARCH_PERCPU_H
 #define ARCH_PERCPU_H
 
+#ifndef __ASSEMBLY__
 #include <arch/desc.h>
 #include <arch/trap.h>
 #include <kitten/config.h>
 #include <kitten/list.h>
 #include <kitten/types.h>
+#endif
 
+/* Offsets entry.S uses; checked against the struct in percpu.c. */
+#define CPU_KERNEL_RSP	8
+#define CPU_USER_RSP	16
+
+#ifndef __ASSEMBLY__
 #define CPU_MAX_HELD_LOCKS 16
 
 struct task;
 
 struct cpu {
 	struct cpu *self;		/* %gs:0, for this_cpu() */
+	uint64_t kernel_rsp;		/* top of the current task's stack */
+	uint64_t user_rsp;		/* scratch for the syscall entry */
 	unsigned id;			/* logical CPU number, 0 = boot CPU */
 	uint32_t apic_id;
 	unsigned numa_node;
@@ -66,5 +75,6 @@ bool percpu_ready(void);
 #define for_each_online_cpu(c)                                        \
 	for (unsigned __i = 0; __i < CONFIG_NR_CPUS; __i++)               \
 		if (((c) = cpus[__i]) && (c)->online)
+#endif /* __ASSEMBLY__ */
 
 #endif

@@ -62,6 +62,15 @@ int pgtable_map(struct pgtable *pt, vaddr_t va, paddr_t pa, uint64_t len,
 /* Translate va; returns -ENOENT if unmapped. Any out pointer may be NULL. */
 int pgtable_lookup(const struct pgtable *pt, vaddr_t va, paddr_t *pa,
 		   uint64_t *flags, uint64_t *page_size);
+/*
+ * Remove the mappings in [va, va+len). A large page that the range covers
+ * only in part is refused (-EINVAL) before anything changes.
+ */
+int pgtable_unmap(struct pgtable *pt, vaddr_t va, uint64_t len);
+/* Free every table below the PML4 entries [first, last], and the PML4
+ * itself when free_root; the memory mapped is not touched. */
+void pgtable_free_tables(struct pgtable *pt, unsigned first, unsigned last,
+			 bool free_root);
 /* Add up the mappings in [va, va+len). */
 void pgtable_count(const struct pgtable *pt, vaddr_t va, uint64_t len,
 		   struct pgtable_stats *stats);

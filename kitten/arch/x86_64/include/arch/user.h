@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The architecture side of user mode: the SYSCALL entry, the FPU/SSE
+ * state each user task owns, and the first jump into ring 3.
+ */
+#ifndef ARCH_USER_H
+#define ARCH_USER_H
+
+#include <arch/trap.h>
+#include <kitten/types.h>
+
+#define FPU_STATE_SIZE	512	/* FXSAVE area */
+
+/* Per CPU: SYSCALL MSRs and FPU control bits. */
+void user_init_cpu(void);
+
+/* A fresh FPU/SSE state, as a new program expects it. */
+void fpu_init_state(void *area);
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+
+/* Fill frame so that trap_return enters ring 3 at rip with stack rsp. */
+void user_frame_init(struct trap_frame *frame, uint64_t rip, uint64_t rsp,
+		     uint64_t arg0, uint64_t arg1);
+/* Leave the kernel through frame (on the current kernel stack). */
+__attribute__((noreturn)) void user_enter(struct trap_frame *frame);
+
+void user_set_tls(uint64_t fs_base);
+
+#endif

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * User mode on x86_64. SYSCALL enters at entry_syscall (entry.S) with
+ * interrupts masked by SFMASK; the kernel's own code never touches the
+ * FPU (-mgeneral-regs-only), so a user task's FPU/SSE registers need
+ * saving only when another user task takes the CPU.
+ */
+#include <arch/desc.h>
+#include <arch/irqflags.h>
+#include <arch/user.h>
+#include <arch/x86.h>
+#include <kitten/string.h>
+
+#define MSR_STAR	0xc0000081
+#define MSR_LSTAR	0xc0000082
+#define MSR_SFMASK	0xc0000084
+
+#define RFLAGS_TF	(1UL << 8)
+#define RFLAGS_DF	(1UL << 10)
+#define RFLAGS_IOPL	(3UL << 12)
+#define RFLAGS_NT	(1UL << 14)
+#define RFLAGS_AC	(1UL << 18)
+#define RFLAGS_FIXED	(1UL << 1)
+
+#define CR0_MP		(1UL << 1)
+#define CR0_EM		(1UL << 2)
+#define CR0_TS		(1UL << 3)
+#define CR0_NE		(1UL << 5)
+#define CR4_OSXMMEXCPT	(1UL << 10)
+
+void entry_syscall(void);
+void trap_return(void);
+
+void user_init_cpu(void)
+{
+	/* SYSRET would take CS = base + 16 and SS = base + 8 from here. */
+	wrmsr(MSR_STAR, ((uint64_t)(USER_DS - 8) << 48) |
+				((uint64_t)KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (uint64_t)entry_syscall);
+	wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_IOPL |
+				  RFLAGS_NT | RFLAGS_AC);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+
+	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+}
+
+void fpu_init_state(void *area)
+{
+	uint8_t *fx = area;
+	uint16_t fcw = 0x37f;		/* x87 default control word */
+	uint32_t mxcsr = 0x1f80;	/* SSE: all exceptions masked */
+
+	memset(fx, 0, FPU_STATE_SIZE);
+	memcpy(fx + 0, &fcw, 2);
+	memcpy(fx + 24, &mxcsr, 4);
+}
+
+void fpu_save(void *area)
+{
+	__asm__ __volatile__("fxsave64 (%0)" : : "r"(area) : "memory");
+}
+
+void fpu_restore(const void *area)
+{
+	__asm__ __volatile__("fxrstor64 (%0)" : : "r"(area) : "memory");
+}
+
+void user_frame_init(struct trap_frame *f, uint64_t rip, uint64_t rsp,
+		     uint64_t arg0, uint64_t arg1)
+{
+	memset(f, 0, sizeof(*f));
+	f->rip = rip;
+	f->cs = USER_CS;
+	f->rflags = RFLAGS_IF | RFLAGS_FIXED;
+	f->rsp = rsp;
+	f->ss = USER_DS;
+	f->rdi = arg0;
+	f->rsi = arg1;
+}
+
+void user_enter(struct trap_frame *frame)
+{
+	irq_disable();
+	__asm__ __volatile__("movq %0, %%rsp\n\t"
+			     "jmp trap_return"
+			     : : "r"(frame) : "memory");
+	__builtin_unreachable();
+}
+
+void user_set_tls(uint64_t fs_base)
+{
+	wrmsr(MSR_FS_BASE, fs_base);
+}

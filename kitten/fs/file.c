@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * File descriptors and the file system calls on them: open, read, write,
+ * lseek, fstat, close. Files are read-only inodes of the in-memory file
+ * system, or the console (which is where standard output goes).
+ */
+#define pr_fmt(fmt) "file: " fmt
+
+#include <kitten/console.h>
+#include <kitten/cpio.h>
+#include <kitten/errno.h>
+#include <kitten/file.h>
+#include <kitten/kmem.h>
+#include <kitten/ramfs.h>
+#include <kitten/string.h>
+#include <kitten/syscall.h>
+#include <kitten/task.h>
+
+#define O_ACCMODE	3
+#define O_RDONLY	0
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
+#define PATH_MAX	4096
+#define IO_CHUNK	256
+
+static struct file *file_new(struct inode *inode, unsigned flags)
+{
+	struct file *f = kmem_zalloc(sizeof(*f));
+
+	if (f) {
+		f->inode = inode;
+		f->flags = flags;
+		f->refs = 1;
+	}
+	return f;
+}
+
+static void file_put(struct file *f)
+{
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		kmem_free(f);
+}
+
+struct fdtable *fdtable_create(void)
+{
+	struct fdtable *t = kmem_zalloc(sizeof(*t));
+	struct file *console;
+
+	if (!t)
+		return NULL;
+	console = file_new(NULL, 2);
+	if (!console) {
+		kmem_free(t);
+		return NULL;
+	}
+	t->refs = 1;
+	spin_lock_init(&t->lock, "fdtable", LOCK_RANK_LEAF);
+	console->refs = 3;
+	for (int fd = 0; fd < 3; fd++)
+		t->fd[fd] = console;
+	return t;
+}
+
+void fdtable_get(struct fdtable *t)
+{
+	__atomic_fetch_add(&t->refs, 1, __ATOMIC_RELAXED);
+}
+
+void fdtable_put(struct fdtable *t)
+{
+	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	for (int fd = 0; fd < FD_MAX; fd++)
+		if (t->fd[fd])
+			file_put(t->fd[fd]);
+	kmem_free(t);
+}
+
+/* The file behind fd, with a reference the caller must drop. */
+static struct file *fd_get(uint64_t fd)
+{
+	struct fdtable *t = task_current()->files;
+	struct file *f = NULL;
+	unsigned long flags;
+
+	if (!t || fd >= FD_MAX)
+		return NULL;
+	flags = spin_lock_irqsave(&t->lock);
+	f = t->fd[fd];
+	if (f)
+		__atomic_fetch_add(&f->refs, 1, __ATOMIC_RELAXED);
+	spin_unlock_irqrestore(&t->lock, flags);
+	return f;
+}
+
+static int fd_install(struct file *f)
+{
+	struct fdtable *t = task_current()->files;
+	unsigned long flags;
+	int fd = -EMFILE;
+
+	if (!t)
+		return -EMFILE;
+	flags = spin_lock_irqsave(&t->lock);
+	for (int i = 0; i < FD_MAX; i++)
+		if (!t->fd[i]) {
+			t->fd[i] = f;
+			fd = i;
+			break;
+		}
+	spin_unlock_irqrestore(&t->lock, flags);
+	return fd;
+}
+
+long sys_open(uint64_t path, uint64_t flags, uint64_t mode, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	char name[PATH_MAX];
+	struct inode *inode;
+	struct file *f;
+	long len = strncpy_from_user(name, path, sizeof(name));
+	int fd;
+
+	(void)mode, (void)a3, (void)a4, (void)a5;
+	if (len < 0)
+		return len;
+	inode = ramfs_lookup(name);
+	if (!inode)
+		return -ENOENT;
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		return -EROFS;		/* the tree is read-only for now */
+	f = file_new(inode, flags);
+	if (!f)
+		return -ENOMEM;
+	fd = fd_install(f);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+}
+
+long sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct fdtable *t = task_current()->files;
+	struct file *f = NULL;
+	unsigned long flags;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (!t || fd >= FD_MAX)
+		return -EBADF;
+	flags = spin_lock_irqsave(&t->lock);
+	f = t->fd[fd];
+	t->fd[fd] = NULL;
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
+long sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get(fd);
+	long ret;
+
+	(void)a3, (void)a4, (void)a5;
+	if (!f)
+		return -EBADF;
+	if (!f->inode) {
+		ret = 0;	/* console input arrives in a later version */
+	} else if ((f->inode->mode & CPIO_S_IFMT) == CPIO_S_IFDIR) {
+		ret = -EISDIR;
+	} else {
+		uint64_t left = f->pos < f->inode->size ? f->inode->size - f->pos : 0;
+
+		ret = MIN(count, left);
+		if (ret && copy_to_user(buf, (const char *)f->inode->data + f->pos, ret))
+			ret = -EFAULT;
+		else
+			f->pos += ret;
+	}
+	file_put(f);
+	return ret;
+}
+
+long sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get(fd);
+	char chunk[IO_CHUNK];
+	long done = 0;
+
+	(void)a3, (void)a4, (void)a5;
+	if (!f)
+		return -EBADF;
+	if (f->inode) {
+		file_put(f);
+		return -EROFS;
+	}
+	while ((uint64_t)done < count) {
+		size_t n = MIN(count - done, sizeof(chunk));
+
+		if (copy_from_user(chunk, buf + done, n)) {
+			done = done ? done : -EFAULT;
+			break;
+		}
+		console_write(chunk, n);
+		done += n;
+	}
+	file_put(f);
+	return done;
+}
+
+long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get(fd);
+	int64_t base, pos;
+	long ret;
+
+	(void)a3, (void)a4, (void)a5;
+	if (!f)
+		return -EBADF;
+	if (!f->inode) {
+		file_put(f);
+		return -ESPIPE;
+	}
+	base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)f->pos :
+	       whence == SEEK_END ? (int64_t)f->inode->size : -1;
+	pos = base + (int64_t)offset;
+	if (whence > SEEK_END || pos < 0) {
+		ret = -EINVAL;
+	} else {
+		f->pos = pos;
+		ret = pos;
+	}
+	file_put(f);
+	return ret;
+}
+
+/* struct stat as Linux x86_64 lays it out. */
+struct linux_stat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	uint64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	int64_t reserved[3];
+};
+
+long sys_fstat(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get(fd);
+	struct linux_stat st = { .nlink = 1, .blksize = 4096 };
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (!f)
+		return -EBADF;
+	if (f->inode) {
+		st.ino = f->inode->ino;
+		st.mode = f->inode->mode;
+		st.size = f->inode->size;
+		st.blocks = (st.size + 511) / 512;
+	} else {
+		st.mode = 0020620;	/* a character device, like a tty */
+		st.rdev = (5 << 8) | 1;	/* /dev/console */
+	}
+	file_put(f);
+	return copy_to_user(buf, &st, sizeof(st));
+}

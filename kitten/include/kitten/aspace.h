@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Address spaces, the Kitten way: user space decides the layout. An
+ * address space is a set of regions (virtual ranges with permissions)
+ * into which physical memory is mapped explicitly, with the largest pages
+ * the alignment allows. There is no demand paging: an access outside
+ * mapped memory is a fault that ends the task.
+ *
+ * A process's own memory lives in the first 512 GiB (PML4 slot 0). The
+ * other slots of the user half are SMARTMAP windows: slot r+1 shows rank
+ * r's slot 0, so processes of one job can address each other's memory
+ * directly (aspace_smartmap_attach).
+ */
+#ifndef KITTEN_ASPACE_H
+#define KITTEN_ASPACE_H
+
+#include <arch/pgtable.h>
+#include <kitten/list.h>
+#include <kitten/mutex.h>
+#include <kitten/types.h>
+
+#define ASPACE_R	1
+#define ASPACE_W	2
+#define ASPACE_X	4
+
+#define USER_SLOT_SIZE	(1ULL << 39)		/* one PML4 slot: 512 GiB */
+#define USER_TOP	(1ULL << 47)
+#define SMARTMAP_MAX_RANKS 255
+
+/* The init task's memory owner id: the one privileged owner. */
+#define KITTEN_INIT_OWNER 1
+
+struct region {
+	vaddr_t start, end;
+	unsigned perms;
+	char name[16];
+	struct list_head node;
+};
+
+struct aspace {
+	unsigned id;
+	unsigned refs;			/* tasks using it, and handles held */
+	struct pgtable pt;
+	struct mutex lock;
+	struct list_head regions;	/* sorted by start */
+	unsigned owner;			/* pmem owner id of the job */
+};
+
+int aspace_create(unsigned owner, struct aspace **out);
+void aspace_get(struct aspace *as);
+/* Drop a reference; the last one frees the page tables (not the memory). */
+void aspace_put(struct aspace *as);
+
+int aspace_add_region(struct aspace *as, vaddr_t start, uint64_t size,
+		      unsigned perms, const char *name);
+int aspace_del_region(struct aspace *as, vaddr_t start, uint64_t size);
+/* Map [pa, pa+size) at va, inside one region, with that region's rights. */
+int aspace_map_pmem(struct aspace *as, vaddr_t va, paddr_t pa, uint64_t size);
+int aspace_unmap(struct aspace *as, vaddr_t va, uint64_t size);
+/* Translate; page_size may be NULL. 0 or -ENOENT. */
+int aspace_virt_to_phys(struct aspace *as, vaddr_t va, paddr_t *pa,
+			uint64_t *page_size);
+
+/* Let as see rank's memory through SMARTMAP slot rank + 1. */
+int aspace_smartmap_attach(struct aspace *as, unsigned rank,
+			   struct aspace *target);
+
+/* Check that [va, va+len) is user memory mapped with at least perms. */
+bool aspace_range_ok(struct aspace *as, vaddr_t va, uint64_t len,
+		     unsigned perms);
+
+/* Load as's page tables on this CPU (NULL: the kernel's own). */
+void aspace_activate(struct aspace *as);
+
+#endif

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kitten's own system calls: physical memory, address spaces and tasks,
+ * for the init task to lay out jobs with (the paper's user-level memory
+ * management). Each call checks its arguments, copies in, calls the
+ * subsystem, copies out. Only the init task (owner KITTEN_INIT_OWNER)
+ * may allocate memory, create address spaces and map memory into other
+ * address spaces; a job can query and look itself up.
+ */
+#define pr_fmt(fmt) "kitten: " fmt
+
+#include <arch/layout.h>
+#include <kitten/aspace.h>
+#include <kitten/errno.h>
+#include <kitten/kitten_abi.h>
+#include <kitten/pmem.h>
+#include <kitten/spinlock.h>
+#include <kitten/syscall.h>
+#include <kitten/task.h>
+
+#define MAX_ASPACES 1024
+
+static struct aspace *aspaces[MAX_ASPACES];
+static struct spinlock aspaces_lock = SPINLOCK_INIT("aspaces", LOCK_RANK_LEAF);
+
+static struct task *self(void)
+{
+	return task_current();
+}
+
+static bool privileged(void)
+{
+	return self()->aspace && self()->aspace->owner == KITTEN_INIT_OWNER;
+}
+
+static unsigned owner(void)
+{
+	return self()->aspace ? self()->aspace->owner : 0;
+}
+
+/* The address space with this id, with a reference; NULL if none. */
+static struct aspace *aspace_by_id(uint64_t id)
+{
+	struct aspace *as = NULL;
+	unsigned long flags;
+
+	if (id == KITTEN_ASPACE_SELF) {
+		as = self()->aspace;
+		if (as)
+			aspace_get(as);
+		return as;
+	}
+	if (id >= MAX_ASPACES)
+		return NULL;
+	flags = spin_lock_irqsave(&aspaces_lock);
+	as = aspaces[id];
+	if (as)
+		aspace_get(as);
+	spin_unlock_irqrestore(&aspaces_lock, flags);
+	return as;
+}
+
+long sys_kitten_pmem_query(uint64_t info_ptr, uint64_t a1, uint64_t a2,
+			   uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct pmem_info info;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	pmem_query(owner(), &info);
+	return copy_to_user(info_ptr, &info, sizeof(info));
+}
+
+long sys_kitten_pmem_alloc(uint64_t size, uint64_t align, uint64_t pa_ptr,
+			   uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	paddr_t pa;
+	int err;
+
+	(void)a3, (void)a4, (void)a5;
+	if (!privileged())
+		return -EPERM;
+	if (!size || size & (PAGE_SIZE - 1) || !align || align & (align - 1) ||
+	    align < PAGE_SIZE)
+		return -EINVAL;
+	err = pmem_alloc(owner(), size, align, &pa);
+	if (err)
+		return err;
+	err = copy_to_user(pa_ptr, &pa, sizeof(pa));
+	if (err)
+		pmem_free(owner(), pa);
+	return err;
+}
+
+long sys_kitten_pmem_free(uint64_t pa, uint64_t a1, uint64_t a2, uint64_t a3,
+			  uint64_t a4, uint64_t a5)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return pmem_free(owner(), pa);
+}
+
+long sys_kitten_aspace_create(uint64_t id_ptr, uint64_t a1, uint64_t a2,
+			      uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct aspace *as;
+	unsigned long flags;
+	uint32_t id;
+	int err;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (!privileged())
+		return -EPERM;
+	err = aspace_create(0, &as);
+	if (err)
+		return err;
+	as->owner = as->id;	/* a job is the owner of its own memory */
+	id = as->id;
+	if (id >= MAX_ASPACES) {
+		aspace_put(as);
+		return -ENOSPC;
+	}
+	flags = spin_lock_irqsave(&aspaces_lock);
+	aspaces[id] = as;
+	spin_unlock_irqrestore(&aspaces_lock, flags);
+	err = copy_to_user(id_ptr, &id, sizeof(id));
+	if (err)
+		sys_kitten_aspace_destroy(id, 0, 0, 0, 0, 0);
+	return err;
+}
+
+long sys_kitten_aspace_destroy(uint64_t id, uint64_t a1, uint64_t a2,
+			       uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct aspace *as = NULL;
+	unsigned long flags;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (!privileged())
+		return -EPERM;
+	if (id == KITTEN_ASPACE_SELF || id >= MAX_ASPACES)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&aspaces_lock);
+	as = aspaces[id];
+	aspaces[id] = NULL;
+	spin_unlock_irqrestore(&aspaces_lock, flags);
+	if (!as)
+		return -ENOENT;
+	aspace_put(as);		/* tasks still running in it keep it alive */
+	return 0;
+}
+
+long sys_kitten_aspace_add_region(uint64_t id, uint64_t start, uint64_t size,
+				  uint64_t perms, uint64_t name_ptr, uint64_t a5)
+{
+	struct aspace *as;
+	char name[16] = "";
+	int err;
+
+	(void)a5;
+	if (name_ptr && strncpy_from_user(name, name_ptr, sizeof(name)) < 0)
+		return -EFAULT;
+	if (id != KITTEN_ASPACE_SELF && !privileged())
+		return -EPERM;
+	as = aspace_by_id(id);
+	if (!as)
+		return -ENOENT;
+	err = aspace_add_region(as, start, size, perms, name);
+	aspace_put(as);
+	return err;
+}
+
+long sys_kitten_aspace_map_pmem(uint64_t id, uint64_t va, uint64_t pa,
+				uint64_t size, uint64_t a4, uint64_t a5)
+{
+	struct aspace *as;
+	int err;
+
+	(void)a4, (void)a5;
+	if (!pmem_owns(owner(), pa, size))
+		return -EPERM;	/* only memory you were given */
+	if (id != KITTEN_ASPACE_SELF && !privileged())
+		return -EPERM;
+	as = aspace_by_id(id);
+	if (!as)
+		return -ENOENT;
+	err = aspace_map_pmem(as, va, pa, size);
+	aspace_put(as);
+	return err;
+}
+
+long sys_kitten_aspace_unmap(uint64_t id, uint64_t va, uint64_t size,
+			     uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct aspace *as;
+	int err;
+
+	(void)a3, (void)a4, (void)a5;
+	if (id != KITTEN_ASPACE_SELF && !privileged())
+		return -EPERM;
+	as = aspace_by_id(id);
+	if (!as)
+		return -ENOENT;
+	err = aspace_unmap(as, va, size);
+	aspace_put(as);
+	return err;
+}
+
+long sys_kitten_aspace_query(uint64_t id, uint64_t va, uint64_t map_ptr,
+			     uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct kitten_mapping m;
+	struct aspace *as;
+	int err;
+
+	(void)a3, (void)a4, (void)a5;
+	if (id != KITTEN_ASPACE_SELF && !privileged())
+		return -EPERM;
+	as = aspace_by_id(id);
+	if (!as)
+		return -ENOENT;
+	err = aspace_virt_to_phys(as, va, &m.phys, &m.page_size);
+	aspace_put(as);
+	return err ? err : copy_to_user(map_ptr, &m, sizeof(m));
+}
+
+long sys_kitten_smartmap_attach(uint64_t id, uint64_t rank, uint64_t target_id,
+				uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct aspace *as, *target;
+	int err = -ENOENT;
+
+	(void)a3, (void)a4, (void)a5;
+	if (!privileged())
+		return -EPERM;
+	as = aspace_by_id(id);
+	target = aspace_by_id(target_id);
+	if (as && target)
+		err = aspace_smartmap_attach(as, rank, target);
+	if (as)
+		aspace_put(as);
+	if (target)
+		aspace_put(target);
+	return err;
+}
+
+long sys_kitten_task_create(uint64_t spec_ptr, uint64_t a1, uint64_t a2,
+			    uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct kitten_task_spec spec;
+	struct aspace *as;
+	struct task *t;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (!privileged())
+		return -EPERM;
+	if (copy_from_user(&spec, spec_ptr, sizeof(spec)))
+		return -EFAULT;
+	spec.name[sizeof(spec.name) - 1] = '\0';
+	if (spec.entry >= USER_TOP || spec.stack >= USER_TOP)
+		return -EINVAL;
+	as = aspace_by_id(spec.aspace);
+	if (!as)
+		return -ENOENT;
+	t = task_create_user(spec.name, as, spec.cpu, spec.entry, spec.stack,
+			     spec.arg0, spec.arg1, self()->files);
+	aspace_put(as);
+	return t ? (long)t->id : -EINVAL;
+}
+
+long sys_kitten_task_wait(uint64_t id, uint64_t status_ptr, uint64_t a2,
+			  uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	int status, ret;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	ret = task_wait_child(id, &status);
+	if (ret > 0 && status_ptr && copy_to_user(status_ptr, &status, sizeof(status)))
+		return -EFAULT;
+	return ret;
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Process and thread system calls of the Linux ABI. */
+#include <arch/user.h>
+#include <kitten/errno.h>
+#include <kitten/syscall.h>
+#include <kitten/task.h>
+
+#define ARCH_SET_FS	0x1002
+#define ARCH_GET_FS	0x1003
+
+long sys_getpid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return task_current()->id;
+}
+
+long sys_gettid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return task_current()->id;
+}
+
+long sys_exit(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	task_exit(status & 0xff);
+}
+
+long sys_exit_group(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3,
+		    uint64_t a4, uint64_t a5)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	task_exit(status & 0xff);
+}
+
+long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3,
+		    uint64_t a4, uint64_t a5)
+{
+	struct task *t = task_current();
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	switch (code) {
+	case ARCH_SET_FS:
+		if (addr >= (1ULL << 47))
+			return -EPERM;
+		t->fs_base = addr;
+		user_set_tls(addr);
+		return 0;
+	case ARCH_GET_FS:
+		return copy_to_user(addr, &t->fs_base, sizeof(t->fs_base));
+	default:
+		return -EINVAL;
+	}
+}

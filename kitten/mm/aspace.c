@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Address spaces (the model is in aspace.h). Each has its own PML4 whose
+ * upper half repeats the kernel's entries, so the kernel is mapped in
+ * every address space and a system call needs no CR3 switch.
+ */
+#define pr_fmt(fmt) "aspace: " fmt
+
+#include <arch/layout.h>
+#include <arch/paging.h>
+#include <arch/smp.h>
+#include <arch/x86.h>
+#include <kitten/aspace.h>
+#include <kitten/errno.h>
+#include <kitten/kmem.h>
+#include <kitten/mm.h>
+#include <kitten/string.h>
+
+#define KERNEL_FIRST_SLOT 256
+
+static unsigned next_id = 1;
+
+/* After a mapping is removed, no CPU may keep it in its TLB. */
+static void flush_tlbs(void)
+{
+	write_cr3(read_cr3());
+	smp_tlb_shootdown();
+}
+
+static int table_alloc(void *ctx, paddr_t *pa)
+{
+	(void)ctx;
+	if (page_alloc(0, pa))
+		return -ENOMEM;
+	memset(__va(*pa), 0, PAGE_SIZE);
+	return 0;
+}
+
+static void table_free(void *ctx, paddr_t pa)
+{
+	(void)ctx;
+	page_free(pa);
+}
+
+static const struct pgtable_ops user_pgtable_ops = {
+	.to_virt = __va,
+	.alloc = table_alloc,
+	.free = table_free,
+};
+
+int aspace_create(unsigned owner, struct aspace **out)
+{
+	struct aspace *as = kmem_zalloc(sizeof(*as));
+	pte_t *mine, *kernel;
+
+	if (!as)
+		return -ENOMEM;
+	if (pgtable_create(&as->pt, &user_pgtable_ops,
+			   kernel_pgtable.huge_pages)) {
+		kmem_free(as);
+		return -ENOMEM;
+	}
+	mine = __va(as->pt.root);
+	kernel = __va(kernel_pgtable.root);
+	memcpy(mine + KERNEL_FIRST_SLOT, kernel + KERNEL_FIRST_SLOT,
+	       KERNEL_FIRST_SLOT * sizeof(pte_t));
+	as->id = __atomic_fetch_add(&next_id, 1, __ATOMIC_RELAXED);
+	as->refs = 1;
+	as->owner = owner;
+	mutex_init(&as->lock);
+	list_init(&as->regions);
+	*out = as;
+	return 0;
+}
+
+void aspace_get(struct aspace *as)
+{
+	__atomic_fetch_add(&as->refs, 1, __ATOMIC_RELAXED);
+}
+
+void aspace_put(struct aspace *as)
+{
+	struct region *r, *tmp;
+	pte_t *pml4;
+
+	if (__atomic_sub_fetch(&as->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	/* SMARTMAP windows show other processes' tables: just forget them. */
+	pml4 = __va(as->pt.root);
+	for (unsigned i = 1; i < KERNEL_FIRST_SLOT; i++)
+		pml4[i] = 0;
+	pgtable_free_tables(&as->pt, 0, 0, true);
+	list_for_each_entry_safe(r, tmp, &as->regions, node)
+		kmem_free(r);
+	kmem_free(as);
+}
+
+static struct region *find_region(struct aspace *as, vaddr_t va)
+{
+	struct region *r;
+
+	list_for_each_entry(r, &as->regions, node)
+		if (va >= r->start && va < r->end)
+			return r;
+	return NULL;
+}
+
+int aspace_add_region(struct aspace *as, vaddr_t start, uint64_t size,
+		      unsigned perms, const char *name)
+{
+	vaddr_t end = start + size;
+	struct region *r, *pos;
+
+	if (!size || (start | size) & (PAGE_SIZE - 1) || end < start ||
+	    end > USER_SLOT_SIZE || perms & ~(ASPACE_R | ASPACE_W | ASPACE_X))
+		return -EINVAL;
+	r = kmem_zalloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->start = start;
+	r->end = end;
+	r->perms = perms;
+	strlcpy(r->name, name ? name : "", sizeof(r->name));
+
+	mutex_lock(&as->lock);
+	list_for_each_entry(pos, &as->regions, node) {
+		if (pos->start < end && start < pos->end) {
+			mutex_unlock(&as->lock);
+			kmem_free(r);
+			return -EEXIST;
+		}
+		if (pos->start >= end)
+			break;
+	}
+	list_add_tail(&r->node, &pos->node);	/* before pos: keeps order */
+	mutex_unlock(&as->lock);
+	return 0;
+}
+
+int aspace_del_region(struct aspace *as, vaddr_t start, uint64_t size)
+{
+	struct region *r;
+	int err = -ENOENT;
+
+	mutex_lock(&as->lock);
+	r = find_region(as, start);
+	if (r && r->start == start && r->end == start + size) {
+		err = pgtable_unmap(&as->pt, r->start, r->end - r->start);
+		if (!err) {
+			list_del(&r->node);
+			kmem_free(r);
+		}
+	}
+	mutex_unlock(&as->lock);
+	if (!err)
+		flush_tlbs();
+	return err;
+}
+
+static uint64_t pte_flags(unsigned perms)
+{
+	return PTE_USER | (perms & ASPACE_W ? PTE_WRITE : 0) |
+	       (perms & ASPACE_X ? 0 : paging_nx());
+}
+
+int aspace_map_pmem(struct aspace *as, vaddr_t va, paddr_t pa, uint64_t size)
+{
+	struct region *r;
+	int err;
+
+	if (!size || va + size < va)
+		return -EINVAL;
+	mutex_lock(&as->lock);
+	r = find_region(as, va);
+	if (!r || va + size > r->end)
+		err = -EFAULT;	/* not inside one region */
+	else
+		err = pgtable_map(&as->pt, va, pa, size, pte_flags(r->perms));
+	mutex_unlock(&as->lock);
+	return err;
+}
+
+int aspace_unmap(struct aspace *as, vaddr_t va, uint64_t size)
+{
+	int err;
+
+	mutex_lock(&as->lock);
+	err = find_region(as, va) ? pgtable_unmap(&as->pt, va, size) : -EFAULT;
+	mutex_unlock(&as->lock);
+	if (!err)
+		flush_tlbs();
+	return err;
+}
+
+int aspace_virt_to_phys(struct aspace *as, vaddr_t va, paddr_t *pa,
+			uint64_t *page_size)
+{
+	if (va >= USER_TOP)
+		return -ENOENT;
+	return pgtable_lookup(&as->pt, va, pa, NULL, page_size);
+}
+
+int aspace_smartmap_attach(struct aspace *as, unsigned rank,
+			   struct aspace *target)
+{
+	pte_t *mine = __va(as->pt.root), *theirs = __va(target->pt.root);
+
+	if (rank >= SMARTMAP_MAX_RANKS)
+		return -EINVAL;
+	/*
+	 * Slot 0 of the target may not have its PDPT yet; create it so both
+	 * address spaces share one and later mappings show through.
+	 */
+	if (!(theirs[0] & PTE_PRESENT)) {
+		paddr_t pdpt;
+
+		if (table_alloc(NULL, &pdpt))
+			return -ENOMEM;
+		theirs[0] = pdpt | PTE_PRESENT | PTE_WRITE | PTE_USER;
+	}
+	mine[rank + 1] = theirs[0];
+	return 0;
+}
+
+bool aspace_range_ok(struct aspace *as, vaddr_t va, uint64_t len,
+		     unsigned perms)
+{
+	vaddr_t end = va + len;
+
+	if (end < va || end > USER_TOP)
+		return false;
+	for (vaddr_t p = ALIGN_DOWN(va, PAGE_SIZE); p < end;) {
+		uint64_t flags, size;
+
+		if (pgtable_lookup(&as->pt, p, NULL, &flags, &size) ||
+		    !(flags & PTE_USER) ||
+		    ((perms & ASPACE_W) && !(flags & PTE_WRITE)))
+			return false;
+		p = ALIGN_DOWN(p, size) + size;
+	}
+	return true;
+}
+
+void aspace_activate(struct aspace *as)
+{
+	paddr_t root = as ? as->pt.root : kernel_pgtable.root;
+
+	if (read_cr3() != root)
+		write_cr3(root);
+}
