@@ -39,7 +39,7 @@ KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack \
 KERNEL  := $(BUILD)/kitten.elf
 KERNEL32 := $(BUILD)/kitten32.elf
 
-all: $(KERNEL) $(KERNEL32)
+all: $(KERNEL) $(KERNEL32) user
 
 $(BUILD)/%.c.o: %.c Makefile
 	@mkdir -p $(dir $@)
@@ -81,6 +81,41 @@ $(ISO): $(KERNEL) tools/grub.cfg
 	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# --- user space ---------------------------------------------------------------
+#
+# Kitten's own programs (the init task, native test jobs) on a small
+# runtime in user/lib, which shares the kernel's string, printf and ELF
+# code. They are static, and run unchanged on Linux too.
+
+USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+	-fno-pic -fno-pie -fno-stack-protector -fno-builtin \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-Iuser/lib -Ikitten/include -MMD -MP
+USER_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack
+USER_LIB := user/lib/crt0.S user/lib/runtime.c kitten/lib/string.c \
+	kitten/lib/vsnprintf.c
+USER_OBJ = $(patsubst %,$(BUILD)/user-obj/%.o,$(1))
+
+$(BUILD)/user-obj/%.c.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+$(BUILD)/user-obj/%.S.o: %.S Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+INIT_SRCS := user/init_task/main.c user/init_task/job.c kitten/lib/elf.c $(USER_LIB)
+NATIVE_JOB_SRCS := user/tests/native_job.c $(USER_LIB)
+
+$(BUILD)/user/init: $(call USER_OBJ,$(INIT_SRCS))
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $^
+$(BUILD)/user/native_job: $(call USER_OBJ,$(NATIVE_JOB_SRCS))
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $^
+
+USER_PROGS := $(BUILD)/user/init $(BUILD)/user/native_job
+user: $(USER_PROGS)
 
 # --- host unit tests ------------------------------------------------------
 #
@@ -131,5 +166,6 @@ check: deps all iso $(UNIT_BINS)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all iso unit unit-build deps run check clean
+.PHONY: all iso user unit unit-build deps run check clean
 -include $(KERNEL_OBJS:.o=.d)
+-include $(shell find $(BUILD)/user-obj -name '*.d' 2>/dev/null)

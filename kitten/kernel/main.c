@@ -21,11 +21,15 @@
 #include <kitten/console.h>
 #include <kitten/irq.h>
 #include <kitten/kernel.h>
+#include <kitten/aspace.h>
 #include <kitten/ktest.h>
+#include <kitten/loader.h>
 #include <kitten/machine.h>
 #include <kitten/mm.h>
 #include <kitten/panic.h>
+#include <kitten/pmem.h>
 #include <kitten/printk.h>
+#include <kitten/ramfs.h>
 #include <kitten/sched.h>
 #include <kitten/string.h>
 #include <kitten/timer.h>
@@ -65,20 +69,47 @@ static void run_self_tests(const char *cmdline)
 	machine_exit(failed ? MACHINE_EXIT_FAILURE : MACHINE_EXIT_SUCCESS);
 }
 
+/*
+ * Start the init task (init=, default /init) if the initramfs has one,
+ * and wait for it. Returns its exit status, or -1 when there was none.
+ */
+static int run_init(const char *cmdline)
+{
+	char path[256] = "/init";
+	struct task *init;
+	int status;
+
+	initramfs_load();
+	cmdline_get(cmdline, "init", path, sizeof(path));
+	if (!ramfs_lookup(path))
+		return -1;
+	init = init_task_start(path, cmdline_init_args(cmdline));
+	if (!init)
+		return 1;
+	task_wait_child(init->id, &status);
+	pmem_release_all(KITTEN_INIT_OWNER);
+	printk(KERN_INFO "init: exited with status %d\n", status);
+	return status;
+}
+
 /* The rest of start-up, in task context on CPU 0. */
 static void kmain(void *arg)
 {
 	const char *cmdline = boot_info.cmdline;
+	int status;
 
 	(void)arg;
+	ramfs_init();
 	printk(KERN_INFO "Kitten: boot complete in %lu ms\n",
 	       (rdtsc() - boot_start_tsc) * 1000 / tsc_hz());
 	if (cmdline_get(cmdline, "irqstats", NULL, 0))
 		irq_print_stats();
 	crash_test(cmdline);
 	run_self_tests(cmdline);
+	status = run_init(cmdline);
+	/* The exact status is in the log line above; QEMU's is 8 bits. */
 	if (cmdline_get(cmdline, "exit_when_done", NULL, 0))
-		machine_exit(MACHINE_EXIT_SUCCESS);
+		machine_exit(status > 0 ? MACHINE_EXIT_FAILURE : MACHINE_EXIT_SUCCESS);
 }
 
 void kernel_main(uint32_t magic, uint32_t info)

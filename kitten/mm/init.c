@@ -115,8 +115,10 @@ static void map_kernel(void)
 
 		if (!direct_mapped(e))
 			continue;
-		if (nr && ram[nr - 1].end == ALIGN_DOWN(e->base, PAGE_SIZE))
-			ram[nr - 1].end = ALIGN_UP(e->base + e->size, PAGE_SIZE);
+		/* Ranges that touch or share a page become one. */
+		if (nr && ram[nr - 1].end >= ALIGN_DOWN(e->base, PAGE_SIZE))
+			ram[nr - 1].end = MAX(ram[nr - 1].end,
+					      ALIGN_UP(e->base + e->size, PAGE_SIZE));
 		else
 			ram[nr++] = (struct paging_range){
 				ALIGN_DOWN(e->base, PAGE_SIZE),

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Job descriptions: one `key=value` per line, `#` starts a comment.
+ *
+ *   program=/bin/app     the static ELF to run (required)
+ *   args=a b c           its arguments, split at spaces
+ *   ranks=4              processes (default 1)
+ *   cpus=0,1,2,3         rank r runs on cpus[r % count] (default: rank r on CPU r)
+ *   heap=64M             heap per rank after the image (default 16M)
+ *   repeat=200           run it this many times (default 1)
+ *   verbose=1            report each rank's exit status
+ */
+#include "kitten.h"
+#include "job.h"
+
+static const char *parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s < '0' || *s > '9')
+		return NULL;
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (*s++ - '0');
+	switch (*s) {
+	case 'K': case 'k': v <<= 10; s++; break;
+	case 'M': case 'm': v <<= 20; s++; break;
+	case 'G': case 'g': v <<= 30; s++; break;
+	}
+	*out = v;
+	return s;
+}
+
+static const char *find_in(const char *s, char c, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == c)
+			return s + i;
+	return NULL;
+}
+
+static int fail(struct job *job, const char *why)
+{
+	job->error = why;
+	return -1;
+}
+
+/* Copy the value (up to end of line) into job->text; NULL if full. */
+static char *keep(struct job *job, size_t *used, const char *v, size_t len)
+{
+	char *dst = job->text + *used;
+
+	if (*used + len + 1 > sizeof(job->text))
+		return NULL;
+	memcpy(dst, v, len);
+	dst[len] = '\0';
+	*used += len + 1;
+	return dst;
+}
+
+int job_parse(const char *text, struct job *job)
+{
+	size_t used = 0;
+	char *args = NULL;
+
+	memset(job, 0, sizeof(*job));
+	job->ranks = 1;
+	job->heap = 16ULL << 20;
+	job->repeat = 1;
+	while (*text) {
+		const char *eol = strchr(text, '\n'), *eq, *v;
+		size_t len = eol ? (size_t)(eol - text) : strlen(text);
+		uint64_t n;
+
+		eq = find_in(text, '=', len);
+		if (len && text[0] != '#' && eq) {
+			size_t klen = eq - text, vlen = len - klen - 1;
+
+			v = eq + 1;
+			if (klen == 7 && !strncmp(text, "program", 7)) {
+				job->argv[0] = keep(job, &used, v, vlen);
+			} else if (klen == 4 && !strncmp(text, "args", 4)) {
+				args = keep(job, &used, v, vlen);
+			} else if (klen == 5 && !strncmp(text, "ranks", 5)) {
+				if (!parse_size(v, &n) || n < 1 || n > JOB_MAX_RANKS)
+					return fail(job, "ranks must be 1 to 64");
+				job->ranks = n;
+			} else if (klen == 4 && !strncmp(text, "heap", 4)) {
+				if (!parse_size(v, &job->heap))
+					return fail(job, "bad heap size");
+			} else if (klen == 6 && !strncmp(text, "repeat", 6)) {
+				if (!parse_size(v, &n) || n < 1)
+					return fail(job, "bad repeat count");
+				job->repeat = n;
+			} else if (klen == 7 && !strncmp(text, "verbose", 7)) {
+				job->verbose = v[0] == '1';
+			} else if (klen == 4 && !strncmp(text, "cpus", 4)) {
+				const char *p = v;
+
+				while (p < v + vlen && job->nr_cpus < JOB_MAX_CPUS) {
+					p = parse_size(p, &n);
+					if (!p)
+						return fail(job, "bad cpu list");
+					job->cpus[job->nr_cpus++] = n;
+					if (*p == ',')
+						p++;
+				}
+			} else {
+				return fail(job, "unknown key");
+			}
+		} else if (len && text[0] != '#') {
+			return fail(job, "line without '='");
+		}
+		text += len + (eol ? 1 : 0);
+	}
+	if (!job->argv[0])
+		return fail(job, "no program= line");
+	job->argc = 1;
+	for (char *p = args; p && *p && job->argc < JOB_MAX_ARGS;) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (*p)
+			job->argv[job->argc++] = p;
+		while (*p && *p != ' ')
+			p++;
+	}
+	if (!job->nr_cpus)
+		for (unsigned r = 0; r < job->ranks; r++)
+			job->cpus[job->nr_cpus++] = r;
+	return 0;
+}

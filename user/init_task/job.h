@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The job description the init task reads (docs/native-api.md). */
+#ifndef USER_INIT_JOB_H
+#define USER_INIT_JOB_H
+
+#include <stdint.h>
+
+#define JOB_MAX_RANKS	64
+#define JOB_MAX_ARGS	16
+#define JOB_MAX_CPUS	64
+
+struct job {
+	char text[1024];		/* argument strings live here */
+	const char *argv[JOB_MAX_ARGS];	/* argv[0] is the program path */
+	int argc;
+	unsigned ranks;
+	unsigned cpus[JOB_MAX_CPUS];
+	unsigned nr_cpus;
+	uint64_t heap;			/* bytes of heap per rank */
+	unsigned repeat;		/* run the job this many times */
+	int verbose;
+	const char *error;		/* set when parsing fails */
+};
+
+/* Parse the description in text (NUL-terminated); 0 or -1 with error set. */
+int job_parse(const char *text, struct job *job);
+
+#endif

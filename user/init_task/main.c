@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The init task: Kitten's first user program and its job loader. The
+ * kernel decides nothing about a job's memory; this program does, through
+ * Kitten's native API, before the job runs:
+ *
+ *   1. read the job description (/job, format in docs/native-api.md),
+ *   2. check the program (static ELF64 only),
+ *   3. per rank: create an address space, allocate physically contiguous
+ *      memory for image + heap and for the stack, copy the program in
+ *      (through a window in init's own address space), map it with the
+ *      largest pages the alignment allows,
+ *   4. give every rank a SMARTMAP view of every other rank,
+ *   5. start one task per rank on its CPU, wait for all, report, free.
+ *
+ * A job that fails to load is reported and the next one runs.
+ */
+#include "kitten.h"
+#include "job.h"
+
+#include <kitten/elf.h>
+
+#define WINDOW		0x4000000000ULL		/* init's view of job memory */
+#define WINDOW_SIZE	(64ULL << 30)
+#define LARGE		(2ULL << 20)
+#define STACK_SIZE	LARGE
+#define STACK_TOP	((1ULL << 39) - LARGE)
+#define PIE_BASE	0x400000ULL
+#define MAX_FILE	(16 << 20)
+
+static char file_buf[MAX_FILE] __attribute__((aligned(4096)));
+
+struct rank {
+	uint32_t aspace;
+	uint64_t image_pa, image_size;
+	uint64_t stack_pa;
+	struct kitten_task_spec spec;
+	int task;
+	int status;
+};
+
+static struct rank ranks[JOB_MAX_RANKS];
+
+static long load_file(const char *path)
+{
+	int fd = open(path, 0);
+	long size, got = 0;
+
+	if (fd < 0)
+		return fd;
+	size = file_size(fd);
+	if (size > MAX_FILE)
+		size = -27;	/* EFBIG */
+	while (size > 0 && got < size) {
+		long n = read(fd, file_buf + got, size - got);
+
+		if (n <= 0)
+			break;
+		got += n;
+	}
+	close(fd);
+	return size < 0 ? size : got;
+}
+
+/* Map extent pa into init's window, run fn on it, unmap. */
+static int with_window(uint64_t pa, uint64_t size, void *ctx,
+		       void (*fn)(void *mem, void *ctx))
+{
+	int err = aspace_map_pmem(KITTEN_ASPACE_SELF, WINDOW, pa, size);
+
+	if (err)
+		return err;
+	fn((void *)WINDOW, ctx);
+	return aspace_unmap(KITTEN_ASPACE_SELF, WINDOW, size);
+}
+
+struct image_ctx {
+	const struct elf_image *img;
+	uint64_t size;
+};
+
+static void copy_image(void *mem, void *p)
+{
+	const struct image_ctx *c = p;
+
+	memset(mem, 0, c->size);
+	for (unsigned i = 0; i < c->img->nr_segs; i++) {
+		const struct elf_segment *s = &c->img->segs[i];
+
+		memcpy((char *)mem + (s->vaddr - c->img->lowest),
+		       file_buf + s->offset, s->filesz);
+	}
+}
+
+struct stack_ctx {
+	const struct job *job;
+	const struct elf_image *img;
+	uint64_t bias;
+	unsigned rank;
+	uint64_t sp;		/* out: the user stack pointer */
+};
+
+static void build_stack(void *mem, void *p)
+{
+	struct stack_ctx *c = p;
+	char *top = (char *)mem + STACK_SIZE, *k = top;
+	char env[2][32];
+	const char *strs[JOB_MAX_ARGS + 2];
+	uint64_t addr[JOB_MAX_ARGS + 2], *sp;
+	int argc = c->job->argc, n = 0, nstr = argc + 2;
+
+	snprintf(env[0], sizeof(env[0]), "KITTEN_RANK=%u", c->rank);
+	snprintf(env[1], sizeof(env[1]), "KITTEN_NRANKS=%u", c->job->ranks);
+	for (int i = 0; i < argc; i++)
+		strs[i] = c->job->argv[i];
+	strs[argc] = env[0];
+	strs[argc + 1] = env[1];
+	for (int i = nstr - 1; i >= 0; i--) {
+		size_t len = strlen(strs[i]) + 1;
+
+		k -= len;
+		memcpy(k, strs[i], len);
+		addr[i] = STACK_TOP - (top - k);
+	}
+	k = (char *)((uintptr_t)k & ~15UL);
+	/* argc, argv, NULL, 2 env, NULL, 5 auxv pairs + AT_NULL */
+	n = 1 + argc + 1 + 2 + 1 + 12;
+	if (n & 1)
+		n++;
+	sp = (uint64_t *)k - n;
+	int i = 0;
+
+	sp[i++] = argc;
+	for (int a = 0; a < argc; a++)
+		sp[i++] = addr[a];
+	sp[i++] = 0;
+	sp[i++] = addr[argc];
+	sp[i++] = addr[argc + 1];
+	sp[i++] = 0;
+	sp[i++] = 3;	sp[i++] = c->img->phdr_vaddr + c->bias;	/* AT_PHDR */
+	sp[i++] = 4;	sp[i++] = c->img->phentsize;		/* AT_PHENT */
+	sp[i++] = 5;	sp[i++] = c->img->phnum;		/* AT_PHNUM */
+	sp[i++] = 6;	sp[i++] = 4096;				/* AT_PAGESZ */
+	sp[i++] = 9;	sp[i++] = c->img->entry + c->bias;	/* AT_ENTRY */
+	sp[i++] = 0;	sp[i++] = 0;				/* AT_NULL */
+	c->sp = STACK_TOP - ((char *)top - (char *)sp);
+}
+
+static unsigned perms_of(const struct elf_image *img)
+{
+	unsigned p = KITTEN_PERM_R | KITTEN_PERM_W;	/* heap follows */
+
+	for (unsigned i = 0; i < img->nr_segs; i++)
+		if (img->segs[i].flags & ELF_PF_X)
+			p |= KITTEN_PERM_X;
+	return p;
+}
+
+static int setup_rank(const struct job *job, const struct elf_image *img,
+		      unsigned r)
+{
+	struct rank *rk = &ranks[r];
+	uint64_t bias = img->pie ? PIE_BASE - img->lowest : 0;
+	uint64_t span = img->highest - img->lowest + job->heap;
+	struct image_ctx ic = { img, 0 };
+	struct stack_ctx sc = { job, img, bias, r, 0 };
+	int err;
+
+	rk->image_size = (span + LARGE - 1) & ~(LARGE - 1);
+	ic.size = rk->image_size;
+	if ((err = aspace_create(&rk->aspace)) ||
+	    (err = pmem_alloc(rk->image_size, LARGE, &rk->image_pa)) ||
+	    (err = with_window(rk->image_pa, rk->image_size, &ic, copy_image)) ||
+	    (err = aspace_add_region(rk->aspace, img->lowest + bias,
+				     rk->image_size, perms_of(img), "image")) ||
+	    (err = aspace_map_pmem(rk->aspace, img->lowest + bias,
+				   rk->image_pa, rk->image_size)) ||
+	    (err = pmem_alloc(STACK_SIZE, LARGE, &rk->stack_pa)) ||
+	    (err = with_window(rk->stack_pa, STACK_SIZE, &sc, build_stack)) ||
+	    (err = aspace_add_region(rk->aspace, STACK_TOP - STACK_SIZE,
+				     STACK_SIZE, KITTEN_PERM_R | KITTEN_PERM_W,
+				     "stack")) ||
+	    (err = aspace_map_pmem(rk->aspace, STACK_TOP - STACK_SIZE,
+				   rk->stack_pa, STACK_SIZE)))
+		return err;
+	rk->spec = (struct kitten_task_spec){
+		.aspace = rk->aspace,
+		.cpu = job->cpus[r % job->nr_cpus],
+		.entry = img->entry + bias,
+		.stack = sc.sp,
+	};
+	snprintf(rk->spec.name, sizeof(rk->spec.name), "rank%u", r);
+	return 0;
+}
+
+static void release_rank(struct rank *rk)
+{
+	if (rk->image_pa)
+		pmem_free(rk->image_pa);
+	if (rk->stack_pa)
+		pmem_free(rk->stack_pa);
+	if (rk->aspace)
+		aspace_destroy(rk->aspace);
+	memset(rk, 0, sizeof(*rk));
+}
+
+/* Load, connect, start and wait for every rank; returns the worst status. */
+static int run_job(const struct job *job)
+{
+	struct elf_image img;
+	const char *why;
+	long size = load_file(job->argv[0]);
+	int worst = 0, err = 0;
+	unsigned started = 0;
+
+	if (size < 0) {
+		printf("init: %s: cannot read (error %ld)\n", job->argv[0], size);
+		return 127;
+	}
+	if (elf_parse(file_buf, size, &img, &why)) {
+		printf("init: %s: cannot run: %s\n", job->argv[0], why);
+		return 126;
+	}
+	for (unsigned r = 0; r < job->ranks && !err; r++)
+		err = setup_rank(job, &img, r);
+	for (unsigned r = 0; r < job->ranks && !err; r++)
+		for (unsigned peer = 0; peer < job->ranks && !err; peer++)
+			err = smartmap_attach(ranks[r].aspace, peer,
+					      ranks[peer].aspace);
+	if (err) {
+		printf("init: %s: cannot set up %u ranks: %s (error %d)\n",
+		       job->argv[0], job->ranks,
+		       err == -12 ? "not enough memory" : "refused", err);
+		worst = 125;
+	}
+	for (unsigned r = 0; r < job->ranks && !err; r++) {
+		ranks[r].task = task_create(&ranks[r].spec);
+		if (ranks[r].task < 0) {
+			printf("init: rank %u: cannot start (error %d)\n", r,
+			       ranks[r].task);
+			worst = 125;
+			break;
+		}
+		started++;
+	}
+	for (unsigned r = 0; r < started; r++) {
+		task_wait(ranks[r].task, &ranks[r].status);
+		if (job->verbose)
+			printf("init: rank %u exited with status %d\n", r,
+			       ranks[r].status);
+		if (ranks[r].status > worst)
+			worst = ranks[r].status;
+	}
+	for (unsigned r = 0; r < job->ranks; r++)
+		release_rank(&ranks[r]);
+	return worst;
+}
+
+int main(int argc, char **argv)
+{
+	static struct job job;
+	struct kitten_pmem_info before, after;
+	int status = 0;
+
+	(void)argc, (void)argv;
+	if (aspace_add_region(KITTEN_ASPACE_SELF, WINDOW, WINDOW_SIZE,
+			      KITTEN_PERM_R | KITTEN_PERM_W, "window")) {
+		printf("init: cannot reserve a window for loading jobs\n");
+		return 1;
+	}
+	if (load_file("/job") < 0) {
+		printf("init: no /job to run\n");
+		return 0;
+	}
+	if (job_parse(file_buf, &job)) {
+		printf("init: /job: %s\n", job.error);
+		return 2;
+	}
+	pmem_query(&before);
+	printf("init: running %s, %u rank(s), %u time(s); %lu KiB free\n",
+	       job.argv[0], job.ranks, job.repeat, before.free >> 10);
+	/*
+	 * Leak check: the first run may grow kernel caches for good, so the
+	 * free memory after it is the reference for all the runs after.
+	 */
+	for (unsigned i = 0; i < job.repeat; i++) {
+		status = run_job(&job);
+		if (i == 0)
+			pmem_query(&before);
+	}
+	pmem_query(&after);
+	printf("init: done, status %d; %lu KiB free after the first run, "
+	       "%lu KiB after the last (%s)\n", status, before.free >> 10,
+	       after.free >> 10,
+	       after.free == before.free ? "no leak" : "LEAK");
+	return status;
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A native Kitten test job. Each rank checks that the init task gave it
+ * what the LWK memory model promises (physically contiguous memory,
+ * mapped with 2 MiB pages), then all ranks exchange data through SMARTMAP.
+ * `native_job fault` touches unmapped memory instead, to be killed.
+ * Exits 0 when every check passed.
+ */
+#include "kitten.h"
+
+#define SLOT_SHIFT	39
+#define WAIT_SPINS	200000000UL
+
+static volatile uint64_t mailbox;	/* in .bss: part of the image */
+static char heap_probe[3 << 20];	/* spans at least one 2 MiB page */
+
+static unsigned env_number(char **envp, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (; *envp; envp++)
+		if (!strncmp(*envp, name, len) && (*envp)[len] == '=') {
+			unsigned v = 0;
+
+			for (const char *p = *envp + len + 1; *p >= '0' && *p <= '9'; p++)
+				v = v * 10 + (*p - '0');
+			return v;
+		}
+	return 0;
+}
+
+/* The address of a variable in another rank's memory (SMARTMAP). */
+static volatile uint64_t *in_rank(volatile uint64_t *var, unsigned rank)
+{
+	return (volatile uint64_t *)((uint64_t)var + ((uint64_t)(rank + 1) << SLOT_SHIFT));
+}
+
+static int check_memory(unsigned rank)
+{
+	struct kitten_mapping first, last, mid;
+	uint64_t lo = (uint64_t)&heap_probe[0];
+	uint64_t hi = (uint64_t)&heap_probe[sizeof(heap_probe) - 1];
+
+	memset(heap_probe, rank, sizeof(heap_probe));
+	if (aspace_query(KITTEN_ASPACE_SELF, lo, &first) ||
+	    aspace_query(KITTEN_ASPACE_SELF, hi, &last) ||
+	    aspace_query(KITTEN_ASPACE_SELF, (lo + hi) / 2, &mid)) {
+		printf("rank %u: cannot query my mappings\n", rank);
+		return 1;
+	}
+	if (last.phys - first.phys != hi - lo) {
+		printf("rank %u: memory not physically contiguous\n", rank);
+		return 1;
+	}
+	printf("rank %u: heap at %#lx is physical %#lx, page size %lu KiB\n",
+	       rank, lo, first.phys, mid.page_size >> 10);
+	if (mid.page_size < (2 << 20)) {
+		printf("rank %u: expected 2 MiB pages\n", rank);
+		return 1;
+	}
+	return 0;
+}
+
+static int exchange(unsigned rank, unsigned nranks)
+{
+	mailbox = 1000 + rank;
+	for (unsigned peer = 0; peer < nranks; peer++) {
+		volatile uint64_t *theirs = in_rank(&mailbox, peer);
+		unsigned long spins = 0;
+
+		while (*theirs != 1000 + peer && ++spins < WAIT_SPINS)
+			__asm__ __volatile__("pause");
+		if (*theirs != 1000 + peer) {
+			printf("rank %u: rank %u's mailbox reads %lu\n", rank, peer,
+			       (unsigned long)*theirs);
+			return 1;
+		}
+	}
+	printf("rank %u: read all %u mailboxes through SMARTMAP\n", rank, nranks);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char **envp = argv + argc + 1;
+	unsigned rank = env_number(envp, "KITTEN_RANK");
+	unsigned nranks = env_number(envp, "KITTEN_NRANKS");
+
+	if (argc > 1 && !strcmp(argv[1], "fault")) {
+		printf("rank %u: touching unmapped memory\n", rank);
+		*(volatile int *)0x1000 = 1;
+		return 0;
+	}
+	if (argc > 1 && !strcmp(argv[1], "quiet"))
+		return 0;
+	return check_memory(rank) || exchange(rank, nranks ? nranks : 1);
+}
