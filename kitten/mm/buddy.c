@@ -183,23 +183,66 @@ static unsigned chunk_order(paddr_t pa, paddr_t end)
 	return order;
 }
 
+/*
+ * Take n free max-order blocks that follow each other in memory, for
+ * requests larger than one block (a job's multi-GiB heap).
+ */
+static int alloc_run(struct buddy_pool *pool, uint64_t n, paddr_t *pa)
+{
+	struct list_head *pos;
+
+	list_for_each(pos, &pool->free[BUDDY_MAX_ORDER]) {
+		paddr_t start = pa_of(pool, pos);
+		uint64_t i;
+
+		for (i = 1; i < n; i++) {
+			paddr_t next = start + i * block_bytes(BUDDY_MAX_ORDER);
+
+			if (!in_pool(pool, next) ||
+			    pool->state[page_index(pool, next)] !=
+				    (ST_MANAGED | ST_HEAD | ST_FREE | BUDDY_MAX_ORDER))
+				break;
+		}
+		if (i < n)
+			continue;
+		for (i = 0; i < n; i++)
+			unlink_free(pool, start + i * block_bytes(BUDDY_MAX_ORDER));
+		pool->free_pages -= n << BUDDY_MAX_ORDER;
+		*pa = start;
+		return 0;
+	}
+	return -ENOMEM;
+}
+
 int buddy_alloc_exact(struct buddy_pool *pool, uint64_t size, uint64_t align,
 		      paddr_t *pa)
 {
-	uint64_t want = size > align ? size : align;
+	uint64_t want = size > align ? size : align, taken;
 	unsigned order = 0;
 	paddr_t p, end;
 	int err;
 
-	if (!size || size & (BUDDY_PAGE_SIZE - 1) || (align & (align - 1)))
+	if (!size || size & (BUDDY_PAGE_SIZE - 1) || (align & (align - 1)) ||
+	    align > block_bytes(BUDDY_MAX_ORDER))
 		return -EINVAL;
-	while (order <= BUDDY_MAX_ORDER && block_bytes(order) < want)
-		order++;
-	err = buddy_alloc(pool, order, pa);
+	if (want > block_bytes(BUDDY_MAX_ORDER)) {
+		uint64_t n = (size + block_bytes(BUDDY_MAX_ORDER) - 1) /
+			     block_bytes(BUDDY_MAX_ORDER);
+
+		if (n > pool->nr_pages >> BUDDY_MAX_ORDER)
+			return -ENOMEM;
+		err = alloc_run(pool, n, pa);
+		taken = n * block_bytes(BUDDY_MAX_ORDER);
+	} else {
+		while (block_bytes(order) < want)
+			order++;
+		err = buddy_alloc(pool, order, pa);
+		taken = block_bytes(order);
+	}
 	if (err)
 		return err;
 	/* Keep [pa, pa+size) as naturally aligned blocks; free the tail. */
-	end = *pa + block_bytes(order);
+	end = *pa + taken;
 	for (p = *pa; p < *pa + size;) {
 		unsigned k = chunk_order(p, *pa + size);
 

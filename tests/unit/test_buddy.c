@@ -202,6 +202,18 @@ static void one_gigabyte_blocks(void **state)
 	assert_int_equal(buddy_free_bytes(&pool), 0);
 	assert_int_equal(buddy_free(&pool, b), 0);
 	assert_int_equal(buddy_free_bytes(&pool), 1ULL << 30);
+	assert_int_equal(buddy_free(&pool, a), 0);
+	assert_int_equal(buddy_free(&pool, c), 0);
+
+	/* Larger than one block: adjacent 1 GiB blocks, the tail given back. */
+	uint64_t big = (2ULL << 30) + (4 << 20);
+
+	assert_int_equal(buddy_alloc_exact(&pool, big, 2 << 20, &a), 0);
+	assert_int_equal(buddy_free_bytes(&pool), (3ULL << 30) - big);
+	assert_int_equal(buddy_alloc_exact(&pool, 2ULL << 30, PAGE, &b), -ENOMEM);
+	assert_int_equal(buddy_alloc_exact(&pool, 4ULL << 30, PAGE, &b), -ENOMEM);
+	assert_int_equal(buddy_free_range(&pool, a, big), 0);
+	assert_int_equal(buddy_free_bytes(&pool), 3ULL << 30);
 }
 
 static void exact_sizes_give_back_the_tail(void **state)

@@ -204,6 +204,22 @@ static void release_rank(struct rank *rk)
 	memset(rk, 0, sizeof(*rk));
 }
 
+/* The start of a line that is exactly word, or NULL. */
+static char *strstr_line(char *text, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (char *p = text; *p;) {
+		if (!strncmp(p, word, len) && (p[len] == '\n' || !p[len]))
+			return p;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	return NULL;
+}
+
 /* Load, connect, start and wait for every rank; returns the worst status. */
 static int run_job(const struct job *job)
 {
@@ -256,23 +272,14 @@ static int run_job(const struct job *job)
 	return worst;
 }
 
-int main(int argc, char **argv)
+/* Run one job description: repeat it as asked and check for leaks. */
+static int run_description(const char *text)
 {
 	static struct job job;
 	struct kitten_pmem_info before, after;
 	int status = 0;
 
-	(void)argc, (void)argv;
-	if (aspace_add_region(KITTEN_ASPACE_SELF, WINDOW, WINDOW_SIZE,
-			      KITTEN_PERM_R | KITTEN_PERM_W, "window")) {
-		printf("init: cannot reserve a window for loading jobs\n");
-		return 1;
-	}
-	if (load_file("/job") < 0) {
-		printf("init: no /job to run\n");
-		return 0;
-	}
-	if (job_parse(file_buf, &job)) {
+	if (job_parse(text, &job)) {
 		printf("init: /job: %s\n", job.error);
 		return 2;
 	}
@@ -289,9 +296,45 @@ int main(int argc, char **argv)
 			pmem_query(&before);
 	}
 	pmem_query(&after);
-	printf("init: done, status %d; %lu KiB free after the first run, "
-	       "%lu KiB after the last (%s)\n", status, before.free >> 10,
-	       after.free >> 10,
+	printf("init: %s done, status %d; %lu KiB free after the first run, "
+	       "%lu KiB after the last (%s)\n", job.argv[0], status,
+	       before.free >> 10, after.free >> 10,
 	       after.free == before.free ? "no leak" : "LEAK");
+	return status;
+}
+
+/* /job holds one or more descriptions, separated by "---" lines. */
+int main(int argc, char **argv)
+{
+	static char text[64 << 10];
+	long size;
+	int status = 0;
+
+	(void)argc, (void)argv;
+	if (aspace_add_region(KITTEN_ASPACE_SELF, WINDOW, WINDOW_SIZE,
+			      KITTEN_PERM_R | KITTEN_PERM_W, "window")) {
+		printf("init: cannot reserve a window for loading jobs\n");
+		return 1;
+	}
+	size = load_file("/job");
+	if (size < 0) {
+		printf("init: no /job to run\n");
+		return 0;
+	}
+	if (size >= (long)sizeof(text)) {
+		printf("init: /job is too long\n");
+		return 2;
+	}
+	memcpy(text, file_buf, size);
+	text[size] = '\0';
+	for (char *p = text; p && *p;) {
+		char *sep = strstr_line(p, "---");
+
+		if (sep)
+			*sep = '\0';
+		status = run_description(p);
+		p = sep ? sep + 3 + (sep[3] == '\n') : NULL;
+	}
+	printf("init: all jobs done, status %d\n", status);
 	return status;
 }
