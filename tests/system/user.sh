@@ -33,3 +33,18 @@ expect_boot no-leak-200-jobs 0 \
 	'init: /bin/native_job done, status 0; ([0-9]+) KiB free after the first run, \1 KiB after the last \(no leak\)' \
 	-- --smp 2 --timeout 300 --append "exit_when_done panic=exit" \
 	--module "$(initrd leak "program=/bin/native_job;args=quiet;ranks=2;heap=1M;repeat=200" "$job")"
+
+# Every system call validates what user space hands it, and a job has
+# none of the init task's rights.
+expect_boot bad-pointers 0 \
+	'badptr: all refused as expected' \
+	'init: /bin/native_job done, status 0' \
+	-- --append "exit_when_done panic=exit" \
+	--module "$(initrd badptr "program=/bin/native_job;args=badptr" "$job")"
+
+# FPU/SSE registers are per task: three ranks time-share one CPU.
+expect_boot fpu-per-task 0 \
+	'fpu: rank 0 sum exact' 'fpu: rank 1 sum exact' 'fpu: rank 2 sum exact' \
+	'init: /bin/native_job done, status 0' \
+	-- --smp 2 --append "exit_when_done panic=exit" \
+	--module "$(initrd fpu "program=/bin/native_job;args=fpu;ranks=3;cpus=1" "$job")"

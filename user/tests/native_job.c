@@ -80,6 +80,58 @@ static int exchange(unsigned rank, unsigned nranks)
 	return 0;
 }
 
+#define EFAULT	14
+#define EPERM	1
+
+/* System calls with bad pointers fail cleanly, and a job has no rights. */
+static int bad_arguments(void)
+{
+	struct kitten_mapping m;
+	uint64_t pa = 0x1000000;
+	int failures = 0;
+
+#define EXPECT(call, want)                                                \
+	do {                                                              \
+		long got = (call);                                        \
+		if (got != (want)) {                                      \
+			printf("badptr: %s gave %ld, expected %d\n", #call, \
+			       got, (want));                              \
+			failures++;                                       \
+		}                                                         \
+	} while (0)
+
+	EXPECT(write(1, (void *)0x10, 5), -EFAULT);
+	EXPECT(write(1, (void *)0xffffffff80100000UL, 5), -EFAULT);
+	EXPECT(read(0, (void *)0xffff888000000000UL, 5), 0);	/* console: no input */
+	EXPECT(open((const char *)0x20, 0), -EFAULT);
+	EXPECT(aspace_query(KITTEN_ASPACE_SELF, (uint64_t)&m, (void *)0x30), -EFAULT);
+	EXPECT(pmem_alloc(1 << 21, 1 << 21, &pa), -EPERM);
+	EXPECT(aspace_map_pmem(KITTEN_ASPACE_SELF, 0x10000000, 0, 1 << 21), -EPERM);
+	EXPECT(aspace_create((uint32_t *)&pa), -EPERM);
+	EXPECT(syscall6(999, 0, 0, 0, 0, 0, 0), -38);	/* ENOSYS */
+	printf("badptr: %s\n", failures ? "FAILED" : "all refused as expected");
+	return failures != 0;
+}
+
+/*
+ * Floating point across context switches: run with other ranks on the
+ * same CPU; the time slices interleave them, and every sum must still be
+ * exact (the kernel saves and restores each task's SSE state).
+ */
+static int fpu_check(unsigned rank)
+{
+	volatile double scale = 0.5 + rank;
+	double sum = 0;
+	const unsigned n = 3000000;
+
+	for (unsigned i = 1; i <= n; i++)
+		sum += i * scale;
+	double want = scale * ((double)n * (n + 1) / 2);
+
+	printf("fpu: rank %u sum %s\n", rank, sum == want ? "exact" : "WRONG");
+	return sum != want;
+}
+
 int main(int argc, char **argv)
 {
 	char **envp = argv + argc + 1;
@@ -93,5 +145,9 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "quiet"))
 		return 0;
+	if (argc > 1 && !strcmp(argv[1], "badptr"))
+		return bad_arguments();
+	if (argc > 1 && !strcmp(argv[1], "fpu"))
+		return fpu_check(rank);
 	return check_memory(rank) || exchange(rank, nranks ? nranks : 1);
 }
