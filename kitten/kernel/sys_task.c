@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Process and thread system calls of the Linux ABI. */
+#include <arch/time.h>
 #include <arch/user.h>
 #include <kitten/errno.h>
 #include <kitten/syscall.h>
@@ -54,4 +55,23 @@ long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3,
 	default:
 		return -EINVAL;
 	}
+}
+
+#define CLOCK_REALTIME	0
+#define CLOCK_MONOTONIC	1
+
+/*
+ * Clocks. Both count from boot for now: there is no wall-clock source
+ * yet, and what HPC codes time with is the monotonic clock anyway.
+ */
+long sys_clock_gettime(uint64_t clock, uint64_t ts_ptr, uint64_t a2,
+		       uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	uint64_t now = time_ns();
+	struct { int64_t sec, nsec; } ts = { now / NSEC_PER_SEC, now % NSEC_PER_SEC };
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
+		return -EINVAL;
+	return copy_to_user(ts_ptr, &ts, sizeof(ts));
 }

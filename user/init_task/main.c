@@ -225,6 +225,7 @@ static int run_job(const struct job *job)
 {
 	struct elf_image img;
 	const char *why;
+	uint64_t start = now_ns();
 	long size = load_file(job->argv[0]);
 	int worst = 0, err = 0;
 	unsigned started = 0;
@@ -259,6 +260,9 @@ static int run_job(const struct job *job)
 		}
 		started++;
 	}
+	if (job->verbose && started)
+		printf("init: launched %u rank(s) in %lu us\n", started,
+		       (now_ns() - start) / 1000);
 	for (unsigned r = 0; r < started; r++) {
 		task_wait(ranks[r].task, &ranks[r].status);
 		if (job->verbose)

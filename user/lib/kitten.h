@@ -24,6 +24,8 @@ int close(int fd);
 long file_size(int fd);
 __attribute__((noreturn)) void exit(int status);
 int getpid(void);
+/* Monotonic nanoseconds (clock_gettime(CLOCK_MONOTONIC)). */
+uint64_t now_ns(void);
 
 /* Output. */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

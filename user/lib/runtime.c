@@ -37,6 +37,14 @@ int open(const char *path, int flags) { return SC(SYS_open, path, flags, 0); }
 int close(int fd) { return SC(SYS_close, fd, 0, 0); }
 int getpid(void) { return SC(SYS_getpid, 0, 0, 0); }
 
+uint64_t now_ns(void)
+{
+	int64_t ts[2];
+
+	SC(SYS_clock_gettime, 1, ts, 0);
+	return ts[0] * 1000000000ULL + ts[1];
+}
+
 long file_size(int fd)
 {
 	uint64_t st[18];	/* struct stat: st_size is the 7th word */

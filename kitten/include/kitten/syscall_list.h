@@ -14,6 +14,7 @@ SYSCALL(39, getpid)
 SYSCALL(60, exit)
 SYSCALL(158, arch_prctl)
 SYSCALL(186, gettid)
+SYSCALL(228, clock_gettime)
 SYSCALL(231, exit_group)
 
 SYSCALL(1000, kitten_pmem_query)
