@@ -10,7 +10,9 @@
 #include <arch/percpu.h>
 #include <arch/user.h>
 #include <arch/x86.h>
+#include <arch/layout.h>
 #include <kitten/aspace.h>
+#include <kitten/mm.h>
 #include <kitten/file.h>
 #include <kitten/config.h>
 #include <kitten/errno.h>
@@ -97,6 +99,19 @@ struct task *kthread_create(void (*fn)(void *arg), void *arg,
 	return t;
 }
 
+/* A page for a task's FPU state: XSAVE needs 64-byte alignment. */
+static void *fpu_area_alloc(void)
+{
+	paddr_t pa;
+
+	return page_alloc(0, &pa) ? NULL : __va(pa);
+}
+
+static void fpu_area_free(void *area)
+{
+	page_free(__pa(area));
+}
+
 /* The user frame sits at the very top of the kernel stack. */
 static struct trap_frame *user_frame(struct task *t)
 {
@@ -119,7 +134,7 @@ struct task *task_create_user(const char *name, struct aspace *as,
 
 	if (!t)
 		return NULL;
-	t->fpu = kmem_alloc(FPU_STATE_SIZE);
+	t->fpu = fpu_area_alloc();
 	if (!t->fpu) {
 		kmem_free(t->kstack);
 		kmem_free(t);
@@ -237,7 +252,8 @@ void task_release(struct task *t)
 {
 	kmem_free(t->kstack);
 	t->kstack = NULL;
-	kmem_free(t->fpu);
+	if (t->fpu)
+		fpu_area_free(t->fpu);
 	t->fpu = NULL;
 	if (t->aspace)
 		aspace_put(t->aspace);

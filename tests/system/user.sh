@@ -48,3 +48,11 @@ expect_boot fpu-per-task 0 \
 	'init: /bin/native_job done, status 0' \
 	-- --smp 2 --append "exit_when_done panic=exit" \
 	--module "$(initrd fpu "program=/bin/native_job;args=fpu;ranks=3;cpus=1" "$job")"
+
+# With XSAVE (the "max" CPU model has AVX), the upper halves of the YMM
+# registers are per task too.
+expect_boot avx-per-task 0 \
+	'avx: rank 0 lanes exact' 'avx: rank 1 lanes exact' 'avx: rank 2 lanes exact' \
+	'init: /bin/native_job done, status 0' \
+	-- --cpu max --smp 2 --append "exit_when_done panic=exit" \
+	--module "$(initrd avx "program=/bin/native_job;args=avx;ranks=3;cpus=1" "$job")"

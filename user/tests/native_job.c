@@ -132,6 +132,34 @@ static int fpu_check(unsigned rank)
 	return sum != want;
 }
 
+/*
+ * The same with AVX: four lanes in a YMM register, whose upper half only
+ * XSAVE preserves. Each lane must come out exact.
+ */
+__attribute__((target("avx"))) static int avx_check(unsigned rank)
+{
+	double lanes[4] __attribute__((aligned(32)));
+	double step[4] __attribute__((aligned(32))) = { 1, 2, 3, 4 + rank };
+	const unsigned n = 2000000;
+
+	__asm__ __volatile__(
+		"vxorpd %%ymm0, %%ymm0, %%ymm0\n\t"
+		"vmovapd (%1), %%ymm1\n\t"
+		"1: vaddpd %%ymm1, %%ymm0, %%ymm0\n\t"
+		"dec %2\n\t"
+		"jnz 1b\n\t"
+		"vmovapd %%ymm0, (%0)\n\t"
+		"vzeroupper"
+		: : "r"(lanes), "r"(step), "r"((uint64_t)n)
+		: "memory", "xmm0", "xmm1");
+	int bad = 0;
+
+	for (int i = 0; i < 4; i++)
+		bad |= lanes[i] != step[i] * n;
+	printf("avx: rank %u lanes %s\n", rank, bad ? "WRONG" : "exact");
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	char **envp = argv + argc + 1;
@@ -149,5 +177,7 @@ int main(int argc, char **argv)
 		return bad_arguments();
 	if (argc > 1 && !strcmp(argv[1], "fpu"))
 		return fpu_check(rank);
+	if (argc > 1 && !strcmp(argv[1], "avx"))
+		return avx_check(rank);
 	return check_memory(rank) || exchange(rank, nranks ? nranks : 1);
 }

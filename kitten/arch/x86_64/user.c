@@ -5,6 +5,7 @@
  * FPU (-mgeneral-regs-only), so a user task's FPU/SSE registers need
  * saving only when another user task takes the CPU.
  */
+#include <arch/cpufeature.h>
 #include <arch/desc.h>
 #include <arch/irqflags.h>
 #include <arch/user.h>
@@ -27,9 +28,38 @@
 #define CR0_TS		(1UL << 3)
 #define CR0_NE		(1UL << 5)
 #define CR4_OSXMMEXCPT	(1UL << 10)
+#define CR4_OSXSAVE	(1UL << 18)
+
+#define XSTATE_X87	(1ULL << 0)
+#define XSTATE_SSE	(1ULL << 1)
+#define XSTATE_AVX	(1ULL << 2)
+#define XSAVE_HEADER	512		/* XSTATE_BV lives here */
+
+/* XSAVE with the components the kernel enables, or FXSAVE without it. */
+static bool use_xsave;
+static uint64_t xsave_mask;
 
 void entry_syscall(void);
 void trap_return(void);
+
+/* x87, SSE and AVX state through XSAVE, when the area fits a page. */
+static void enable_xsave(void)
+{
+	uint32_t eax, ebx, ecx, edx;
+	uint64_t mask;
+
+	write_cr4(read_cr4() | CR4_OSXSAVE);
+	cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
+	mask = eax & (XSTATE_X87 | XSTATE_SSE | XSTATE_AVX);
+	__asm__ __volatile__("xsetbv" : : "c"(0), "a"((uint32_t)mask),
+			     "d"((uint32_t)(mask >> 32)));
+	/* EBX now gives the area size for exactly these components. */
+	cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
+	if (ebx > FPU_STATE_SIZE)
+		return;		/* stays with FXSAVE: x87 and SSE only */
+	xsave_mask = mask;
+	use_xsave = true;
+}
 
 void user_init_cpu(void)
 {
@@ -43,6 +73,8 @@ void user_init_cpu(void)
 
 	write_cr0((read_cr0() & ~(CR0_EM | CR0_TS)) | CR0_MP | CR0_NE);
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	if (boot_cpu_has(X86_FEATURE_XSAVE))
+		enable_xsave();
 }
 
 void fpu_init_state(void *area)
@@ -54,16 +86,34 @@ void fpu_init_state(void *area)
 	memset(fx, 0, FPU_STATE_SIZE);
 	memcpy(fx + 0, &fcw, 2);
 	memcpy(fx + 24, &mxcsr, 4);
+	if (use_xsave) {
+		/* x87 and SSE from the area; AVX from its init state (zero). */
+		uint64_t bv = XSTATE_X87 | XSTATE_SSE;
+
+		memcpy(fx + XSAVE_HEADER, &bv, 8);
+	}
 }
 
 void fpu_save(void *area)
 {
-	__asm__ __volatile__("fxsave64 (%0)" : : "r"(area) : "memory");
+	if (use_xsave)
+		__asm__ __volatile__("xsave64 (%0)"
+				     : : "r"(area), "a"((uint32_t)xsave_mask),
+				       "d"((uint32_t)(xsave_mask >> 32))
+				     : "memory");
+	else
+		__asm__ __volatile__("fxsave64 (%0)" : : "r"(area) : "memory");
 }
 
 void fpu_restore(const void *area)
 {
-	__asm__ __volatile__("fxrstor64 (%0)" : : "r"(area) : "memory");
+	if (use_xsave)
+		__asm__ __volatile__("xrstor64 (%0)"
+				     : : "r"(area), "a"((uint32_t)xsave_mask),
+				       "d"((uint32_t)(xsave_mask >> 32))
+				     : "memory");
+	else
+		__asm__ __volatile__("fxrstor64 (%0)" : : "r"(area) : "memory");
 }
 
 void user_frame_init(struct trap_frame *f, uint64_t rip, uint64_t rsp,

@@ -9,7 +9,8 @@
 #include <arch/trap.h>
 #include <kitten/types.h>
 
-#define FPU_STATE_SIZE	512	/* FXSAVE area */
+/* One page per user task: FXSAVE's 512 bytes, or XSAVE up to AVX. */
+#define FPU_STATE_SIZE	4096
 
 /* Per CPU: SYSCALL MSRs and FPU control bits. */
 void user_init_cpu(void);
