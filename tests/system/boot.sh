@@ -44,3 +44,10 @@ expect_boot panic-bug 2 \
 	'Kernel panic: BUG at kitten/kernel/crash.c:[0-9]+' \
 	'^  \[<[0-9a-f]+>\] crash_bug\+0x' \
 	-- --append "crash=bug panic=exit"
+
+# A CPU with 1 GiB pages (QEMU's "max" model): the direct map uses them.
+expect_boot boot-1g-pages 0 \
+	'^CPU features: .*\bpdpe1gb\b' \
+	'direct map of [0-9]+ MiB: [1-9][0-9]* x 1G' \
+	'Kitten: boot complete' \
+	-- --cpu max --mem 4G --append "exit_when_done panic=exit"
