@@ -48,22 +48,12 @@ struct sdt_header {
 _Static_assert(sizeof(struct rsdp) == 36, "RSDP layout");
 _Static_assert(sizeof(struct sdt_header) == 36, "SDT header layout");
 
-static uint8_t sum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t s = 0;
-
-	while (len--)
-		s += *b++;
-	return s;
-}
-
 static const struct rsdp *valid_rsdp(const struct platform_mem *mem,
 				     paddr_t pa)
 {
 	const struct rsdp *r = mem->map(mem->ctx, pa, 20);
 
-	if (!r || memcmp(r->signature, "RSD PTR ", 8) || sum(r, 20))
+	if (!r || memcmp(r->signature, "RSD PTR ", 8) || platform_checksum(r, 20))
 		return NULL;
 	if (r->revision < 2)
 		return r;
@@ -71,7 +61,7 @@ static const struct rsdp *valid_rsdp(const struct platform_mem *mem,
 	if (!r || r->length < sizeof(*r) || r->length > 4096)
 		return NULL;
 	r = mem->map(mem->ctx, pa, r->length);
-	return r && sum(r, r->length) == 0 ? r : NULL;
+	return r && platform_checksum(r, r->length) == 0 ? r : NULL;
 }
 
 static int scan(const struct platform_mem *mem, paddr_t start, paddr_t end,
@@ -130,7 +120,7 @@ static const struct sdt_header *map_table(const struct platform_mem *mem,
 		pr_err("%s at %#lx: runs outside memory; skipped\n", sig, pa);
 		return NULL;
 	}
-	if (sum(h, h->length)) {
+	if (platform_checksum(h, h->length)) {
 		pr_err("%s at %#lx: bad checksum; skipped\n", sig, pa);
 		return NULL;
 	}

@@ -53,16 +53,6 @@ struct mp_config {
 _Static_assert(sizeof(struct mp_floating) == 16, "MP floating pointer layout");
 _Static_assert(sizeof(struct mp_config) == 44, "MP config header layout");
 
-static uint8_t sum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t s = 0;
-
-	while (len--)
-		s += *b++;
-	return s;
-}
-
 static const struct mp_floating *scan(const struct platform_mem *mem,
 				      paddr_t start, paddr_t len)
 {
@@ -70,7 +60,7 @@ static const struct mp_floating *scan(const struct platform_mem *mem,
 		const struct mp_floating *f = mem->map(mem->ctx, pa, 16);
 
 		if (f && !memcmp(f->signature, "_MP_", 4) && f->length == 1 &&
-		    sum(f, 16) == 0)
+		    platform_checksum(f, 16) == 0)
 			return f;
 	}
 	return NULL;
@@ -110,7 +100,7 @@ int mptable_parse(const struct platform_mem *mem, struct platform *p)
 		return -EINVAL;
 	}
 	c = mem->map(mem->ctx, f->config, c->length);
-	if (!c || sum(c, c->length)) {
+	if (!c || platform_checksum(c, c->length)) {
 		pr_err("configuration table: bad checksum or outside memory\n");
 		return -EINVAL;
 	}

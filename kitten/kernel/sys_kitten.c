@@ -60,6 +60,18 @@ static struct aspace *aspace_by_id(uint64_t id)
 	return as;
 }
 
+/*
+ * The address space a call names, referenced: only the init task may
+ * name another than its own.
+ */
+static int target_aspace(uint64_t id, struct aspace **as)
+{
+	if (id != KITTEN_ASPACE_SELF && !privileged())
+		return -EPERM;
+	*as = aspace_by_id(id);
+	return *as ? 0 : -ENOENT;
+}
+
 long sys_kitten_pmem_query(uint64_t info_ptr, uint64_t a1, uint64_t a2,
 			   uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -158,11 +170,9 @@ long sys_kitten_aspace_add_region(uint64_t id, uint64_t start, uint64_t size,
 	(void)a5;
 	if (name_ptr && strncpy_from_user(name, name_ptr, sizeof(name)) < 0)
 		return -EFAULT;
-	if (id != KITTEN_ASPACE_SELF && !privileged())
-		return -EPERM;
-	as = aspace_by_id(id);
-	if (!as)
-		return -ENOENT;
+	err = target_aspace(id, &as);
+	if (err)
+		return err;
 	err = aspace_add_region(as, start, size, perms, name);
 	aspace_put(as);
 	return err;
@@ -177,11 +187,9 @@ long sys_kitten_aspace_map_pmem(uint64_t id, uint64_t va, uint64_t pa,
 	(void)a4, (void)a5;
 	if (!pmem_owns(owner(), pa, size))
 		return -EPERM;	/* only memory you were given */
-	if (id != KITTEN_ASPACE_SELF && !privileged())
-		return -EPERM;
-	as = aspace_by_id(id);
-	if (!as)
-		return -ENOENT;
+	err = target_aspace(id, &as);
+	if (err)
+		return err;
 	err = aspace_map_pmem(as, va, pa, size);
 	aspace_put(as);
 	return err;
@@ -194,11 +202,9 @@ long sys_kitten_aspace_unmap(uint64_t id, uint64_t va, uint64_t size,
 	int err;
 
 	(void)a3, (void)a4, (void)a5;
-	if (id != KITTEN_ASPACE_SELF && !privileged())
-		return -EPERM;
-	as = aspace_by_id(id);
-	if (!as)
-		return -ENOENT;
+	err = target_aspace(id, &as);
+	if (err)
+		return err;
 	err = aspace_unmap(as, va, size);
 	aspace_put(as);
 	return err;
@@ -212,11 +218,9 @@ long sys_kitten_aspace_query(uint64_t id, uint64_t va, uint64_t map_ptr,
 	int err;
 
 	(void)a3, (void)a4, (void)a5;
-	if (id != KITTEN_ASPACE_SELF && !privileged())
-		return -EPERM;
-	as = aspace_by_id(id);
-	if (!as)
-		return -ENOENT;
+	err = target_aspace(id, &as);
+	if (err)
+		return err;
 	err = aspace_virt_to_phys(as, va, &m.phys, &m.page_size);
 	aspace_put(as);
 	return err ? err : copy_to_user(map_ptr, &m, sizeof(m));

@@ -106,6 +106,15 @@ static void madt_finish(void)
 	header(MADT_AT, "APIC", madt_len);
 }
 
+/* Point an RSDT (revision 0 RSDP) at the MADT alone. */
+static void publish_madt_only(void)
+{
+	uint32_t t[] = { MADT_AT };
+
+	rsdt(t, 1);
+	rsdp(0, RSDT_AT, 0);
+}
+
 /* A QEMU-like machine: n CPUs, one IOAPIC, IRQ 0 on GSI 2, an HPET. */
 static void qemu_tables(unsigned n, bool use_xsdt)
 {
@@ -198,9 +207,7 @@ static void disabled_and_x2apic_cpus(void **state)
 	madt_lapic(2, 2, 2);		/* online capable, not enabled */
 	madt_x2apic(300, 1, 3);		/* an APIC id above 255 */
 	madt_finish();
-	uint32_t t[] = { MADT_AT };
-	rsdt(t, 1);
-	rsdp(0, RSDT_AT, 0);
+	publish_madt_only();
 	assert_int_equal(acpi_parse(&fake, RSDP_AT, &plat), 0);
 	assert_int_equal(plat.nr_cpus, 3);
 	assert_false(plat.cpus[1].enabled);
@@ -258,9 +265,7 @@ static void madt_zero_length_entry_stops(void **state)
 	madt_entry(bad, 4);
 	madt_lapic(1, 1, 1);
 	madt_finish();
-	uint32_t t[] = { MADT_AT };
-	rsdt(t, 1);
-	rsdp(0, RSDT_AT, 0);
+	publish_madt_only();
 	assert_int_equal(acpi_parse(&fake, RSDP_AT, &plat), 0);
 	assert_int_equal(plat.nr_cpus, 1);
 	assert_true(log_contains("bad length 0"));
@@ -275,9 +280,7 @@ static void madt_entry_past_end(void **state)
 	madt_lapic(1, 1, 1);
 	madt_len -= 3;			/* the last entry sticks out */
 	madt_finish();
-	uint32_t t[] = { MADT_AT };
-	rsdt(t, 1);
-	rsdp(0, RSDT_AT, 0);
+	publish_madt_only();
 	assert_int_equal(acpi_parse(&fake, RSDP_AT, &plat), 0);
 	assert_int_equal(plat.nr_cpus, 1);
 	assert_true(log_contains("bad length 8"));
@@ -292,9 +295,7 @@ static void madt_short_entry_skipped(void **state)
 	madt_entry(shortio, 6);
 	madt_lapic(0, 0, 1);
 	madt_finish();
-	uint32_t t[] = { MADT_AT };
-	rsdt(t, 1);
-	rsdp(0, RSDT_AT, 0);
+	publish_madt_only();
 	assert_int_equal(acpi_parse(&fake, RSDP_AT, &plat), 0);
 	assert_int_equal(plat.nr_ioapics, 0);
 	assert_int_equal(plat.nr_cpus, 1);

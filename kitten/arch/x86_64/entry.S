@@ -16,6 +16,25 @@
 
 #define FRAME_CS_NOREGS	24	/* offset of CS above vector and error code */
 
+/* The general registers, in struct trap_frame order (r15 lowest). */
+.macro PUSH_REGS
+	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+.endm
+
 	.text
 	.balign 16
 	.globl isr_stubs
@@ -35,21 +54,7 @@ isr_common:
 	testb	$3, FRAME_CS_NOREGS(%rsp)
 	jz	1f
 	swapgs
-1:	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+1:	PUSH_REGS
 	cld
 	movq	%rsp, %rdi
 	call	trap_dispatch
@@ -96,21 +101,7 @@ entry_syscall:
 	pushq	%rcx
 	pushq	$0
 	pushq	$SYSCALL_VECTOR
-	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_REGS
 	xorl	%ebp, %ebp		/* backtraces end at the user boundary */
 	movq	%rsp, %rdi
 	sti

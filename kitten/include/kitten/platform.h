@@ -70,6 +70,17 @@ struct platform {
 	uint8_t distance[PLATFORM_MAX_NODES][PLATFORM_MAX_NODES];
 };
 
+/* Firmware tables are valid when all their bytes add up to zero. */
+static inline uint8_t platform_checksum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t s = 0;
+
+	while (len--)
+		s += *b++;
+	return s;
+}
+
 /* Locate the RSDP: the loader's hint if valid, else the BIOS areas. */
 int acpi_find_rsdp(const struct platform_mem *mem, paddr_t hint, paddr_t *rsdp);
 /*
