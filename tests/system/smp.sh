@@ -34,3 +34,11 @@ expect_boot mptable-fallback 0 \
 	'from MP table: [0-9]+ CPUs' \
 	'Kitten: boot complete' \
 	-- --smp 2 --append "noacpi exit_when_done panic=exit"
+
+# QEMU 7.2's TCG cannot emulate x2APIC: asked for it, QEMU drops the CPUID
+# bit with a warning. The kernel must then see xAPIC and run normally.
+expect_boot x2apic-requested 0 \
+	'apic: local APIC at 0xfee00000, xAPIC mode' \
+	'2 CPUs online' \
+	'Kitten: boot complete' \
+	-- --cpu qemu64,+x2apic --smp 2 --append "exit_when_done panic=exit"
