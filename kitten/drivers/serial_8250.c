@@ -31,7 +31,7 @@ struct serial_console {
 	uint16_t port;
 };
 
-static struct serial_console serial;
+static struct serial_console serial, user_serial;
 
 static void serial_putc(uint16_t port, char c)
 {
@@ -62,7 +62,7 @@ uint16_t serial_port_by_name(const char *name)
 	return 0;
 }
 
-void serial_console_init(uint16_t port)
+static void uart_init(uint16_t port)
 {
 	uint16_t divisor = 115200 / CONFIG_SERIAL_BAUD;
 
@@ -73,9 +73,22 @@ void serial_console_init(uint16_t port)
 	outb(port + UART_LCR, LCR_8N1);
 	outb(port + UART_FCR, FCR_ENABLE);
 	outb(port + UART_MCR, MCR_DTR_RTS);
+}
 
+void serial_console_init(uint16_t port)
+{
+	uart_init(port);
 	serial.port = port;
 	serial.con.name = "serial";
 	serial.con.write = serial_write;
 	console_register(&serial.con);
+}
+
+void serial_user_console_init(uint16_t port)
+{
+	uart_init(port);
+	user_serial.port = port;
+	user_serial.con.name = "user serial";
+	user_serial.con.write = serial_write;
+	user_console_set(&user_serial.con);
 }

@@ -24,6 +24,14 @@
 #define PATH_MAX	4096
 #define IO_CHUNK	256
 
+/* The working directory is / for now: relative paths start there. */
+static struct inode *lookup_at(const char *path)
+{
+	return ramfs_lookup_from(NULL, path);
+}
+
+static long file_write(uint64_t fd, uint64_t buf, uint64_t count);
+
 static struct file *file_new(struct inode *inode, unsigned flags)
 {
 	struct file *f = kmem_zalloc(sizeof(*f));
@@ -125,7 +133,7 @@ long sys_open(uint64_t path, uint64_t flags, uint64_t mode, uint64_t a3,
 	(void)mode, (void)a3, (void)a4, (void)a5;
 	if (len < 0)
 		return len;
-	inode = ramfs_lookup(name);
+	inode = lookup_at(name);
 	if (!inode)
 		return -ENOENT;
 	if ((flags & O_ACCMODE) != O_RDONLY)
@@ -188,11 +196,42 @@ long sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
 long sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
 	       uint64_t a4, uint64_t a5)
 {
+	(void)a3, (void)a4, (void)a5;
+	return file_write(fd, buf, count);
+}
+
+#define IOV_MAX 1024
+
+long sys_writev(uint64_t fd, uint64_t iov, uint64_t count, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	long total = 0;
+
+	(void)a3, (void)a4, (void)a5;
+	if (count > IOV_MAX)
+		return -EINVAL;
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t v[2];	/* iov_base, iov_len */
+		long n;
+
+		if (copy_from_user(v, iov + i * sizeof(v), sizeof(v)))
+			return total ? total : -EFAULT;
+		n = file_write(fd, v[0], v[1]);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+		if ((uint64_t)n < v[1])
+			break;
+	}
+	return total;
+}
+
+static long file_write(uint64_t fd, uint64_t buf, uint64_t count)
+{
 	struct file *f = fd_get(fd);
 	char chunk[IO_CHUNK];
 	long done = 0;
 
-	(void)a3, (void)a4, (void)a5;
 	if (!f)
 		return -EBADF;
 	if (f->inode) {
@@ -206,7 +245,7 @@ long sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
 			done = done ? done : -EFAULT;
 			break;
 		}
-		console_write(chunk, n);
+		user_console_write(chunk, n);
 		done += n;
 	}
 	file_put(f);
@@ -250,24 +289,89 @@ struct linux_stat {
 	int64_t reserved[3];
 };
 
-long sys_fstat(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+/* stat of an inode, or of the console when inode is NULL. */
+static long stat_to_user(const struct inode *inode, uint64_t buf)
 {
-	struct file *f = fd_get(fd);
 	struct linux_stat st = { .nlink = 1, .blksize = 4096 };
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (!f)
-		return -EBADF;
-	if (f->inode) {
-		st.ino = f->inode->ino;
-		st.mode = f->inode->mode;
-		st.size = f->inode->size;
+	if (inode) {
+		st.ino = inode->ino;
+		st.mode = inode->mode;
+		st.size = inode->size;
 		st.blocks = (st.size + 511) / 512;
 	} else {
 		st.mode = 0020620;	/* a character device, like a tty */
 		st.rdev = (5 << 8) | 1;	/* /dev/console */
 	}
-	file_put(f);
 	return copy_to_user(buf, &st, sizeof(st));
+}
+
+long sys_fstat(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get(fd);
+	long ret;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (!f)
+		return -EBADF;
+	ret = stat_to_user(f->inode, buf);
+	file_put(f);
+	return ret;
+}
+
+#define AT_FDCWD	-100
+#define AT_EMPTY_PATH	0x1000
+
+long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf,
+		    uint64_t flags, uint64_t a4, uint64_t a5)
+{
+	char name[PATH_MAX];
+	long len = strncpy_from_user(name, path, sizeof(name));
+	struct inode *inode;
+
+	(void)a4, (void)a5;
+	if (len < 0)
+		return len;
+	if (len == 0 && (flags & AT_EMPTY_PATH))
+		return sys_fstat(dirfd, buf, 0, 0, 0, 0);
+	if (len == 0)
+		return -ENOENT;
+	if (name[0] != '/' && (int)dirfd != AT_FDCWD)
+		return -ENOSYS;		/* directory file descriptors: later */
+	inode = lookup_at(name);
+	return inode ? stat_to_user(inode, buf) : -ENOENT;
+}
+
+/* No terminal control yet: the console answers like a pipe. */
+long sys_ioctl(uint64_t fd, uint64_t request, uint64_t arg, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get(fd);
+
+	(void)request, (void)arg, (void)a3, (void)a4, (void)a5;
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return -ENOTTY;
+}
+
+/* Symbolic links of the file tree; /proc/self/exe comes with /proc. */
+long sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a3,
+		  uint64_t a4, uint64_t a5)
+{
+	char name[PATH_MAX];
+	long len = strncpy_from_user(name, path, sizeof(name));
+	struct inode *inode;
+
+	(void)a3, (void)a4, (void)a5;
+	if (len < 0)
+		return len;
+	inode = lookup_at(name);
+	if (!inode)
+		return -ENOENT;
+	if ((inode->mode & CPIO_S_IFMT) != CPIO_S_IFLNK)
+		return -EINVAL;
+	len = MIN(size, inode->size);
+	return copy_to_user(buf, inode->data, len) ? -EFAULT : len;
 }

@@ -41,10 +41,13 @@ static struct inode *child(struct inode *dir, const char *name, size_t len)
 
 struct inode *ramfs_lookup(const char *path)
 {
-	struct inode *node = &root;
+	return path[0] == '/' ? ramfs_lookup_from(&root, path) : NULL;
+}
 
-	if (path[0] != '/')
-		return NULL;
+struct inode *ramfs_lookup_from(struct inode *dir, const char *path)
+{
+	struct inode *node = path[0] == '/' || !dir ? &root : dir;
+
 	for (;;) {
 		const char *slash;
 		size_t len;

@@ -79,6 +79,9 @@ static int load_image(struct aspace *as, const struct inode *file,
 				"image");
 	if (!err)
 		err = aspace_map_pmem(as, img->lowest + bias, pa, size);
+	/* brk() hands out what follows the image. */
+	as->brk_start = as->brk = img->highest + bias;
+	as->brk_limit = img->lowest + bias + size;
 	return err;
 }
 

@@ -51,6 +51,14 @@ static void parse_early_args(const char *cmdline)
 		else if (!port)
 			pr_warn("console=%s: unknown console, keeping ttyS0\n", val);
 	}
+	if (cmdline_get(cmdline, "userconsole", val, sizeof(val))) {
+		uint16_t port = serial_port_by_name(val);
+
+		if (port)
+			serial_user_console_init(port);
+		else
+			pr_warn("userconsole=%s: unknown console\n", val);
+	}
 	if (cmdline_get_uint(cmdline, "loglevel", &n) == 0)
 		printk_set_loglevel(n);
 	if (cmdline_get(cmdline, "panic", val, sizeof(val)))

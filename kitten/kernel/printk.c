@@ -38,6 +38,21 @@ void console_write(const char *buf, size_t len)
 		spin_unlock_irqrestore(&console_lock, flags);
 }
 
+static struct console *user_console;
+
+void user_console_set(struct console *con)
+{
+	user_console = con;
+}
+
+void user_console_write(const char *buf, size_t len)
+{
+	if (user_console)
+		user_console->write(user_console, buf, len);
+	else
+		console_write(buf, len);
+}
+
 void console_panic(void)
 {
 	console_unlocked = true;

@@ -226,6 +226,30 @@ long sys_kitten_aspace_query(uint64_t id, uint64_t va, uint64_t map_ptr,
 	return err ? err : copy_to_user(map_ptr, &m, sizeof(m));
 }
 
+/* Where brk() may move in that address space: memory already mapped. */
+long sys_kitten_aspace_set_brk(uint64_t id, uint64_t start, uint64_t limit,
+			       uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct aspace *as;
+	int err;
+
+	(void)a3, (void)a4, (void)a5;
+	err = target_aspace(id, &as);
+	if (err)
+		return err;
+	if (start > limit ||
+	    (limit > start && !aspace_range_ok(as, start, limit - start, ASPACE_W))) {
+		err = -EINVAL;
+	} else {
+		mutex_lock(&as->lock);
+		as->brk_start = as->brk = start;
+		as->brk_limit = limit;
+		mutex_unlock(&as->lock);
+	}
+	aspace_put(as);
+	return err;
+}
+
 long sys_kitten_smartmap_attach(uint64_t id, uint64_t rank, uint64_t target_id,
 				uint64_t a3, uint64_t a4, uint64_t a5)
 {

@@ -122,9 +122,19 @@ static void build_stack(void *mem, void *p)
 		memcpy(k, strs[i], len);
 		addr[i] = STACK_TOP - (top - k);
 	}
+	/* 16 bytes for AT_RANDOM: C libraries seed stack canaries from them. */
+	k -= 16;
+	for (int b = 0; b < 16; b++) {
+		uint32_t lo, hi;
+
+		__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+		k[b] = (char)(lo ^ (lo >> 8) ^ hi ^ (b * 131));
+	}
+	uint64_t random = STACK_TOP - (top - k);
+
 	k = (char *)((uintptr_t)k & ~15UL);
-	/* argc, argv, NULL, 2 env, NULL, 5 auxv pairs + AT_NULL */
-	n = 1 + argc + 1 + 2 + 1 + 12;
+	/* argc, argv, NULL, 2 env, NULL, 8 auxv pairs + AT_NULL */
+	n = 1 + argc + 1 + 2 + 1 + 18;
 	if (n & 1)
 		n++;
 	sp = (uint64_t *)k - n;
@@ -142,6 +152,9 @@ static void build_stack(void *mem, void *p)
 	sp[i++] = 5;	sp[i++] = c->img->phnum;		/* AT_PHNUM */
 	sp[i++] = 6;	sp[i++] = 4096;				/* AT_PAGESZ */
 	sp[i++] = 9;	sp[i++] = c->img->entry + c->bias;	/* AT_ENTRY */
+	sp[i++] = 17;	sp[i++] = 100;				/* AT_CLKTCK */
+	sp[i++] = 23;	sp[i++] = 0;				/* AT_SECURE */
+	sp[i++] = 25;	sp[i++] = random;			/* AT_RANDOM */
 	sp[i++] = 0;	sp[i++] = 0;				/* AT_NULL */
 	c->sp = STACK_TOP - ((char *)top - (char *)sp);
 }
@@ -175,6 +188,8 @@ static int setup_rank(const struct job *job, const struct elf_image *img,
 				     rk->image_size, perms_of(img), "image")) ||
 	    (err = aspace_map_pmem(rk->aspace, img->lowest + bias,
 				   rk->image_pa, rk->image_size)) ||
+	    (err = aspace_set_brk(rk->aspace, img->highest + bias,
+				  img->lowest + bias + rk->image_size)) ||
 	    (err = pmem_alloc(STACK_SIZE, LARGE, &rk->stack_pa)) ||
 	    (err = with_window(rk->stack_pa, STACK_SIZE, &sc, build_stack)) ||
 	    (err = aspace_add_region(rk->aspace, STACK_TOP - STACK_SIZE,

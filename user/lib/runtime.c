@@ -101,3 +101,4 @@ int aspace_query(uint32_t id, uint64_t va, struct kitten_mapping *m) { return SC
 int task_create(const struct kitten_task_spec *spec) { return SC(SYS_kitten_task_create, spec, 0, 0); }
 int task_wait(int id, int *status) { return SC(SYS_kitten_task_wait, id, status, 0); }
 int smartmap_attach(uint32_t id, unsigned rank, uint32_t target) { return SC(SYS_kitten_smartmap_attach, id, rank, target); }
+int aspace_set_brk(uint32_t id, uint64_t start, uint64_t limit) { return SC(SYS_kitten_aspace_set_brk, id, start, limit); }

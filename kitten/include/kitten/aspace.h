@@ -44,6 +44,8 @@ struct aspace {
 	struct mutex lock;
 	struct list_head regions;	/* sorted by start */
 	unsigned owner;			/* pmem owner id of the job */
+	/* The heap brk() hands out: mapped memory the init task set aside. */
+	vaddr_t brk_start, brk, brk_limit;
 };
 
 int aspace_create(unsigned owner, struct aspace **out);

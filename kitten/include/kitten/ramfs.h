@@ -26,6 +26,8 @@ struct inode {
 void ramfs_init(void);
 /* The inode at an absolute path (symbolic links are not followed). */
 struct inode *ramfs_lookup(const char *path);
+/* The same for a path relative to dir (NULL: the root). */
+struct inode *ramfs_lookup_from(struct inode *dir, const char *path);
 /* Create path (and missing parent directories); -EEXIST if it exists. */
 int ramfs_create(const char *path, uint32_t mode, const void *data,
 		 uint64_t size, struct inode **out);

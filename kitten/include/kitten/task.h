@@ -48,6 +48,8 @@ struct task {
 	struct aspace *aspace;
 	void *fpu;			/* FPU/SSE registers while switched out */
 	uint64_t fs_base;		/* thread-local storage pointer */
+	uint64_t clear_child_tid;	/* set_tid_address() */
+	uint64_t robust_list;		/* set_robust_list() */
 	struct fdtable *files;
 	int term_signal;		/* killed by this signal, or 0 */
 

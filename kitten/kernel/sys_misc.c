@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The small Linux system calls a C library makes at start-up: thread
+ * bookkeeping it registers with the kernel, resource limits, system
+ * identity and random bytes.
+ */
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <kitten/errno.h>
+#include <kitten/kernel.h>
+#include <kitten/string.h>
+#include <kitten/syscall.h>
+#include <kitten/task.h>
+
+#define RLIMIT_STACK	3
+#define RLIM_INFINITY	(~0ULL)
+#define GRND_MAX	256
+
+long sys_set_tid_address(uint64_t tidptr, uint64_t a1, uint64_t a2,
+			 uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	task_current()->clear_child_tid = tidptr;
+	return task_current()->id;
+}
+
+long sys_set_robust_list(uint64_t head, uint64_t len, uint64_t a2,
+			 uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (len != 24)		/* sizeof(struct robust_list_head) */
+		return -EINVAL;
+	task_current()->robust_list = head;
+	return 0;
+}
+
+long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_limit,
+		   uint64_t old_limit, uint64_t a4, uint64_t a5)
+{
+	/* The stack is what the init task gave: report it, change nothing. */
+	uint64_t lim[2] = { RLIM_INFINITY, RLIM_INFINITY };
+
+	(void)a4, (void)a5;
+	if (pid && pid != task_current()->id)
+		return -ESRCH;
+	if (resource == RLIMIT_STACK)
+		lim[0] = 2ULL << 20;
+	if (new_limit)
+		return -EPERM;
+	return old_limit ? copy_to_user(old_limit, lim, sizeof(lim)) : 0;
+}
+
+struct utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65],
+		domainname[65];
+};
+
+long sys_uname(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct utsname u;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Linux", sizeof(u.sysname));	/* the ABI we offer */
+	strlcpy(u.nodename, "kitten", sizeof(u.nodename));
+	strlcpy(u.release, "6.1.0-kitten-" KITTEN_VERSION, sizeof(u.release));
+	strlcpy(u.version, "#1 Kitten lightweight kernel", sizeof(u.version));
+	strlcpy(u.machine, "x86_64", sizeof(u.machine));
+	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
+	return copy_to_user(buf, &u, sizeof(u));
+}
+
+/*
+ * Random bytes from a xorshift generator seeded with the TSC. Good for
+ * hash seeds and stack canaries in test jobs; not for cryptography.
+ */
+long sys_getrandom(uint64_t buf, uint64_t len, uint64_t flags, uint64_t a3,
+		   uint64_t a4, uint64_t a5)
+{
+	static uint64_t state;
+	uint8_t bytes[GRND_MAX];
+
+	(void)flags, (void)a3, (void)a4, (void)a5;
+	if (len > GRND_MAX)
+		len = GRND_MAX;		/* short reads are allowed */
+	if (!state)
+		state = rdtsc() | 1;
+	for (size_t i = 0; i < len; i++) {
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		bytes[i] = state >> 32;
+	}
+	return copy_to_user(buf, bytes, len) ? -EFAULT : (long)len;
+}
