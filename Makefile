@@ -39,7 +39,7 @@ KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack \
 KERNEL  := $(BUILD)/kitten.elf
 KERNEL32 := $(BUILD)/kitten32.elf
 
-all: $(KERNEL) $(KERNEL32) user
+all: $(KERNEL) $(KERNEL32) user tools
 
 $(BUILD)/%.c.o: %.c Makefile
 	@mkdir -p $(dir $@)
@@ -117,6 +117,14 @@ $(BUILD)/user/native_job: $(call USER_OBJ,$(NATIVE_JOB_SRCS))
 USER_PROGS := $(BUILD)/user/init $(BUILD)/user/native_job
 user: $(USER_PROGS)
 
+# Host tools.
+ELFCHECK := $(BUILD)/tools/elfcheck
+$(ELFCHECK): tools/elfcheck.c kitten/lib/elf.c kitten/include/kitten/elf.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D__KITTEN_HOST_TEST \
+		-Ikitten/include -o $@ tools/elfcheck.c kitten/lib/elf.c
+tools: $(ELFCHECK)
+
 # --- host unit tests ------------------------------------------------------
 #
 # tests/unit/unit.mk lists each test program and the kernel sources it
@@ -166,6 +174,6 @@ check: deps all iso $(UNIT_BINS)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all iso user unit unit-build deps run check clean
+.PHONY: all iso user tools unit unit-build deps run check clean
 -include $(KERNEL_OBJS:.o=.d)
 -include $(shell find $(BUILD)/user-obj -name '*.d' 2>/dev/null)

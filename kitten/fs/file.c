@@ -50,7 +50,7 @@ static void file_put(struct file *f)
 		kmem_free(f);
 }
 
-struct fdtable *fdtable_create(void)
+struct fdtable *fdtable_create(bool kernel_log)
 {
 	struct fdtable *t = kmem_zalloc(sizeof(*t));
 	struct file *console;
@@ -64,6 +64,7 @@ struct fdtable *fdtable_create(void)
 	}
 	t->refs = 1;
 	spin_lock_init(&t->lock, "fdtable", LOCK_RANK_LEAF);
+	console->kernel_log = kernel_log;
 	console->refs = 3;
 	for (int fd = 0; fd < 3; fd++)
 		t->fd[fd] = console;
@@ -245,7 +246,10 @@ static long file_write(uint64_t fd, uint64_t buf, uint64_t count)
 			done = done ? done : -EFAULT;
 			break;
 		}
-		user_console_write(chunk, n);
+		if (f->kernel_log)
+			console_write(chunk, n);
+		else
+			user_console_write(chunk, n);
 		done += n;
 	}
 	file_put(f);

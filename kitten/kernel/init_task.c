@@ -183,7 +183,7 @@ struct task *init_task_start(const char *path, const char *args)
 	memset(__va(stack), 0, STACK_SIZE);
 	sp = build_stack((char *)__va(stack) + STACK_SIZE, STACK_TOP, argv, argc,
 			 &img, bias);
-	files = fdtable_create();
+	files = fdtable_create(true);
 	if (files)
 		t = task_create_user("init", as, 0, img.entry + bias, sp, 0, 0,
 				     files);

@@ -12,6 +12,7 @@
 #include <arch/layout.h>
 #include <kitten/aspace.h>
 #include <kitten/errno.h>
+#include <kitten/file.h>
 #include <kitten/kitten_abi.h>
 #include <kitten/pmem.h>
 #include <kitten/spinlock.h>
@@ -274,8 +275,9 @@ long sys_kitten_task_create(uint64_t spec_ptr, uint64_t a1, uint64_t a2,
 			    uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	struct kitten_task_spec spec;
+	struct fdtable *files;
 	struct aspace *as;
-	struct task *t;
+	struct task *t = NULL;
 
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!privileged())
@@ -288,9 +290,14 @@ long sys_kitten_task_create(uint64_t spec_ptr, uint64_t a1, uint64_t a2,
 	as = aspace_by_id(spec.aspace);
 	if (!as)
 		return -ENOENT;
-	t = task_create_user(spec.name, as, spec.cpu, spec.entry, spec.stack,
-			     spec.arg0, spec.arg1, self()->files);
+	files = fdtable_create(false);	/* a job's output is the user's */
+	if (files)
+		t = task_create_user(spec.name, as, spec.cpu, spec.entry,
+				     spec.stack, spec.arg0, spec.arg1, files);
 	aspace_put(as);
+	if (!files)
+		return -ENOMEM;
+	fdtable_put(files);
 	return t ? (long)t->id : -EINVAL;
 }
 

@@ -8,6 +8,7 @@
  *   cpus=0,1,2,3         rank r runs on cpus[r % count] (default: rank r on CPU r)
  *   heap=64M             heap per rank after the image (default 16M)
  *   repeat=200           run it this many times (default 1)
+ *   env=KEY=VALUE        add to the environment (may repeat)
  *   verbose=1            report each rank's exit status
  */
 #include "kitten.h"
@@ -91,6 +92,12 @@ int job_parse(const char *text, struct job *job)
 				if (!parse_size(v, &n) || n < 1)
 					return fail(job, "bad repeat count");
 				job->repeat = n;
+			} else if (klen == 3 && !strncmp(text, "env", 3)) {
+				if (job->nr_env == JOB_MAX_ENV)
+					return fail(job, "too many env= lines");
+				job->env[job->nr_env] = keep(job, &used, v, vlen);
+				if (!job->env[job->nr_env++])
+					return fail(job, "description too long");
 			} else if (klen == 7 && !strncmp(text, "verbose", 7)) {
 				job->verbose = v[0] == '1';
 			} else if (klen == 4 && !strncmp(text, "cpus", 4)) {

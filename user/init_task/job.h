@@ -8,11 +8,14 @@
 #define JOB_MAX_RANKS	64
 #define JOB_MAX_ARGS	16
 #define JOB_MAX_CPUS	64
+#define JOB_MAX_ENV	16
 
 struct job {
 	char text[1024];		/* argument strings live here */
 	const char *argv[JOB_MAX_ARGS];	/* argv[0] is the program path */
 	int argc;
+	const char *env[JOB_MAX_ENV];	/* extra environment, KEY=VALUE */
+	int nr_env;
 	unsigned ranks;
 	unsigned cpus[JOB_MAX_CPUS];
 	unsigned nr_cpus;

@@ -105,9 +105,10 @@ static void build_stack(void *mem, void *p)
 	struct stack_ctx *c = p;
 	char *top = (char *)mem + STACK_SIZE, *k = top;
 	char env[2][32];
-	const char *strs[JOB_MAX_ARGS + 2];
-	uint64_t addr[JOB_MAX_ARGS + 2], *sp;
-	int argc = c->job->argc, n = 0, nstr = argc + 2;
+	const char *strs[JOB_MAX_ARGS + 2 + JOB_MAX_ENV];
+	uint64_t addr[JOB_MAX_ARGS + 2 + JOB_MAX_ENV], *sp;
+	int argc = c->job->argc, n = 0, nenv = 2 + c->job->nr_env;
+	int nstr = argc + nenv;
 
 	snprintf(env[0], sizeof(env[0]), "KITTEN_RANK=%u", c->rank);
 	snprintf(env[1], sizeof(env[1]), "KITTEN_NRANKS=%u", c->job->ranks);
@@ -115,6 +116,8 @@ static void build_stack(void *mem, void *p)
 		strs[i] = c->job->argv[i];
 	strs[argc] = env[0];
 	strs[argc + 1] = env[1];
+	for (int i = 0; i < c->job->nr_env; i++)
+		strs[argc + 2 + i] = c->job->env[i];
 	for (int i = nstr - 1; i >= 0; i--) {
 		size_t len = strlen(strs[i]) + 1;
 
@@ -133,8 +136,8 @@ static void build_stack(void *mem, void *p)
 	uint64_t random = STACK_TOP - (top - k);
 
 	k = (char *)((uintptr_t)k & ~15UL);
-	/* argc, argv, NULL, 2 env, NULL, 8 auxv pairs + AT_NULL */
-	n = 1 + argc + 1 + 2 + 1 + 18;
+	/* argc, argv, NULL, env, NULL, 8 auxv pairs + AT_NULL */
+	n = 1 + argc + 1 + nenv + 1 + 18;
 	if (n & 1)
 		n++;
 	sp = (uint64_t *)k - n;
@@ -144,8 +147,8 @@ static void build_stack(void *mem, void *p)
 	for (int a = 0; a < argc; a++)
 		sp[i++] = addr[a];
 	sp[i++] = 0;
-	sp[i++] = addr[argc];
-	sp[i++] = addr[argc + 1];
+	for (int e = 0; e < nenv; e++)
+		sp[i++] = addr[argc + e];
 	sp[i++] = 0;
 	sp[i++] = 3;	sp[i++] = c->img->phdr_vaddr + c->bias;	/* AT_PHDR */
 	sp[i++] = 4;	sp[i++] = c->img->phentsize;		/* AT_PHENT */

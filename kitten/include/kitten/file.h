@@ -15,7 +15,8 @@
 struct inode;
 
 struct file {
-	struct inode *inode;	/* NULL: the console */
+	struct inode *inode;	/* NULL: a console */
+	bool kernel_log;	/* console: the kernel log, not the user console */
 	uint64_t pos;
 	unsigned flags;
 	unsigned refs;
@@ -27,8 +28,12 @@ struct fdtable {
 	struct file *fd[FD_MAX];
 };
 
-/* A table with the console on descriptors 0, 1 and 2. */
-struct fdtable *fdtable_create(void);
+/*
+ * A table with a console on descriptors 0, 1 and 2: the kernel log for
+ * the init task (its reports belong with the kernel's), the user console
+ * for jobs.
+ */
+struct fdtable *fdtable_create(bool kernel_log);
 void fdtable_get(struct fdtable *t);
 void fdtable_put(struct fdtable *t);
 

@@ -23,6 +23,7 @@ struct kitten_mapping {
 	uint64_t page_size;
 };
 
+/* A new task gets its own files: standard streams on the user console. */
 struct kitten_task_spec {
 	uint32_t aspace;	/* id from kitten_aspace_create */
 	uint32_t cpu;
