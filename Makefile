@@ -117,6 +117,16 @@ $(BUILD)/user/native_job: $(call USER_OBJ,$(NATIVE_JOB_SRCS))
 USER_PROGS := $(BUILD)/user/init $(BUILD)/user/native_job
 user: $(USER_PROGS)
 
+# Linux test programs, built as users build them: static glibc and musl.
+LINUX_TESTS := $(BUILD)/linux/hello-glibc $(BUILD)/linux/hello-musl
+$(BUILD)/linux/%-glibc: user/tests/linux/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -static -o $@ $<
+$(BUILD)/linux/%-musl: user/tests/linux/%.c
+	@mkdir -p $(dir $@)
+	musl-gcc -O2 -static -o $@ $<
+linux-tests: $(LINUX_TESTS)
+
 # Host tools.
 ELFCHECK := $(BUILD)/tools/elfcheck
 $(ELFCHECK): tools/elfcheck.c kitten/lib/elf.c kitten/include/kitten/elf.h
@@ -168,12 +178,12 @@ RUN_APPEND ?= irqstats exit_when_done
 run: deps all
 	tools/qemu-run --show --smp 4 --append "$(RUN_APPEND)" -- $(QEMU_ARGS)
 
-check: deps all iso $(UNIT_BINS)
+check: deps all iso linux-tests $(UNIT_BINS)
 	tools/check
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all iso user tools unit unit-build deps run check clean
+.PHONY: all iso user tools linux-tests unit unit-build deps run check clean
 -include $(KERNEL_OBJS:.o=.d)
 -include $(shell find $(BUILD)/user-obj -name '*.d' 2>/dev/null)

@@ -29,6 +29,7 @@
 struct serial_console {
 	struct console con;
 	uint16_t port;
+	bool crlf;	/* turn \n into \r\n, for a terminal */
 };
 
 static struct serial_console serial, user_serial;
@@ -46,7 +47,7 @@ static void serial_write(struct console *con, const char *buf, size_t len)
 	struct serial_console *sc = container_of(con, struct serial_console, con);
 
 	for (size_t i = 0; i < len; i++) {
-		if (buf[i] == '\n')
+		if (buf[i] == '\n' && sc->crlf)
 			serial_putc(sc->port, '\r');
 		serial_putc(sc->port, buf[i]);
 	}
@@ -79,6 +80,7 @@ void serial_console_init(uint16_t port)
 {
 	uart_init(port);
 	serial.port = port;
+	serial.crlf = true;
 	serial.con.name = "serial";
 	serial.con.write = serial_write;
 	console_register(&serial.con);
@@ -87,7 +89,9 @@ void serial_console_init(uint16_t port)
 void serial_user_console_init(uint16_t port)
 {
 	uart_init(port);
+	/* Programs' bytes pass unchanged: the host side may be a file. */
 	user_serial.port = port;
+	user_serial.crlf = false;
 	user_serial.con.name = "user serial";
 	user_serial.con.write = serial_write;
 	user_console_set(&user_serial.con);

@@ -50,6 +50,8 @@ struct task {
 	uint64_t fs_base;		/* thread-local storage pointer */
 	uint64_t clear_child_tid;	/* set_tid_address() */
 	uint64_t robust_list;		/* set_robust_list() */
+	uint64_t sig_blocked;		/* bit n-1: signal n is blocked */
+	uint64_t sig_pending;
 	struct fdtable *files;
 	int term_signal;		/* killed by this signal, or 0 */
 

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# `tools/kitten run`: unmodified static Linux programs (glibc and musl) run
+# as Kitten jobs; their output and exit status come back to the caller.
+linux=$BUILD/linux
+
+for libc in glibc musl; do
+	kitten_run "run-$libc-hello" 0 \
+		"^hello from /bin/hello-$libc with 2 argument\(s\): 0 two$" \
+		-- "$linux/hello-$libc" 0 two
+	kitten_run "run-$libc-exit-42" 42 'with 1 argument\(s\): 42$' \
+		-- "$linux/hello-$libc" 42
+	kitten_run "run-$libc-abort" 134 'with 1 argument\(s\): abort$' \
+		-- "$linux/hello-$libc" abort
+done
+kitten_run run-exit-1 1 -- "$linux/hello-glibc" 1
+
+# What cannot run is refused with one line, before anything boots.
+kitten_run run-refuses-dynamic 2 \
+	'^kitten: /bin/true: cannot run on Kitten: dynamically linked' \
+	-- /bin/true
+kitten_run run-refuses-text 2 \
+	'^kitten: .*README.md: cannot run on Kitten: not an ELF file' \
+	-- "$top/README.md"
+kitten_run run-refuses-missing 2 '^kitten: /no/such/program: no such file$' \
+	-- /no/such/program
