@@ -173,10 +173,13 @@ unit: deps $(UNIT_BINS)
 deps:
 	@tools/deps
 
-# The demo: boot on 4 CPUs, show the boot log, interrupt counts, and exit.
+# The demo: boot on 4 CPUs and show the boot log and interrupt counts;
+# then run an unmodified static glibc program as a Kitten job.
 RUN_APPEND ?= irqstats exit_when_done
-run: deps all
+run: deps all linux-tests
 	tools/qemu-run --show --smp 4 --append "$(RUN_APPEND)" -- $(QEMU_ARGS)
+	@echo; echo '$$ tools/kitten run build/linux/hello-glibc 42'
+	@tools/kitten run $(BUILD)/linux/hello-glibc 42; echo "exit status $$?"
 
 check: deps all iso linux-tests $(UNIT_BINS)
 	tools/check
