@@ -194,6 +194,23 @@ long sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
 	return ret;
 }
 
+long file_read_at(uint64_t fd, void *dst, uint64_t len, uint64_t off)
+{
+	struct file *f = fd_get(fd);
+	long n;
+
+	if (!f)
+		return -EBADF;
+	if (!f->inode || (f->inode->mode & CPIO_S_IFMT) != CPIO_S_IFREG) {
+		file_put(f);
+		return -EACCES;
+	}
+	n = off < f->inode->size ? (long)MIN(len, f->inode->size - off) : 0;
+	memcpy(dst, (const char *)f->inode->data + off, n);
+	file_put(f);
+	return n;
+}
+
 long sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
 	       uint64_t a4, uint64_t a5)
 {

@@ -81,7 +81,7 @@ static int load_image(struct aspace *as, const struct inode *file,
 		err = aspace_map_pmem(as, img->lowest + bias, pa, size);
 	/* brk() hands out what follows the image. */
 	as->brk_start = as->brk = img->highest + bias;
-	as->brk_limit = img->lowest + bias + size;
+	as->brk_limit = as->mmap_low = img->lowest + bias + size;
 	return err;
 }
 

@@ -22,6 +22,7 @@
 #include <kitten/irq.h>
 #include <kitten/kernel.h>
 #include <kitten/aspace.h>
+#include <kitten/futex.h>
 #include <kitten/ktest.h>
 #include <kitten/loader.h>
 #include <kitten/machine.h>
@@ -108,6 +109,7 @@ static void kmain(void *arg)
 
 	(void)arg;
 	ramfs_init();
+	futex_init();
 	printk(KERN_INFO "Kitten: boot complete in %lu ms\n",
 	       (rdtsc() - boot_start_tsc) * 1000 / tsc_hz());
 	if (cmdline_get(cmdline, "irqstats", NULL, 0))

@@ -120,6 +120,13 @@ void task_wake(struct task *t)
 		kick(t->cpu);
 }
 
+void task_kick(struct task *t)
+{
+	task_wake(t);
+	if (t->cpu != this_cpu_id())
+		apic_send_ipi(cpus[t->cpu]->apic_id, IPI_RESCHEDULE_VECTOR);
+}
+
 void task_set_sleeping(void)
 {
 	struct task *t = task_current();

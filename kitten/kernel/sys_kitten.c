@@ -13,6 +13,7 @@
 #include <kitten/aspace.h>
 #include <kitten/errno.h>
 #include <kitten/file.h>
+#include <kitten/mmap.h>
 #include <kitten/kitten_abi.h>
 #include <kitten/pmem.h>
 #include <kitten/spinlock.h>
@@ -244,11 +245,28 @@ long sys_kitten_aspace_set_brk(uint64_t id, uint64_t start, uint64_t limit,
 	} else {
 		mutex_lock(&as->lock);
 		as->brk_start = as->brk = start;
-		as->brk_limit = limit;
+		as->brk_limit = as->mmap_low = limit;
+		mmap_release_all(as);
 		mutex_unlock(&as->lock);
 	}
 	aspace_put(as);
 	return err;
+}
+
+/* The CPUs new threads of that address space are spread over. */
+long sys_kitten_aspace_set_cpus(uint64_t id, uint64_t mask, uint64_t a2,
+				uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct aspace *as;
+	int err;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	err = target_aspace(id, &as);
+	if (err)
+		return err;
+	as->cpu_mask = mask;
+	aspace_put(as);
+	return 0;
 }
 
 long sys_kitten_smartmap_attach(uint64_t id, uint64_t rank, uint64_t target_id,

@@ -7,6 +7,8 @@
 #include <arch/layout.h>
 #include <kitten/aspace.h>
 #include <kitten/errno.h>
+#include <kitten/file.h>
+#include <kitten/mmap.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -20,7 +22,7 @@ long sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3,
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	mutex_lock(&as->lock);
 	old = as->brk;
-	if (addr >= as->brk_start && addr <= as->brk_limit) {
+	if (addr >= as->brk_start && addr <= as->mmap_low) {
 		/* Memory handed out again must read as zeros, as fresh pages do. */
 		if (addr > old)
 			memset((void *)old, 0, addr - old);
@@ -47,4 +49,77 @@ long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3,
 	if (!len)
 		return 0;
 	return aspace_range_ok(as, addr, len, 0) ? 0 : -ENOMEM;
+}
+
+#define PROT_NONE	0
+#define MAP_SHARED	0x01
+#define MAP_PRIVATE	0x02
+#define MAP_FIXED	0x10
+#define MAP_ANONYMOUS	0x20
+#define MADV_DONTNEED	4
+
+long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
+	      uint64_t fd, uint64_t off)
+{
+	struct aspace *as = task_current()->aspace;
+	long ret;
+
+	(void)prot, (void)addr;
+	if (!len || off & (PAGE_SIZE - 1) || !(flags & (MAP_SHARED | MAP_PRIVATE)))
+		return -EINVAL;
+	if (flags & MAP_FIXED)
+		return -ENOMEM;	/* the layout belongs to the init task */
+	len = ALIGN_UP(len, PAGE_SIZE);
+	mutex_lock(&as->lock);
+	ret = mmap_alloc(as, len);
+	mutex_unlock(&as->lock);
+	if (ret < 0)
+		return ret;
+	/* In the caller's own, already mapped memory: plain stores do. */
+	memset((void *)ret, 0, len);
+	if (!(flags & MAP_ANONYMOUS)) {
+		long n = file_read_at(fd, (void *)ret, len, off);
+
+		if (n < 0) {
+			mutex_lock(&as->lock);
+			mmap_free(as, ret, len);
+			mutex_unlock(&as->lock);
+			return n;
+		}
+	}
+	return ret;
+}
+
+long sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	struct aspace *as = task_current()->aspace;
+	int err;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (!len || addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	mutex_lock(&as->lock);
+	err = mmap_free(as, addr, ALIGN_UP(len, PAGE_SIZE));
+	mutex_unlock(&as->lock);
+	return err;
+}
+
+/* MADV_DONTNEED means "zero when next read": do it now. Others are hints. */
+long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3,
+		 uint64_t a4, uint64_t a5)
+{
+	struct aspace *as = task_current()->aspace;
+
+	(void)a3, (void)a4, (void)a5;
+	if (addr & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (!aspace_range_ok(as, addr, len, 0))
+		return -ENOMEM;
+	if (advice == MADV_DONTNEED) {
+		if (!aspace_range_ok(as, addr, len, ASPACE_W))
+			return -EINVAL;
+		memset((void *)addr, 0, len);
+	}
+	return 0;
 }

@@ -2,6 +2,7 @@
 /* Process and thread system calls of the Linux ABI. */
 #include <arch/time.h>
 #include <arch/user.h>
+#include <kitten/aspace.h>
 #include <kitten/errno.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -9,11 +10,14 @@
 #define ARCH_SET_FS	0x1002
 #define ARCH_GET_FS	0x1003
 
+/* A process is known by the id of its first task, like Linux's tgid. */
 long sys_getpid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		uint64_t a4, uint64_t a5)
 {
+	struct task *t = task_current();
+
 	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return task_current()->id;
+	return t->aspace ? t->aspace->leader_id : t->id;
 }
 
 long sys_gettid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
@@ -34,7 +38,7 @@ long sys_exit_group(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3,
 		    uint64_t a4, uint64_t a5)
 {
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	task_exit(status & 0xff);
+	task_exit_group(status & 0xff);
 }
 
 long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3,

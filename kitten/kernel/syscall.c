@@ -49,6 +49,7 @@ void syscall_dispatch(struct trap_frame *f)
 	else
 		f->rax = not_implemented(nr);
 	sched_preempt_check();
+	task_check_kill();
 }
 
 static struct aspace *current_aspace(void)

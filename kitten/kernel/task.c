@@ -14,6 +14,8 @@
 #include <kitten/aspace.h>
 #include <kitten/mm.h>
 #include <kitten/file.h>
+#include <kitten/futex.h>
+#include <kitten/syscall.h>
 #include <kitten/config.h>
 #include <kitten/errno.h>
 #include <kitten/kmem.h>
@@ -125,12 +127,12 @@ static void enter_user(void *arg)
 	user_enter(user_frame(t));
 }
 
-struct task *task_create_user(const char *name, struct aspace *as,
-			      unsigned cpu, uint64_t entry, uint64_t stack,
-			      uint64_t arg0, uint64_t arg1,
-			      struct fdtable *files)
+/* A user task in as, not yet started: FPU area, references, thread list. */
+static struct task *user_task_new(const char *name, struct aspace *as,
+				  unsigned cpu, struct fdtable *files)
 {
 	struct task *t = task_alloc(enter_user, NULL, name, cpu, true);
+	unsigned long flags;
 
 	if (!t)
 		return NULL;
@@ -140,14 +142,135 @@ struct task *task_create_user(const char *name, struct aspace *as,
 		kmem_free(t);
 		return NULL;
 	}
-	fpu_init_state(t->fpu);
-	user_frame_init(user_frame(t), entry, stack, arg0, arg1);
 	t->arg = t;
 	t->aspace = as;
 	aspace_get(as);
 	t->files = files;
 	if (files)
 		fdtable_get(files);
+	flags = spin_lock_irqsave(&as->threads_lock);
+	list_add_tail(&t->thread_node, &as->threads);
+	as->nr_threads++;
+	spin_unlock_irqrestore(&as->threads_lock, flags);
+	return t;
+}
+
+/* What a user task owes its process on the way out. */
+static void user_task_exit(struct task *t)
+{
+	struct aspace *as = t->aspace;
+
+	/* CLONE_CHILD_CLEARTID: pthread_join() waits for this word to clear. */
+	if (t->clear_child_tid) {
+		uint32_t zero = 0;
+
+		if (!copy_to_user(t->clear_child_tid, &zero, sizeof(zero)))
+			futex_wake(as, t->clear_child_tid, 1, ~0U);
+	}
+	/*
+	 * A process ends when its last thread does, so its first task (the
+	 * one the init task waits for, before freeing the memory) goes last.
+	 */
+	if (t->leader)
+		wait_event(as->threads_wq, READ_ONCE(as->nr_threads) == 1);
+}
+
+/* A thread has left its address space for good. */
+static void leave_aspace(struct task *t)
+{
+	struct aspace *as = t->aspace;
+	unsigned long flags = spin_lock_irqsave(&as->threads_lock);
+
+	list_del(&t->thread_node);
+	as->nr_threads--;
+	spin_unlock_irqrestore(&as->threads_lock, flags);
+	waitqueue_wake_all(&as->threads_wq);
+	aspace_put(as);
+}
+
+/* The next CPU of the process's set, round robin, for a new thread. */
+static unsigned next_thread_cpu(struct aspace *as)
+{
+	if (!as->cpu_mask)
+		return this_cpu_id();
+	for (unsigned i = 0; i < 64; i++) {
+		unsigned cpu = (as->next_cpu + i) % 64;
+
+		if ((as->cpu_mask & (1ULL << cpu)) && cpu < CONFIG_NR_CPUS &&
+		    cpus[cpu] && cpus[cpu]->online) {
+			as->next_cpu = cpu + 1;
+			return cpu;
+		}
+	}
+	return this_cpu_id();
+}
+
+struct task *task_clone_thread(uint64_t stack, uint64_t tls)
+{
+	struct task *self = task_current(), *t;
+	struct aspace *as = self->aspace;
+	struct trap_frame *frame;
+
+	t = user_task_new(self->name, as, next_thread_cpu(as), self->files);
+	if (!t)
+		return NULL;
+	/* The caller's registers, as its system call will return them. */
+	frame = user_frame(t);
+	*frame = *user_frame(self);
+	frame->rax = 0;
+	if (stack)
+		frame->rsp = stack;
+	fpu_save(t->fpu);		/* the caller's live FPU registers */
+	t->fs_base = tls ? tls : self->fs_base;
+	t->sig_blocked = self->sig_blocked;
+	t->detached = true;		/* nobody waits for a thread's task */
+	sched_enqueue_new(t);
+	return t;
+}
+
+void task_check_kill(void)
+{
+	struct task *t = task_current();
+
+	if (t->kill_pending)
+		task_exit(t->aspace->group_exit);
+}
+
+void task_exit_group(int status)
+{
+	struct task *self = task_current(), *t;
+	struct aspace *as = self->aspace;
+	unsigned long flags = spin_lock_irqsave(&as->threads_lock);
+
+	if (as->group_exit < 0)
+		as->group_exit = status;
+	list_for_each_entry(t, &as->threads, thread_node)
+		if (t != self)
+			t->kill_pending = true;
+	spin_unlock_irqrestore(&as->threads_lock, flags);
+	/* Wake sleepers, and make runners enter the kernel to see it. */
+	flags = spin_lock_irqsave(&as->threads_lock);
+	list_for_each_entry(t, &as->threads, thread_node)
+		if (t != self)
+			task_kick(t);
+	spin_unlock_irqrestore(&as->threads_lock, flags);
+	task_exit(as->group_exit);
+}
+
+struct task *task_create_user(const char *name, struct aspace *as,
+			      unsigned cpu, uint64_t entry, uint64_t stack,
+			      uint64_t arg0, uint64_t arg1,
+			      struct fdtable *files)
+{
+	struct task *t = user_task_new(name, as, cpu, files);
+
+	if (!t)
+		return NULL;
+	fpu_init_state(t->fpu);
+	user_frame_init(user_frame(t), entry, stack, arg0, arg1);
+	t->leader = true;
+	if (!as->leader_id)
+		as->leader_id = t->id;
 
 	unsigned long flags = spin_lock_irqsave(&family_lock);
 
@@ -221,7 +344,7 @@ void task_kill_current(int signal, const char *why)
 	pr_err("task %s (%u) killed by signal %d: %s\n", t->name, t->id,
 	       signal, why);
 	t->term_signal = signal;
-	task_exit(128 + signal);
+	task_exit_group(128 + signal);	/* a fatal signal ends the process */
 }
 
 /* A new task's first code, reached from task_first_entry in switch.S. */
@@ -240,6 +363,8 @@ void task_exit(int status)
 {
 	struct task *t = task_current();
 
+	if (t->aspace)
+		user_task_exit(t);
 	orphan_children(t);
 	t->exit_status = status;
 	irq_disable();
@@ -256,7 +381,7 @@ void task_release(struct task *t)
 		fpu_area_free(t->fpu);
 	t->fpu = NULL;
 	if (t->aspace)
-		aspace_put(t->aspace);
+		leave_aspace(t);
 	t->aspace = NULL;
 	if (t->files)
 		fdtable_put(t->files);

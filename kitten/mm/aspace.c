@@ -14,6 +14,7 @@
 #include <kitten/errno.h>
 #include <kitten/kmem.h>
 #include <kitten/mm.h>
+#include <kitten/mmap.h>
 #include <kitten/string.h>
 
 #define KERNEL_FIRST_SLOT 256
@@ -69,6 +70,11 @@ int aspace_create(unsigned owner, struct aspace **out)
 	as->owner = owner;
 	mutex_init(&as->lock);
 	list_init(&as->regions);
+	list_init(&as->mmaps);
+	list_init(&as->threads);
+	spin_lock_init(&as->threads_lock, "threads", LOCK_RANK_LEAF);
+	waitqueue_init(&as->threads_wq);
+	as->group_exit = -1;
 	*out = as;
 	return 0;
 }
@@ -92,6 +98,7 @@ void aspace_put(struct aspace *as)
 	pgtable_free_tables(&as->pt, 0, 0, true);
 	list_for_each_entry_safe(r, tmp, &as->regions, node)
 		kmem_free(r);
+	mmap_release_all(as);
 	kmem_free(as);
 }
 

@@ -23,3 +23,11 @@ kitten_run run-refuses-text 2 \
 	-- "$top/README.md"
 kitten_run run-refuses-missing 2 '^kitten: /no/such/program: no such file$' \
 	-- /no/such/program
+
+# POSIX threads: 8 threads on 4 CPUs with a mutex, a condition variable,
+# a barrier, thread-local storage and pthread_join.
+for libc in glibc musl; do
+	kitten_run "run-$libc-threads" 0 \
+		'^threads: 8 threads, counter 80000 \(expected 80000\), TLS private$' \
+		-- --cpus 4 "$linux/threads-$libc"
+done

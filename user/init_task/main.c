@@ -201,6 +201,14 @@ static int setup_rank(const struct job *job, const struct elf_image *img,
 	    (err = aspace_map_pmem(rk->aspace, STACK_TOP - STACK_SIZE,
 				   rk->stack_pa, STACK_SIZE)))
 		return err;
+	uint64_t mask = 0;
+
+	for (unsigned i = 0; i < job->nr_cpus; i++)
+		mask |= 1ULL << job->cpus[i];
+	/* Threads of every rank spread over the job's CPUs. */
+	err = aspace_set_cpus(rk->aspace, mask);
+	if (err)
+		return err;
 	rk->spec = (struct kitten_task_spec){
 		.aspace = rk->aspace,
 		.cpu = job->cpus[r % job->nr_cpus],

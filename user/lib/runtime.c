@@ -102,3 +102,4 @@ int task_create(const struct kitten_task_spec *spec) { return SC(SYS_kitten_task
 int task_wait(int id, int *status) { return SC(SYS_kitten_task_wait, id, status, 0); }
 int smartmap_attach(uint32_t id, unsigned rank, uint32_t target) { return SC(SYS_kitten_smartmap_attach, id, rank, target); }
 int aspace_set_brk(uint32_t id, uint64_t start, uint64_t limit) { return SC(SYS_kitten_aspace_set_brk, id, start, limit); }
+int aspace_set_cpus(uint32_t id, uint64_t mask) { return SC(SYS_kitten_aspace_set_cpus, id, mask, 0); }

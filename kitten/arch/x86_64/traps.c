@@ -82,4 +82,6 @@ void trap_dispatch(struct trap_frame *f)
 	/* Preempt only code that could have been interrupted anyway. */
 	if (percpu_ready() && (f->rflags & RFLAGS_IF))
 		sched_preempt_check();
+	if (trap_from_user(f))
+		task_check_kill();
 }

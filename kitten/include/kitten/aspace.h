@@ -18,6 +18,7 @@
 #include <kitten/list.h>
 #include <kitten/mutex.h>
 #include <kitten/types.h>
+#include <kitten/waitqueue.h>
 
 #define ASPACE_R	1
 #define ASPACE_W	2
@@ -44,8 +45,24 @@ struct aspace {
 	struct mutex lock;
 	struct list_head regions;	/* sorted by start */
 	unsigned owner;			/* pmem owner id of the job */
-	/* The heap brk() hands out: mapped memory the init task set aside. */
+	/*
+	 * The heap: memory the init task mapped and set aside. brk() grows
+	 * up from brk_start; mmap() hands out blocks from brk_limit down
+	 * (to mmap_low), tracked in mmaps.
+	 */
 	vaddr_t brk_start, brk, brk_limit;
+	vaddr_t mmap_low;
+	struct list_head mmaps;
+
+	/* The tasks (threads) running in it, and where new ones go. */
+	struct spinlock threads_lock;
+	unsigned nr_threads;
+	struct list_head threads;
+	struct waitqueue threads_wq;	/* a thread left */
+	uint64_t cpu_mask;		/* CPUs the job may use; 0: creator's */
+	unsigned leader_id;		/* its first task: the process id */
+	unsigned next_cpu;
+	int group_exit;			/* -1, or the status exit_group gave */
 };
 
 int aspace_create(unsigned owner, struct aspace **out);

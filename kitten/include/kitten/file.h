@@ -37,4 +37,8 @@ struct fdtable *fdtable_create(bool kernel_log);
 void fdtable_get(struct fdtable *t);
 void fdtable_put(struct fdtable *t);
 
+/* Copy up to len bytes of fd's file from offset off into kernel-visible
+ * memory dst (for mmap of a file); bytes read or a negative errno. */
+long file_read_at(uint64_t fd, void *dst, uint64_t len, uint64_t off);
+
 #endif

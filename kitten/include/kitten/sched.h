@@ -17,6 +17,8 @@ __attribute__((noreturn)) void sched_idle_loop(void);
 
 /* Make a sleeping task runnable on its CPU. */
 void task_wake(struct task *t);
+/* Get t's attention: wake it if it sleeps, interrupt its CPU if not. */
+void task_kick(struct task *t);
 /* Mark the current task sleeping; the next schedule() switches away. */
 void task_set_sleeping(void);
 /* Queue a new task on its CPU. */

@@ -52,6 +52,9 @@ struct task {
 	uint64_t robust_list;		/* set_robust_list() */
 	uint64_t sig_blocked;		/* bit n-1: signal n is blocked */
 	uint64_t sig_pending;
+	bool leader;			/* a process's first task, not a thread */
+	bool kill_pending;		/* exit at the next return to user mode */
+	struct list_head thread_node;	/* on aspace->threads */
 	struct fdtable *files;
 	int term_signal;		/* killed by this signal, or 0 */
 
@@ -87,6 +90,19 @@ struct task *task_create_user(const char *name, struct aspace *as,
  * returns its id and status, frees it. -ECHILD when there is none.
  */
 int task_wait_child(unsigned id, int *status);
+
+/*
+ * A new thread of the current process (clone with CLONE_VM): it starts
+ * where the caller's system call returns, with rax 0, on stack, with TLS
+ * base tls. It runs on the next CPU of the process's CPU set.
+ */
+struct task *task_clone_thread(uint64_t stack, uint64_t tls);
+
+/* End every other thread of the current process, then the caller. */
+__attribute__((noreturn)) void task_exit_group(int status);
+
+/* Called before returning to user mode: act on a pending group exit. */
+void task_check_kill(void);
 
 /* End the current user task because of a fault: "killed by signal". */
 __attribute__((noreturn)) void task_kill_current(int signal, const char *why);

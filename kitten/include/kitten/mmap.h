@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mmap() the lightweight-kernel way: a job's anonymous and private file
+ * mappings are carved out of the heap the init task mapped before the job
+ * started (from its top down, while brk() grows up from its bottom). No
+ * page is ever mapped on demand; the memory is already there, contiguous
+ * and in large pages, and is zeroed (or filled from the file) when handed
+ * out.
+ */
+#ifndef KITTEN_MMAP_H
+#define KITTEN_MMAP_H
+
+#include <kitten/types.h>
+
+struct aspace;
+
+/* A block of at least len bytes (page multiple): its address or -ENOMEM. */
+long mmap_alloc(struct aspace *as, uint64_t len);
+/* Give [addr, addr+len) back; parts not handed out are ignored. */
+int mmap_free(struct aspace *as, vaddr_t addr, uint64_t len);
+/* Is [addr, addr+len) inside blocks handed out? */
+bool mmap_owned(struct aspace *as, vaddr_t addr, uint64_t len);
+void mmap_release_all(struct aspace *as);
+
+#endif

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Futexes. Sleepers hang on one of a fixed set of hash buckets, keyed by
+ * (address space, user address). A waiter checks the word and queues
+ * itself under the bucket lock, and a waker dequeues under the same lock,
+ * so no wake-up falls between the check and the sleep.
+ */
+#include <arch/time.h>
+#include <kitten/aspace.h>
+#include <kitten/errno.h>
+#include <kitten/futex.h>
+#include <kitten/sched.h>
+#include <kitten/spinlock.h>
+#include <kitten/syscall.h>
+#include <kitten/task.h>
+#include <kitten/timer.h>
+
+#define NR_BUCKETS 64
+
+struct futex_waiter {
+	struct aspace *as;
+	uint64_t uaddr;
+	uint32_t bitset;
+	struct task *task;
+	bool woken;
+	struct list_head node;
+};
+
+struct bucket {
+	struct spinlock lock;
+	struct list_head waiters;
+};
+
+static struct bucket buckets[NR_BUCKETS];
+
+void futex_init(void)
+{
+	for (int i = 0; i < NR_BUCKETS; i++) {
+		spin_lock_init(&buckets[i].lock, "futex", LOCK_RANK_FUTEX);
+		list_init(&buckets[i].waiters);
+	}
+}
+
+static struct bucket *bucket_of(struct aspace *as, uint64_t uaddr)
+{
+	uint64_t h = ((uint64_t)as >> 4) ^ (uaddr >> 2) ^ (uaddr >> 12);
+
+	return &buckets[h % NR_BUCKETS];
+}
+
+static void timeout_wake(struct timer *t)
+{
+	task_wake(t->data);
+}
+
+int futex_wait(struct aspace *as, uint64_t uaddr, uint32_t val,
+	       uint64_t deadline_ns, uint32_t bitset)
+{
+	struct futex_waiter w = {
+		.as = as, .uaddr = uaddr, .bitset = bitset, .task = task_current(),
+	};
+	struct bucket *b;
+	struct timer timer;
+	unsigned long flags;
+	uint32_t cur;
+	int ret;
+
+	if (uaddr & 3)
+		return -EINVAL;
+	if (!bitset)
+		return -EINVAL;
+	b = bucket_of(as, uaddr);
+	flags = spin_lock_irqsave(&b->lock);
+	if (copy_from_user(&cur, uaddr, sizeof(cur))) {
+		spin_unlock_irqrestore(&b->lock, flags);
+		return -EFAULT;
+	}
+	if (cur != val) {
+		spin_unlock_irqrestore(&b->lock, flags);
+		return -EAGAIN;
+	}
+	list_add_tail(&w.node, &b->waiters);
+	task_set_sleeping();
+	spin_unlock_irqrestore(&b->lock, flags);
+
+	timer_init(&timer, timeout_wake, w.task);
+	if (deadline_ns)
+		timer_add(&timer, deadline_ns);
+	if (!w.task->kill_pending)
+		schedule();
+	timer_del(&timer);
+
+	flags = spin_lock_irqsave(&b->lock);
+	if (w.woken)
+		ret = 0;
+	else if (w.task->kill_pending)
+		ret = -EINTR;
+	else if (deadline_ns && time_ns() >= deadline_ns)
+		ret = -ETIMEDOUT;
+	else
+		ret = -EINTR;	/* woken for no reason of ours: retry in libc */
+	if (!w.woken)
+		list_del(&w.node);
+	spin_unlock_irqrestore(&b->lock, flags);
+	task_wake(w.task);	/* runnable again, if nothing did that */
+	return ret;
+}
+
+int futex_wake(struct aspace *as, uint64_t uaddr, int n, uint32_t bitset)
+{
+	struct bucket *b = bucket_of(as, uaddr);
+	struct futex_waiter *w, *tmp;
+	unsigned long flags;
+	int woken = 0;
+
+	flags = spin_lock_irqsave(&b->lock);
+	list_for_each_entry_safe(w, tmp, &b->waiters, node) {
+		if (woken >= n)
+			break;
+		if (w->as != as || w->uaddr != uaddr || !(w->bitset & bitset))
+			continue;
+		list_del(&w->node);
+		w->woken = true;
+		task_wake(w->task);
+		woken++;
+	}
+	spin_unlock_irqrestore(&b->lock, flags);
+	return woken;
+}

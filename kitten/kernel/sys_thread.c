@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Threads for NPTL (glibc) and musl: clone() with CLONE_VM, futex(),
+ * and the scheduling and sleeping calls thread libraries use. New
+ * threads are placed round robin over the process's CPUs and never move
+ * unless sched_setaffinity() asks (the paper: no automatic migration).
+ */
+#include <arch/percpu.h>
+#include <arch/time.h>
+#include <kitten/aspace.h>
+#include <kitten/errno.h>
+#include <kitten/futex.h>
+#include <kitten/sched.h>
+#include <kitten/syscall.h>
+#include <kitten/task.h>
+
+#define CLONE_VM		0x00000100
+#define CLONE_FS		0x00000200
+#define CLONE_FILES		0x00000400
+#define CLONE_SIGHAND		0x00000800
+#define CLONE_VFORK		0x00004000
+#define CLONE_THREAD		0x00010000
+#define CLONE_SETTLS		0x00080000
+#define CLONE_PARENT_SETTID	0x00100000
+#define CLONE_CHILD_CLEARTID	0x00200000
+#define CLONE_CHILD_SETTID	0x01000000
+
+#define FUTEX_WAIT		0
+#define FUTEX_WAKE		1
+#define FUTEX_WAIT_BITSET	9
+#define FUTEX_WAKE_BITSET	10
+#define FUTEX_PRIVATE_FLAG	128
+#define FUTEX_CLOCK_REALTIME	256
+
+#define NEEDED_FOR_THREADS (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)
+
+long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid,
+	       uint64_t child_tid, uint64_t tls, uint64_t a5)
+{
+	struct task *t;
+	uint32_t tid;
+
+	(void)a5;
+	if ((flags & NEEDED_FOR_THREADS) != NEEDED_FOR_THREADS)
+		return -ENOSYS;		/* new processes (fork) come later */
+	if (!(flags & CLONE_FILES) || (flags & CLONE_VFORK))
+		return -EINVAL;
+	t = task_clone_thread(stack, flags & CLONE_SETTLS ? tls : 0);
+	if (!t)
+		return -ENOMEM;
+	tid = t->id;
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = child_tid;
+	/* One address space: parent and child see the same words. */
+	if (flags & CLONE_PARENT_SETTID)
+		copy_to_user(parent_tid, &tid, sizeof(tid));
+	if (flags & CLONE_CHILD_SETTID)
+		copy_to_user(child_tid, &tid, sizeof(tid));
+	return tid;
+}
+
+/* A timespec in user memory, as nanoseconds; -EFAULT or -EINVAL. */
+static long read_timespec(uint64_t ptr, uint64_t *ns)
+{
+	int64_t ts[2];
+
+	if (copy_from_user(ts, ptr, sizeof(ts)))
+		return -EFAULT;
+	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	*ns = ts[0] * NSEC_PER_SEC + ts[1];
+	return 0;
+}
+
+long sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t timeout,
+	       uint64_t uaddr2, uint64_t val3)
+{
+	struct aspace *as = task_current()->aspace;
+	unsigned cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+	uint64_t deadline = 0, ns;
+	long err;
+
+	(void)uaddr2;
+	switch (cmd) {
+	case FUTEX_WAIT:
+	case FUTEX_WAIT_BITSET:
+		if (timeout) {
+			err = read_timespec(timeout, &ns);
+			if (err)
+				return err;
+			/* WAIT takes a relative time, WAIT_BITSET an absolute one;
+			 * both clocks count from boot here. */
+			deadline = cmd == FUTEX_WAIT ? time_ns() + ns : ns;
+			if (!deadline)
+				deadline = 1;
+		}
+		return futex_wait(as, uaddr, val, deadline,
+				  cmd == FUTEX_WAIT ? ~0U : val3);
+	case FUTEX_WAKE:
+	case FUTEX_WAKE_BITSET:
+		return futex_wake(as, uaddr, val, cmd == FUTEX_WAKE ? ~0U : val3);
+	default:
+		return -ENOSYS;
+	}
+}
+
+long sys_sched_yield(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		     uint64_t a4, uint64_t a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	sched_yield();
+	return 0;
+}
+
+/* The CPUs the process may use, or all online CPUs if it has no set. */
+static uint64_t process_cpus(void)
+{
+	struct aspace *as = task_current()->aspace;
+	uint64_t mask = as->cpu_mask;
+
+	if (!mask)
+		for (unsigned i = 0; i < nr_cpus_online && i < 64; i++)
+			mask |= 1ULL << i;
+	return mask;
+}
+
+long sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t mask_ptr,
+			   uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	uint64_t mask = process_cpus();
+
+	(void)a3, (void)a4, (void)a5;
+	if (pid && pid != task_current()->id)
+		return -ESRCH;
+	if (len < sizeof(mask) || len & 7)
+		return -EINVAL;
+	if (copy_to_user(mask_ptr, &mask, sizeof(mask)))
+		return -EFAULT;
+	return sizeof(mask);
+}
+
+/* Moves the caller to the first CPU of the new set that it may use. */
+long sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t mask_ptr,
+			   uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	uint64_t mask;
+
+	(void)a3, (void)a4, (void)a5;
+	if (pid && pid != task_current()->id)
+		return -ESRCH;
+	if (len < sizeof(mask))
+		return -EINVAL;
+	if (copy_from_user(&mask, mask_ptr, sizeof(mask)))
+		return -EFAULT;
+	mask &= process_cpus();
+	if (!mask)
+		return -EINVAL;
+	if (mask & (1ULL << this_cpu_id()))
+		return 0;
+	return task_migrate(task_current(), __builtin_ctzll(mask));
+}
+
+long sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3,
+		   uint64_t a4, uint64_t a5)
+{
+	uint64_t ns;
+	long err = read_timespec(req, &ns);
+
+	(void)rem, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (err)
+		return err;
+	task_sleep_ns(ns);
+	return 0;
+}
+
+#define TIMER_ABSTIME 1
+
+long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req,
+			 uint64_t rem, uint64_t a4, uint64_t a5)
+{
+	uint64_t ns, now = time_ns();
+	long err = read_timespec(req, &ns);
+
+	(void)clock, (void)rem, (void)a4, (void)a5;
+	if (err)
+		return err;
+	if (flags & TIMER_ABSTIME)
+		ns = ns > now ? ns - now : 0;
+	if (ns)
+		task_sleep_ns(ns);
+	return 0;
+}
+
+long sys_getppid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		 uint64_t a4, uint64_t a5)
+{
+	struct task *p = task_current()->parent;
+
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return p ? p->id : 0;
+}
