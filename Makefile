@@ -125,6 +125,13 @@ $(BUILD)/linux/%-glibc: user/tests/linux/%.c
 $(BUILD)/linux/%-musl: user/tests/linux/%.c
 	@mkdir -p $(dir $@)
 	musl-gcc -O2 -static -o $@ $<
+$(BUILD)/linux/cxx-glibc: user/tests/linux/cxx.cpp
+	@mkdir -p $(dir $@)
+	g++ -O2 -static -pthread -o $@ $<
+$(BUILD)/linux/openmp-glibc: user/tests/linux/openmp.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -static -fopenmp -o $@ $< 2>/dev/null	# libgomp warns about dlopen
+LINUX_TESTS += $(BUILD)/linux/cxx-glibc $(BUILD)/linux/openmp-glibc
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.

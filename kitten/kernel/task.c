@@ -244,15 +244,12 @@ void task_exit_group(int status)
 
 	if (as->group_exit < 0)
 		as->group_exit = status;
-	list_for_each_entry(t, &as->threads, thread_node)
-		if (t != self)
-			t->kill_pending = true;
-	spin_unlock_irqrestore(&as->threads_lock, flags);
 	/* Wake sleepers, and make runners enter the kernel to see it. */
-	flags = spin_lock_irqsave(&as->threads_lock);
 	list_for_each_entry(t, &as->threads, thread_node)
-		if (t != self)
+		if (t != self) {
+			t->kill_pending = true;
 			task_kick(t);
+		}
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	task_exit(as->group_exit);
 }

@@ -72,7 +72,7 @@ int aspace_create(unsigned owner, struct aspace **out)
 	list_init(&as->regions);
 	list_init(&as->mmaps);
 	list_init(&as->threads);
-	spin_lock_init(&as->threads_lock, "threads", LOCK_RANK_LEAF);
+	spin_lock_init(&as->threads_lock, "threads", LOCK_RANK_THREADS);
 	waitqueue_init(&as->threads_wq);
 	as->group_exit = -1;
 	*out = as;

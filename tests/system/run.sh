@@ -31,3 +31,13 @@ for libc in glibc musl; do
 		'^threads: 8 threads, counter 80000 \(expected 80000\), TLS private$' \
 		-- --cpus 4 "$linux/threads-$libc"
 done
+
+# C++: exceptions through 20 frames, iostream, containers, std::thread.
+kitten_run run-cxx 0 '^c\+\+: exception caught, map 8, threads ok$' \
+	-- --cpus 4 "$linux/cxx-glibc"
+
+# OpenMP: a parallel-for reduction with the team as large as --cpus.
+for n in 2 4; do
+	kitten_run "run-openmp-$n" 0 "^openmp: $n threads, sum 1\.644933[0-9] \(correct\)$" \
+		-- --cpus $n "$linux/openmp-glibc" $n
+done

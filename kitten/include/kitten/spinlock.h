@@ -35,6 +35,7 @@ struct spinlock {
 enum lock_rank {
 	LOCK_RANK_FAMILY = 5,		/* task links; wakes waiters */
 	LOCK_RANK_WAITQUEUE = 10,	/* then wakes tasks: takes run queues */
+	LOCK_RANK_THREADS = 12,		/* a process's threads; kicks them */
 	LOCK_RANK_FUTEX = 15,		/* a futex bucket; wakes tasks too */
 	LOCK_RANK_SCHED = 20,		/* a run queue; arms its slice timer */
 	LOCK_RANK_TIMER = 30,
