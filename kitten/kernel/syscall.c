@@ -49,7 +49,7 @@ void syscall_dispatch(struct trap_frame *f)
 	else
 		f->rax = not_implemented(nr);
 	sched_preempt_check();
-	task_check_kill();
+	task_return_to_user(f);
 }
 
 static struct aspace *current_aspace(void)

@@ -15,6 +15,7 @@
 #include <kitten/mm.h>
 #include <kitten/file.h>
 #include <kitten/futex.h>
+#include <kitten/signal.h>
 #include <kitten/syscall.h>
 #include <kitten/config.h>
 #include <kitten/errno.h>
@@ -115,7 +116,7 @@ static void fpu_area_free(void *area)
 }
 
 /* The user frame sits at the very top of the kernel stack. */
-static struct trap_frame *user_frame(struct task *t)
+struct trap_frame *task_user_frame(struct task *t)
 {
 	return (struct trap_frame *)((char *)t->kstack + CONFIG_KSTACK_SIZE) - 1;
 }
@@ -124,7 +125,7 @@ static void enter_user(void *arg)
 {
 	struct task *t = arg;
 
-	user_enter(user_frame(t));
+	user_enter(task_user_frame(t));
 }
 
 /* A user task in as, not yet started: FPU area, references, thread list. */
@@ -215,8 +216,8 @@ struct task *task_clone_thread(uint64_t stack, uint64_t tls)
 	if (!t)
 		return NULL;
 	/* The caller's registers, as its system call will return them. */
-	frame = user_frame(t);
-	*frame = *user_frame(self);
+	frame = task_user_frame(t);
+	*frame = *task_user_frame(self);
 	frame->rax = 0;
 	if (stack)
 		frame->rsp = stack;
@@ -228,12 +229,14 @@ struct task *task_clone_thread(uint64_t stack, uint64_t tls)
 	return t;
 }
 
-void task_check_kill(void)
+void task_return_to_user(struct trap_frame *f)
 {
 	struct task *t = task_current();
 
 	if (t->kill_pending)
 		task_exit(t->aspace->group_exit);
+	if (t->sig_pending)
+		signal_deliver_pending(f);
 }
 
 void task_exit_group(int status)
@@ -264,7 +267,7 @@ struct task *task_create_user(const char *name, struct aspace *as,
 	if (!t)
 		return NULL;
 	fpu_init_state(t->fpu);
-	user_frame_init(user_frame(t), entry, stack, arg0, arg1);
+	user_frame_init(task_user_frame(t), entry, stack, arg0, arg1);
 	t->leader = true;
 	if (!as->leader_id)
 		as->leader_id = t->id;

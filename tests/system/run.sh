@@ -41,3 +41,13 @@ for n in 2 4; do
 	kitten_run "run-openmp-$n" 0 "^openmp: $n threads, sum 1\.644933[0-9] \(correct\)$" \
 		-- --cpus $n "$linux/openmp-glibc" $n
 done
+
+# Signals: a SIGSEGV handler recovering with siglongjmp, SIGFPE, a handler
+# that returns (rt_sigreturn), and a blocked signal delivered on unblock.
+for libc in glibc musl; do
+	kitten_run "run-$libc-signals" 0 \
+		'^signals: SIGSEGV handled at 0x42, recovered$' \
+		'^signals: SIGFPE handled$' \
+		'^signals: blocked SIGUSR1 arrived when unblocked: all ok$' \
+		-- "$linux/signals-$libc"
+done

@@ -59,8 +59,11 @@ isr_common:
 	movq	%rsp, %rdi
 	call	trap_dispatch
 
+/* Interrupts stay off from here: between SWAPGS and IRETQ they would find
+ * the user's GS. */
 	.globl trap_return
 trap_return:
+	cli
 	popq	%r15
 	popq	%r14
 	popq	%r13

@@ -13,6 +13,7 @@
 #include <kitten/irq.h>
 #include <kitten/printk.h>
 #include <kitten/sched.h>
+#include <kitten/signal.h>
 #include <kitten/string.h>
 #include <kitten/task.h>
 
@@ -29,19 +30,19 @@ static const char *const exception_names[FIRST_EXTERNAL_VECTOR] = {
 	"reserved (31)",
 };
 
-#define SIGILL	4
-#define SIGFPE	8
-#define SIGSEGV	11
-
-/* A user task's fault ends that task, never the kernel. */
+/*
+ * A user task's fault is a signal to it: its handler runs, or its
+ * process ends with a message. Never the kernel's problem.
+ */
 static void user_fault(struct trap_frame *f)
 {
+	uint64_t addr = f->vector == VEC_PAGE_FAULT ? read_cr2() : f->rip;
 	char why[128];
 	int sig = SIGSEGV;
 
 	if (f->vector == VEC_PAGE_FAULT)
 		snprintf(why, sizeof(why), "page fault at %#lx (%s), ip %#lx",
-			 read_cr2(), f->error & PF_PRESENT ? "protection" :
+			 addr, f->error & PF_PRESENT ? "protection" :
 			 "not mapped", f->rip);
 	else
 		snprintf(why, sizeof(why), "%s at ip %#lx",
@@ -51,7 +52,8 @@ static void user_fault(struct trap_frame *f)
 	else if (f->vector == VEC_DIVIDE || f->vector == 16 || f->vector == 19)
 		sig = SIGFPE;
 	irq_enable();
-	task_kill_current(sig, why);
+	signal_fault(f, sig, addr, why);
+	task_return_to_user(f);
 }
 
 static void page_fault(struct trap_frame *f)
@@ -68,8 +70,10 @@ static void page_fault(struct trap_frame *f)
 void trap_dispatch(struct trap_frame *f)
 {
 	if (f->vector < FIRST_EXTERNAL_VECTOR && trap_from_user(f) &&
-	    f->vector != VEC_NMI && f->vector != VEC_MCE)
+	    f->vector != VEC_NMI && f->vector != VEC_MCE) {
 		user_fault(f);
+		return;
+	}
 	if (f->vector == VEC_PAGE_FAULT) {
 		page_fault(f);
 		return;
@@ -83,5 +87,5 @@ void trap_dispatch(struct trap_frame *f)
 	if (percpu_ready() && (f->rflags & RFLAGS_IF))
 		sched_preempt_check();
 	if (trap_from_user(f))
-		task_check_kill();
+		task_return_to_user(f);
 }

@@ -17,6 +17,7 @@
 #include <arch/pgtable.h>
 #include <kitten/list.h>
 #include <kitten/mutex.h>
+#include <kitten/signal.h>
 #include <kitten/types.h>
 #include <kitten/waitqueue.h>
 
@@ -63,6 +64,7 @@ struct aspace {
 	unsigned leader_id;		/* its first task: the process id */
 	unsigned next_cpu;
 	int group_exit;			/* -1, or the status exit_group gave */
+	struct sigaction_k sigactions[NSIG];	/* the process's handlers */
 };
 
 int aspace_create(unsigned owner, struct aspace **out);

@@ -101,8 +101,11 @@ struct task *task_clone_thread(uint64_t stack, uint64_t tls);
 /* End every other thread of the current process, then the caller. */
 __attribute__((noreturn)) void task_exit_group(int status);
 
-/* Called before returning to user mode: act on a pending group exit. */
-void task_check_kill(void);
+/* Before returning to user mode: a pending group exit, then signals. */
+struct trap_frame;
+void task_return_to_user(struct trap_frame *f);
+/* The registers a user task left user mode with (top of its stack). */
+struct trap_frame *task_user_frame(struct task *t);
 
 /* End the current user task because of a fault: "killed by signal". */
 __attribute__((noreturn)) void task_kill_current(int signal, const char *why);

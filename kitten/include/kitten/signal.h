@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Signals: numbers, the per-process handler table, and delivery. */
+#ifndef KITTEN_SIGNAL_H
+#define KITTEN_SIGNAL_H
+
+#include <kitten/types.h>
+
+#define SIGILL		4
+#define SIGABRT		6
+#define SIGBUS		7
+#define SIGFPE		8
+#define SIGKILL		9
+#define SIGSEGV		11
+#define SIGCHLD		17
+#define SIGCONT		18
+#define SIGSTOP		19
+#define SIGURG		23
+#define SIGWINCH	28
+#define NSIG		64
+
+/* struct sigaction as the kernel side of Linux's ABI has it. */
+struct sigaction_k {
+	uint64_t handler;
+	uint64_t flags;
+	uint64_t restorer;
+	uint64_t mask;
+};
+
+struct trap_frame;
+
+/* Before returning to user mode: run handlers or default actions. */
+void signal_deliver_pending(struct trap_frame *f);
+/* A user-mode fault: deliver sig now, or end the process. */
+void signal_fault(struct trap_frame *f, int sig, uint64_t addr,
+		  const char *why);
+
+#endif
