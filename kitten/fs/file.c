@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * File descriptors and the file system calls on them: open, read, write,
- * lseek, fstat, close. Files are read-only inodes of the in-memory file
- * system, or the console (which is where standard output goes).
+ * File descriptors and the system calls that work on them: read, write
+ * and their vector and positioned forms, lseek, fstat, ioctl, dup and
+ * fcntl, close. Path-based calls are in sys_fs.c.
  */
 #define pr_fmt(fmt) "file: " fmt
 
@@ -16,23 +16,21 @@
 #include <kitten/syscall.h>
 #include <kitten/task.h>
 
-#define O_ACCMODE	3
-#define O_RDONLY	0
 #define SEEK_SET	0
 #define SEEK_CUR	1
 #define SEEK_END	2
-#define PATH_MAX	4096
 #define IO_CHUNK	256
+#define IOV_MAX		1024
 
-/* The working directory is / for now: relative paths start there. */
-static struct inode *lookup_at(const char *path)
-{
-	return ramfs_lookup_from(NULL, path);
-}
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_DUPFD_CLOEXEC	1030
+#define FD_CLOEXEC	1
 
-static long file_write(uint64_t fd, uint64_t buf, uint64_t count);
-
-static struct file *file_new(struct inode *inode, unsigned flags)
+struct file *file_open_inode(struct inode *inode, unsigned flags)
 {
 	struct file *f = kmem_zalloc(sizeof(*f));
 
@@ -40,14 +38,19 @@ static struct file *file_new(struct inode *inode, unsigned flags)
 		f->inode = inode;
 		f->flags = flags;
 		f->refs = 1;
+		if (inode)
+			inode_get(inode);
 	}
 	return f;
 }
 
-static void file_put(struct file *f)
+void file_put(struct file *f)
 {
-	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) == 0)
-		kmem_free(f);
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (f->inode)
+		inode_put(f->inode);
+	kmem_free(f);
 }
 
 struct fdtable *fdtable_create(bool kernel_log)
@@ -57,7 +60,7 @@ struct fdtable *fdtable_create(bool kernel_log)
 
 	if (!t)
 		return NULL;
-	console = file_new(NULL, 2);
+	console = file_open_inode(NULL, O_RDWR);
 	if (!console) {
 		kmem_free(t);
 		return NULL;
@@ -83,16 +86,26 @@ void fdtable_put(struct fdtable *t)
 	for (int fd = 0; fd < FD_MAX; fd++)
 		if (t->fd[fd])
 			file_put(t->fd[fd]);
+	if (t->cwd)
+		inode_put(t->cwd);
 	kmem_free(t);
 }
 
-/* The file behind fd, with a reference the caller must drop. */
-static struct file *fd_get(uint64_t fd)
+/* Descriptors are ints: only the low 32 bits of the register count. */
+static uint64_t fd_number(uint64_t arg)
+{
+	int fd = (int)arg;
+
+	return fd < 0 ? FD_MAX : (uint64_t)fd;
+}
+
+struct file *fd_get(uint64_t fd)
 {
 	struct fdtable *t = task_current()->files;
 	struct file *f = NULL;
 	unsigned long flags;
 
+	fd = fd_number(fd);
 	if (!t || fd >= FD_MAX)
 		return NULL;
 	flags = spin_lock_irqsave(&t->lock);
@@ -103,18 +116,19 @@ static struct file *fd_get(uint64_t fd)
 	return f;
 }
 
-static int fd_install(struct file *f)
+int fd_install(struct file *f, int min, bool cloexec)
 {
 	struct fdtable *t = task_current()->files;
 	unsigned long flags;
 	int fd = -EMFILE;
 
-	if (!t)
-		return -EMFILE;
+	if (!t || min < 0 || min >= FD_MAX)
+		return min >= FD_MAX ? -EINVAL : -EMFILE;
 	flags = spin_lock_irqsave(&t->lock);
-	for (int i = 0; i < FD_MAX; i++)
+	for (int i = min; i < FD_MAX; i++)
 		if (!t->fd[i]) {
 			t->fd[i] = f;
+			t->cloexec[i] = cloexec;
 			fd = i;
 			break;
 		}
@@ -122,76 +136,79 @@ static int fd_install(struct file *f)
 	return fd;
 }
 
-long sys_open(uint64_t path, uint64_t flags, uint64_t mode, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+static bool is_dir(const struct inode *n)
 {
-	char name[PATH_MAX];
-	struct inode *inode;
-	struct file *f;
-	long len = strncpy_from_user(name, path, sizeof(name));
-	int fd;
+	return (n->mode & CPIO_S_IFMT) == CPIO_S_IFDIR;
+}
 
-	(void)mode, (void)a3, (void)a4, (void)a5;
-	if (len < 0)
+/* Read from f at off into user memory; bytes read or -errno. */
+static long do_read(struct file *f, uint64_t ubuf, uint64_t len, uint64_t off)
+{
+	struct inode *n = f->inode;
+	char chunk[IO_CHUNK];
+	long done = 0;
+
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if (!n)
+		return 0;	/* the console gives no input yet */
+	if (is_dir(n))
+		return -EISDIR;
+	if (!n->ops) {
+		uint64_t left = off < n->size ? n->size - off : 0;
+
+		len = MIN(len, left);
+		if (len && copy_to_user(ubuf, (const char *)n->data + off, len))
+			return -EFAULT;
 		return len;
-	inode = lookup_at(name);
-	if (!inode)
-		return -ENOENT;
-	if ((flags & O_ACCMODE) != O_RDONLY)
-		return -EROFS;		/* the tree is read-only for now */
-	f = file_new(inode, flags);
-	if (!f)
-		return -ENOMEM;
-	fd = fd_install(f);
-	if (fd < 0)
-		file_put(f);
-	return fd;
-}
-
-long sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
-{
-	struct fdtable *t = task_current()->files;
-	struct file *f = NULL;
-	unsigned long flags;
-
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	if (!t || fd >= FD_MAX)
-		return -EBADF;
-	flags = spin_lock_irqsave(&t->lock);
-	f = t->fd[fd];
-	t->fd[fd] = NULL;
-	spin_unlock_irqrestore(&t->lock, flags);
-	if (!f)
-		return -EBADF;
-	file_put(f);
-	return 0;
-}
-
-long sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
-{
-	struct file *f = fd_get(fd);
-	long ret;
-
-	(void)a3, (void)a4, (void)a5;
-	if (!f)
-		return -EBADF;
-	if (!f->inode) {
-		ret = 0;	/* console input arrives in a later version */
-	} else if ((f->inode->mode & CPIO_S_IFMT) == CPIO_S_IFDIR) {
-		ret = -EISDIR;
-	} else {
-		uint64_t left = f->pos < f->inode->size ? f->inode->size - f->pos : 0;
-
-		ret = MIN(count, left);
-		if (ret && copy_to_user(buf, (const char *)f->inode->data + f->pos, ret))
-			ret = -EFAULT;
-		else
-			f->pos += ret;
 	}
-	file_put(f);
-	return ret;
+	while ((uint64_t)done < len) {
+		long got = n->ops->read ? n->ops->read(n, chunk,
+					MIN(len - done, sizeof(chunk)), off + done)
+					: -EINVAL;
+
+		if (got <= 0)
+			return done ? done : got;
+		if (copy_to_user(ubuf + done, chunk, got))
+			return done ? done : -EFAULT;
+		done += got;
+		if ((uint64_t)got < sizeof(chunk))
+			break;
+	}
+	return done;
+}
+
+/* Write user memory to f at off; bytes written or -errno. */
+static long do_write(struct file *f, uint64_t ubuf, uint64_t len, uint64_t off)
+{
+	struct inode *n = f->inode;
+	char chunk[IO_CHUNK];
+	long done = 0;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY && n)
+		return -EBADF;
+	if (n && is_dir(n))
+		return -EISDIR;
+	while ((uint64_t)done < len) {
+		size_t k = MIN(len - done, sizeof(chunk));
+		long err = 0;
+
+		if (copy_from_user(chunk, ubuf + done, k))
+			return done ? done : -EFAULT;
+		if (!n && f->kernel_log)
+			console_write(chunk, k);
+		else if (!n)
+			user_console_write(chunk, k);
+		else if (n->ops)
+			err = n->ops->write ? n->ops->write(n, chunk, k, off + done)
+					    : -EINVAL;
+		else
+			err = inode_write(n, off + done, chunk, k);
+		if (err < 0)
+			return done ? done : err;
+		done += k;
+	}
+	return done;
 }
 
 long file_read_at(uint64_t fd, void *dst, uint64_t len, uint64_t off)
@@ -201,7 +218,7 @@ long file_read_at(uint64_t fd, void *dst, uint64_t len, uint64_t off)
 
 	if (!f)
 		return -EBADF;
-	if (!f->inode || (f->inode->mode & CPIO_S_IFMT) != CPIO_S_IFREG) {
+	if (!f->inode || f->inode->ops || is_dir(f->inode)) {
 		file_put(f);
 		return -EACCES;
 	}
@@ -211,21 +228,41 @@ long file_read_at(uint64_t fd, void *dst, uint64_t len, uint64_t off)
 	return n;
 }
 
+/* read/write at the file position (appending when O_APPEND). */
+static long rw(uint64_t fd, uint64_t buf, uint64_t len, bool write)
+{
+	struct file *f = fd_get(fd);
+	long n;
+
+	if (!f)
+		return -EBADF;
+	if (write && f->inode && (f->flags & O_APPEND))
+		f->pos = f->inode->size;
+	n = write ? do_write(f, buf, len, f->pos) : do_read(f, buf, len, f->pos);
+	if (n > 0)
+		f->pos += n;
+	file_put(f);
+	return n;
+}
+
+long sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	(void)a3, (void)a4, (void)a5;
+	return rw(fd, buf, count, false);
+}
+
 long sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
 	       uint64_t a4, uint64_t a5)
 {
 	(void)a3, (void)a4, (void)a5;
-	return file_write(fd, buf, count);
+	return rw(fd, buf, count, true);
 }
 
-#define IOV_MAX 1024
-
-long sys_writev(uint64_t fd, uint64_t iov, uint64_t count, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+static long rw_vector(uint64_t fd, uint64_t iov, uint64_t count, bool write)
 {
 	long total = 0;
 
-	(void)a3, (void)a4, (void)a5;
 	if (count > IOV_MAX)
 		return -EINVAL;
 	for (uint64_t i = 0; i < count; i++) {
@@ -234,7 +271,7 @@ long sys_writev(uint64_t fd, uint64_t iov, uint64_t count, uint64_t a3,
 
 		if (copy_from_user(v, iov + i * sizeof(v), sizeof(v)))
 			return total ? total : -EFAULT;
-		n = file_write(fd, v[0], v[1]);
+		n = rw(fd, v[0], v[1], write);
 		if (n < 0)
 			return total ? total : n;
 		total += n;
@@ -244,33 +281,50 @@ long sys_writev(uint64_t fd, uint64_t iov, uint64_t count, uint64_t a3,
 	return total;
 }
 
-static long file_write(uint64_t fd, uint64_t buf, uint64_t count)
+long sys_readv(uint64_t fd, uint64_t iov, uint64_t count, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	(void)a3, (void)a4, (void)a5;
+	return rw_vector(fd, iov, count, false);
+}
+
+long sys_writev(uint64_t fd, uint64_t iov, uint64_t count, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	(void)a3, (void)a4, (void)a5;
+	return rw_vector(fd, iov, count, true);
+}
+
+static long rw_at(uint64_t fd, uint64_t buf, uint64_t len, int64_t off,
+		  bool write)
 {
 	struct file *f = fd_get(fd);
-	char chunk[IO_CHUNK];
-	long done = 0;
+	long n;
 
 	if (!f)
 		return -EBADF;
-	if (f->inode) {
-		file_put(f);
-		return -EROFS;
-	}
-	while ((uint64_t)done < count) {
-		size_t n = MIN(count - done, sizeof(chunk));
-
-		if (copy_from_user(chunk, buf + done, n)) {
-			done = done ? done : -EFAULT;
-			break;
-		}
-		if (f->kernel_log)
-			console_write(chunk, n);
-		else
-			user_console_write(chunk, n);
-		done += n;
-	}
+	if (off < 0)
+		n = -EINVAL;
+	else if (!f->inode)
+		n = -ESPIPE;
+	else
+		n = write ? do_write(f, buf, len, off) : do_read(f, buf, len, off);
 	file_put(f);
-	return done;
+	return n;
+}
+
+long sys_pread64(uint64_t fd, uint64_t buf, uint64_t len, uint64_t off,
+		 uint64_t a4, uint64_t a5)
+{
+	(void)a4, (void)a5;
+	return rw_at(fd, buf, len, off, false);
+}
+
+long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t len, uint64_t off,
+		  uint64_t a4, uint64_t a5)
+{
+	(void)a4, (void)a5;
+	return rw_at(fd, buf, len, off, true);
 }
 
 long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence, uint64_t a3,
@@ -300,6 +354,130 @@ long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence, uint64_t a3,
 	return ret;
 }
 
+long sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct fdtable *t = task_current()->files;
+	struct file *f = NULL;
+	unsigned long flags;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	fd = fd_number(fd);
+	if (!t || fd >= FD_MAX)
+		return -EBADF;
+	flags = spin_lock_irqsave(&t->lock);
+	f = t->fd[fd];
+	t->fd[fd] = NULL;
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
+/* Put f at exactly newfd, closing what was there. */
+static long dup_to(struct file *f, uint64_t newfd, bool cloexec)
+{
+	struct fdtable *t = task_current()->files;
+	struct file *old;
+	unsigned long flags;
+
+	newfd = fd_number(newfd);
+	if (newfd >= FD_MAX) {
+		file_put(f);
+		return -EBADF;
+	}
+	flags = spin_lock_irqsave(&t->lock);
+	old = t->fd[newfd];
+	t->fd[newfd] = f;
+	t->cloexec[newfd] = cloexec;
+	spin_unlock_irqrestore(&t->lock, flags);
+	if (old)
+		file_put(old);
+	return newfd;
+}
+
+long sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3,
+	     uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get(fd);
+	int nfd;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (!f)
+		return -EBADF;
+	nfd = fd_install(f, 0, false);
+	if (nfd < 0)
+		file_put(f);
+	return nfd;
+}
+
+long sys_dup2(uint64_t fd, uint64_t newfd, uint64_t a2, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	struct file *f = fd_get(fd);
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (!f)
+		return -EBADF;
+	if (fd == newfd) {
+		file_put(f);
+		return newfd;
+	}
+	return dup_to(f, newfd, false);
+}
+
+long sys_dup3(uint64_t fd, uint64_t newfd, uint64_t flags, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	struct file *f;
+
+	(void)a3, (void)a4, (void)a5;
+	if (fd == newfd || (flags & ~(uint64_t)O_CLOEXEC))
+		return -EINVAL;
+	f = fd_get(fd);
+	if (!f)
+		return -EBADF;
+	return dup_to(f, newfd, flags & O_CLOEXEC);
+}
+
+long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct fdtable *t = task_current()->files;
+	struct file *f = fd_get(fd);
+	long ret = 0;
+	int nfd;
+
+	(void)a3, (void)a4, (void)a5;
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		nfd = fd_install(f, arg, cmd == F_DUPFD_CLOEXEC);
+		if (nfd < 0)
+			file_put(f);
+		return nfd;
+	case F_GETFD:
+		ret = t->cloexec[fd] ? FD_CLOEXEC : 0;
+		break;
+	case F_SETFD:
+		t->cloexec[fd] = arg & FD_CLOEXEC;
+		break;
+	case F_GETFL:
+		ret = f->flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
+		break;
+	case F_SETFL:	/* only O_APPEND (and the ignored O_NONBLOCK) change */
+		f->flags = (f->flags & ~O_APPEND) | (arg & O_APPEND);
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	file_put(f);
+	return ret;
+}
+
 /* struct stat as Linux x86_64 lays it out. */
 struct linux_stat {
 	uint64_t dev, ino, nlink;
@@ -310,8 +488,7 @@ struct linux_stat {
 	int64_t reserved[3];
 };
 
-/* stat of an inode, or of the console when inode is NULL. */
-static long stat_to_user(const struct inode *inode, uint64_t buf)
+long stat_to_user(const struct inode *inode, uint64_t buf)
 {
 	struct linux_stat st = { .nlink = 1, .blksize = 4096 };
 
@@ -320,6 +497,7 @@ static long stat_to_user(const struct inode *inode, uint64_t buf)
 		st.mode = inode->mode;
 		st.size = inode->size;
 		st.blocks = (st.size + 511) / 512;
+		st.nlink = is_dir(inode) ? 2 : 1;
 	} else {
 		st.mode = 0020620;	/* a character device, like a tty */
 		st.rdev = (5 << 8) | 1;	/* /dev/console */
@@ -341,29 +519,6 @@ long sys_fstat(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3,
 	return ret;
 }
 
-#define AT_FDCWD	-100
-#define AT_EMPTY_PATH	0x1000
-
-long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf,
-		    uint64_t flags, uint64_t a4, uint64_t a5)
-{
-	char name[PATH_MAX];
-	long len = strncpy_from_user(name, path, sizeof(name));
-	struct inode *inode;
-
-	(void)a4, (void)a5;
-	if (len < 0)
-		return len;
-	if (len == 0 && (flags & AT_EMPTY_PATH))
-		return sys_fstat(dirfd, buf, 0, 0, 0, 0);
-	if (len == 0)
-		return -ENOENT;
-	if (name[0] != '/' && (int)dirfd != AT_FDCWD)
-		return -ENOSYS;		/* directory file descriptors: later */
-	inode = lookup_at(name);
-	return inode ? stat_to_user(inode, buf) : -ENOENT;
-}
-
 /* No terminal control yet: the console answers like a pipe. */
 long sys_ioctl(uint64_t fd, uint64_t request, uint64_t arg, uint64_t a3,
 	       uint64_t a4, uint64_t a5)
@@ -375,24 +530,4 @@ long sys_ioctl(uint64_t fd, uint64_t request, uint64_t arg, uint64_t a3,
 		return -EBADF;
 	file_put(f);
 	return -ENOTTY;
-}
-
-/* Symbolic links of the file tree; /proc/self/exe comes with /proc. */
-long sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a3,
-		  uint64_t a4, uint64_t a5)
-{
-	char name[PATH_MAX];
-	long len = strncpy_from_user(name, path, sizeof(name));
-	struct inode *inode;
-
-	(void)a3, (void)a4, (void)a5;
-	if (len < 0)
-		return len;
-	inode = lookup_at(name);
-	if (!inode)
-		return -ENOENT;
-	if ((inode->mode & CPIO_S_IFMT) != CPIO_S_IFLNK)
-		return -EINVAL;
-	len = MIN(size, inode->size);
-	return copy_to_user(buf, inode->data, len) ? -EFAULT : len;
 }

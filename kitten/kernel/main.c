@@ -109,6 +109,7 @@ static void kmain(void *arg)
 
 	(void)arg;
 	ramfs_init();
+	devfs_init();
 	futex_init();
 	printk(KERN_INFO "Kitten: boot complete in %lu ms\n",
 	       (rdtsc() - boot_start_tsc) * 1000 / tsc_hz());

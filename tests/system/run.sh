@@ -51,3 +51,11 @@ for libc in glibc musl; do
 		'^signals: blocked SIGUSR1 arrived when unblocked: all ok$' \
 		-- "$linux/signals-$libc"
 done
+
+# Files: /tmp is writable (create, write, read back, rename, readdir,
+# unlink, rmdir), and /proc/cpuinfo and sysconf agree with --cpus.
+for libc in glibc musl; do
+	kitten_run "run-$libc-files" 0 \
+		'^files: /tmp write, read back, rename, unlink, readdir ok; 3 CPUs online, 3 in /proc/cpuinfo$' \
+		-- --cpus 3 "$linux/files-$libc" 3
+done

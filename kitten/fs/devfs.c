@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Device files and the generated files of /proc and /sys that the C
+ * library and OpenMP runtimes read (CPU counts, memory, the process's own
+ * status), each registered with read and write callbacks.
+ *
+ * A generated text file is produced whole on each read and the reader's
+ * window copied out: these files are small and read rarely, and the
+ * content is then consistent within one read.
+ */
+#define pr_fmt(fmt) "devfs: " fmt
+
+#include <arch/cpufeature.h>
+#include <arch/percpu.h>
+#include <arch/time.h>
+#include <arch/x86.h>
+#include <kitten/aspace.h>
+#include <kitten/console.h>
+#include <kitten/cpio.h>
+#include <kitten/kernel.h>
+#include <kitten/kmem.h>
+#include <kitten/mm.h>
+#include <kitten/printk.h>
+#include <kitten/ramfs.h>
+#include <kitten/string.h>
+#include <kitten/task.h>
+
+#define TEXT_MAX (32 * 1024)
+
+typedef size_t (*text_fn)(char *out, size_t cap);
+
+static long null_read(struct inode *n, char *buf, uint64_t len, uint64_t off)
+{
+	(void)n, (void)buf, (void)len, (void)off;
+	return 0;
+}
+
+static long null_write(struct inode *n, const char *buf, uint64_t len,
+		       uint64_t off)
+{
+	(void)n, (void)buf, (void)off;
+	return len;
+}
+
+static long zero_read(struct inode *n, char *buf, uint64_t len, uint64_t off)
+{
+	(void)n, (void)off;
+	memset(buf, 0, len);
+	return len;
+}
+
+/* xorshift seeded from the TSC: test-grade randomness, not cryptography. */
+static long random_read(struct inode *n, char *buf, uint64_t len, uint64_t off)
+{
+	static uint64_t state;
+
+	(void)n, (void)off;
+	if (!state)
+		state = rdtsc() | 1;
+	for (uint64_t i = 0; i < len; i++) {
+		state ^= state << 13;
+		state ^= state >> 7;
+		state ^= state << 17;
+		buf[i] = state >> 24;
+	}
+	return len;
+}
+
+static long console_dev_write(struct inode *n, const char *buf, uint64_t len,
+			      uint64_t off)
+{
+	(void)n, (void)off;
+	user_console_write(buf, len);
+	return len;
+}
+
+static long text_read(struct inode *n, char *buf, uint64_t len, uint64_t off)
+{
+	char *text = kmem_alloc(TEXT_MAX);
+	size_t size;
+	long ret = 0;
+
+	if (!text)
+		return -12;	/* ENOMEM */
+	size = ((text_fn)n->priv)(text, TEXT_MAX);
+	if (off < size) {
+		ret = MIN(len, size - off);
+		memcpy(buf, text + off, ret);
+	}
+	kmem_free(text);
+	return ret;
+}
+
+static const struct inode_ops null_ops = { null_read, null_write };
+static const struct inode_ops zero_ops = { zero_read, null_write };
+static const struct inode_ops random_ops = { random_read, null_write };
+static const struct inode_ops console_ops = { null_read, console_dev_write };
+static const struct inode_ops text_ops = { text_read, NULL };
+
+/* snprintf that appends at *len and never runs past cap. */
+#define APPEND(out, cap, len, ...)                                            \
+	do {                                                                  \
+		if (len < cap)                                                \
+			len += snprintf(out + len, cap - len, __VA_ARGS__);   \
+		if (len > cap)                                                \
+			len = cap;                                            \
+	} while (0)
+
+static size_t cpuinfo(char *out, size_t cap)
+{
+	size_t len = 0;
+	struct cpu *c;
+
+	for_each_online_cpu(c) {
+		APPEND(out, cap, len,
+		       "processor\t: %u\nvendor_id\t: %s\ncpu family\t: %u\n"
+		       "model\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n"
+		       "cpu MHz\t\t: %lu\nphysical id\t: 0\nsiblings\t: %u\n"
+		       "core id\t\t: %u\ncpu cores\t: %u\napicid\t\t: %u\n"
+		       "flags\t\t: fpu pae sse sse2 lm\n\n",
+		       c->id, boot_cpu_info.vendor, boot_cpu_info.family,
+		       boot_cpu_info.model, boot_cpu_info.brand,
+		       boot_cpu_info.stepping, tsc_hz() / 1000000,
+		       nr_cpus_online, c->id, nr_cpus_online, c->apic_id);
+	}
+	return len;
+}
+
+static size_t meminfo(char *out, size_t cap)
+{
+	size_t len = 0;
+
+	APPEND(out, cap, len,
+	       "MemTotal:       %8lu kB\nMemFree:        %8lu kB\n"
+	       "MemAvailable:   %8lu kB\nBuffers:               0 kB\n"
+	       "Cached:                0 kB\nSwapTotal:             0 kB\n"
+	       "SwapFree:              0 kB\nHugePages_Total:       0\n"
+	       "Hugepagesize:       2048 kB\n",
+	       mm_managed_bytes() >> 10, mm_free_bytes() >> 10,
+	       mm_free_bytes() >> 10);
+	return len;
+}
+
+static size_t interrupts(char *out, size_t cap)
+{
+	size_t len = 0;
+	struct cpu *c;
+
+	APPEND(out, cap, len, "    ");
+	for_each_online_cpu(c)
+		APPEND(out, cap, len, "       CPU%u", c->id);
+	APPEND(out, cap, len, "\n");
+	for (unsigned v = 32; v < NR_VECTORS; v++) {
+		uint64_t total = 0;
+
+		for_each_online_cpu(c)
+			total += c->irq_count[v];
+		if (!total)
+			continue;
+		APPEND(out, cap, len, "%3u:", v);
+		for_each_online_cpu(c)
+			APPEND(out, cap, len, " %10lu", c->irq_count[v]);
+		APPEND(out, cap, len, "\n");
+	}
+	return len;
+}
+
+static size_t cpu_range(char *out, size_t cap)
+{
+	size_t len = 0;
+
+	if (nr_cpus_online == 1)
+		APPEND(out, cap, len, "0\n");
+	else
+		APPEND(out, cap, len, "0-%u\n", nr_cpus_online - 1);
+	return len;
+}
+
+static size_t node_online(char *out, size_t cap)
+{
+	size_t len = 0;
+
+	APPEND(out, cap, len, "0\n");
+	return len;
+}
+
+/* The reader's own process: /proc/self/status. */
+static size_t self_status(char *out, size_t cap)
+{
+	struct task *t = task_current();
+	struct aspace *as = t->aspace;
+	size_t len = 0;
+
+	APPEND(out, cap, len,
+	       "Name:\t%s\nState:\tR (running)\nTgid:\t%u\nPid:\t%u\nPPid:\t%u\n"
+	       "Threads:\t%u\nCpus_allowed_list:\t",
+	       t->name, as ? as->leader_id : t->id, t->id,
+	       t->parent ? t->parent->id : 0, as ? as->nr_threads : 1);
+	len += cpu_range(out + len, cap - len);
+	return len;
+}
+
+/* /proc/self/maps: the regions the init task laid out. */
+static size_t self_maps(char *out, size_t cap)
+{
+	struct aspace *as = task_current()->aspace;
+	struct region *r;
+	size_t len = 0;
+
+	if (!as)
+		return 0;
+	list_for_each_entry(r, &as->regions, node)
+		APPEND(out, cap, len, "%08lx-%08lx %c%c%cp 00000000 00:00 0 [%s]\n",
+		       r->start, r->end, r->perms & ASPACE_R ? 'r' : '-',
+		       r->perms & ASPACE_W ? 'w' : '-',
+		       r->perms & ASPACE_X ? 'x' : '-', r->name);
+	return len;
+}
+
+static const struct {
+	const char *path;
+	uint32_t mode;
+	const struct inode_ops *ops;
+	text_fn text;
+} files[] = {
+	{ "/dev/null", 0020666, &null_ops, NULL },
+	{ "/dev/zero", 0020666, &zero_ops, NULL },
+	{ "/dev/urandom", 0020444, &random_ops, NULL },
+	{ "/dev/random", 0020444, &random_ops, NULL },
+	{ "/dev/console", 0020620, &console_ops, NULL },
+	{ "/proc/cpuinfo", 0100444, &text_ops, cpuinfo },
+	{ "/proc/meminfo", 0100444, &text_ops, meminfo },
+	{ "/proc/interrupts", 0100444, &text_ops, interrupts },
+	{ "/proc/self/status", 0100444, &text_ops, self_status },
+	{ "/proc/self/maps", 0100444, &text_ops, self_maps },
+	{ "/sys/devices/system/cpu/online", 0100444, &text_ops, cpu_range },
+	{ "/sys/devices/system/cpu/possible", 0100444, &text_ops, cpu_range },
+	{ "/sys/devices/system/cpu/present", 0100444, &text_ops, cpu_range },
+	{ "/sys/devices/system/node/online", 0100444, &text_ops, node_online },
+	{ "/sys/devices/system/node/node0/cpulist", 0100444, &text_ops, cpu_range },
+};
+
+void devfs_init(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		int err = ramfs_register(files[i].path, files[i].mode,
+					 files[i].ops, (void *)files[i].text);
+
+		if (err)
+			pr_err("%s: cannot register (error %d)\n", files[i].path,
+			       err);
+	}
+	ramfs_create("/tmp", CPIO_S_IFDIR | 01777, NULL, 0, NULL);
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Files as programs use them: write a file in /tmp and read it back,
+ * rename and unlink it, list a directory, and ask the system through
+ * /proc and sysconf how many CPUs there are (argv[1] says how many the
+ * test gave). Exits 0 when everything agrees.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int failures;
+
+#define CHECK(cond)                                                      \
+	do {                                                             \
+		if (!(cond)) {                                           \
+			printf("files: FAILED %s (line %d)\n", #cond, __LINE__); \
+			failures++;                                      \
+		}                                                        \
+	} while (0)
+
+int main(int argc, char **argv)
+{
+	const char text[] = "kitten writes a file\n";
+	char buf[128] = "";
+	long cpus = argc > 1 ? atol(argv[1]) : 0;
+	int fd, entries = 0, seen = 0;
+	struct stat st;
+	DIR *dir;
+	struct dirent *de;
+	FILE *f;
+
+	CHECK(mkdir("/tmp/dir", 0755) == 0);
+	fd = open("/tmp/dir/a.txt", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	CHECK(fd >= 0);
+	CHECK(write(fd, text, sizeof(text) - 1) == (ssize_t)sizeof(text) - 1);
+	CHECK(close(fd) == 0);
+	CHECK(rename("/tmp/dir/a.txt", "/tmp/dir/b.txt") == 0);
+	CHECK(stat("/tmp/dir/a.txt", &st) != 0);
+	CHECK(stat("/tmp/dir/b.txt", &st) == 0 && st.st_size == sizeof(text) - 1);
+	f = fopen("/tmp/dir/b.txt", "r");
+	CHECK(f && fgets(buf, sizeof(buf), f) && strcmp(buf, text) == 0);
+	if (f)
+		fclose(f);
+	f = fopen("/tmp/dir/c.txt", "w");
+	CHECK(f != NULL);
+	if (f) {
+		fprintf(f, "%d\n", 42);
+		fclose(f);
+	}
+	dir = opendir("/tmp/dir");
+	CHECK(dir != NULL);
+	while (dir && (de = readdir(dir))) {
+		entries++;
+		seen += !strcmp(de->d_name, "b.txt") || !strcmp(de->d_name, "c.txt");
+	}
+	if (dir)
+		closedir(dir);
+	CHECK(entries == 4 && seen == 2);	/* ., .., b.txt, c.txt */
+	CHECK(unlink("/tmp/dir/b.txt") == 0 && unlink("/tmp/dir/c.txt") == 0);
+	CHECK(rmdir("/tmp/dir") == 0);
+	CHECK(access("/tmp/dir", F_OK) != 0);
+
+	/* What the C library and OpenMP runtimes ask. */
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int in_cpuinfo = 0;
+
+	f = fopen("/proc/cpuinfo", "r");
+	CHECK(f != NULL);
+	while (f && fgets(buf, sizeof(buf), f))
+		in_cpuinfo += !strncmp(buf, "processor", 9);
+	if (f)
+		fclose(f);
+	CHECK(!cpus || (online == cpus && in_cpuinfo == cpus));
+	printf("files: /tmp write, read back, rename, unlink, readdir %s; "
+	       "%ld CPUs online, %d in /proc/cpuinfo\n",
+	       failures ? "FAILED" : "ok", online, in_cpuinfo);
+	return failures != 0;
+}
