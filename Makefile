@@ -131,7 +131,11 @@ $(BUILD)/linux/cxx-glibc: user/tests/linux/cxx.cpp
 $(BUILD)/linux/openmp-glibc: user/tests/linux/openmp.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -static -fopenmp -o $@ $< 2>/dev/null	# libgomp warns about dlopen
-LINUX_TESTS += $(BUILD)/linux/cxx-glibc $(BUILD)/linux/openmp-glibc
+$(BUILD)/linux/heat-demo: user/demo/heat.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -static -pthread -o $@ $< -lm
+LINUX_TESTS += $(BUILD)/linux/cxx-glibc $(BUILD)/linux/openmp-glibc \
+	$(BUILD)/linux/heat-demo
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.
@@ -181,12 +185,12 @@ deps:
 	@tools/deps
 
 # The demo: boot on 4 CPUs and show the boot log and interrupt counts;
-# then run an unmodified static glibc program as a Kitten job.
+# then run an unmodified, multi-threaded static glibc program as a job.
 RUN_APPEND ?= irqstats exit_when_done
 run: deps all linux-tests
 	tools/qemu-run --show --smp 4 --append "$(RUN_APPEND)" -- $(QEMU_ARGS)
-	@echo; echo '$$ tools/kitten run build/linux/hello-glibc 42'
-	@tools/kitten run $(BUILD)/linux/hello-glibc 42; echo "exit status $$?"
+	@echo; echo '$$ tools/kitten run --cpus 4 build/linux/heat-demo'
+	@tools/kitten run --cpus 4 $(BUILD)/linux/heat-demo; echo "exit status $$?"
 
 check: deps all iso linux-tests $(UNIT_BINS)
 	tools/check

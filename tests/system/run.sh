@@ -59,3 +59,8 @@ for libc in glibc musl; do
 		'^files: /tmp write, read back, rename, unlink, readdir ok; 3 CPUs online, 3 in /proc/cpuinfo$' \
 		-- --cpus 3 "$linux/files-$libc" 3
 done
+
+# The `make run` demo: a multi-threaded solver, as a user would run it.
+kitten_run run-demo 0 '^heat: 128x128 grid, 300 sweeps, 4 threads on 4 CPUs$' \
+	'^heat: done, temperature 8 rows from the hot edge 51\.40[0-9]+$' \
+	-- --cpus 4 "$linux/heat-demo"
