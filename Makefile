@@ -118,7 +118,7 @@ USER_PROGS := $(BUILD)/user/init $(BUILD)/user/native_job
 user: $(USER_PROGS)
 
 # Linux test programs, built as users build them: static glibc and musl.
-LINUX_TESTS := $(foreach t,hello threads signals files,$(BUILD)/linux/$(t)-glibc $(BUILD)/linux/$(t)-musl)
+LINUX_TESTS := $(foreach t,hello threads signals files badargs,$(BUILD)/linux/$(t)-glibc $(BUILD)/linux/$(t)-musl)
 $(BUILD)/linux/%-glibc: user/tests/linux/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -static -pthread -o $@ $<

@@ -64,3 +64,10 @@ done
 kitten_run run-demo 0 '^heat: 128x128 grid, 300 sweeps, 4 threads on 4 CPUs$' \
 	'^heat: done, temperature 8 rows from the hot edge 51\.40[0-9]+$' \
 	-- --cpus 4 "$linux/heat-demo"
+
+# Bad pointers and bad arguments get Linux's errors, and the program (and
+# the kernel) carry on.
+for libc in glibc musl; do
+	kitten_run "run-$libc-badargs" 0 '^badargs: 33 checks, 0 wrong$' \
+		-- "$linux/badargs-$libc"
+done
