@@ -15,6 +15,7 @@
 #include <kitten/kmem.h>
 #include <kitten/mm.h>
 #include <kitten/mmap.h>
+#include <kitten/pmem.h>
 #include <kitten/string.h>
 
 #define KERNEL_FIRST_SLOT 256
@@ -99,6 +100,8 @@ void aspace_put(struct aspace *as)
 	list_for_each_entry_safe(r, tmp, &as->regions, node)
 		kmem_free(r);
 	mmap_release_all(as);
+	if (as->owns_memory)	/* a forked or exec'd process's own memory */
+		pmem_release_all(as->owner);
 	kmem_free(as);
 }
 

@@ -9,7 +9,7 @@
 #include <kitten/kmem.h>
 #include <kitten/list.h>
 #include <kitten/mm.h>
-#include <kitten/mutex.h>
+#include <kitten/spinlock.h>
 #include <kitten/pmem.h>
 
 struct extent {
@@ -20,11 +20,14 @@ struct extent {
 };
 
 static LIST_HEAD(extents);
-static DEFINE_MUTEX(pmem_lock);
+/* A spinlock: an address space's last reference may drop with
+ * interrupts off, and it frees the memory its process owned. */
+static struct spinlock pmem_lock = SPINLOCK_INIT("pmem", LOCK_RANK_PMEM);
 
 int pmem_alloc(unsigned owner, uint64_t size, uint64_t align, paddr_t *pa)
 {
 	struct extent *e = kmem_zalloc(sizeof(*e));
+	unsigned long flags;
 	int err;
 
 	if (!e)
@@ -37,18 +40,19 @@ int pmem_alloc(unsigned owner, uint64_t size, uint64_t align, paddr_t *pa)
 	e->start = *pa;
 	e->size = size;
 	e->owner = owner;
-	mutex_lock(&pmem_lock);
+	flags = spin_lock_irqsave(&pmem_lock);
 	list_add_tail(&e->node, &extents);
-	mutex_unlock(&pmem_lock);
+	spin_unlock_irqrestore(&pmem_lock, flags);
 	return 0;
 }
 
 int pmem_free(unsigned owner, paddr_t pa)
 {
 	struct extent *e, *found = NULL;
+	unsigned long flags;
 	int err = -ENOENT;
 
-	mutex_lock(&pmem_lock);
+	flags = spin_lock_irqsave(&pmem_lock);
 	list_for_each_entry(e, &extents, node)
 		if (e->start == pa) {
 			found = e;
@@ -60,7 +64,7 @@ int pmem_free(unsigned owner, paddr_t pa)
 		list_del(&found->node);
 		err = 0;
 	}
-	mutex_unlock(&pmem_lock);
+	spin_unlock_irqrestore(&pmem_lock, flags);
 	if (!err) {
 		page_free_range(found->start, found->size);
 		kmem_free(found);
@@ -71,31 +75,33 @@ int pmem_free(unsigned owner, paddr_t pa)
 bool pmem_owns(unsigned owner, paddr_t pa, uint64_t size)
 {
 	struct extent *e;
+	unsigned long flags;
 	bool ok = false;
 
-	mutex_lock(&pmem_lock);
+	flags = spin_lock_irqsave(&pmem_lock);
 	list_for_each_entry(e, &extents, node)
 		if (e->owner == owner && pa >= e->start &&
 		    pa + size <= e->start + e->size && pa + size >= pa) {
 			ok = true;
 			break;
 		}
-	mutex_unlock(&pmem_lock);
+	spin_unlock_irqrestore(&pmem_lock, flags);
 	return ok;
 }
 
 void pmem_release_all(unsigned owner)
 {
 	struct extent *e, *tmp;
+	unsigned long flags;
 	LIST_HEAD(dead);
 
-	mutex_lock(&pmem_lock);
+	flags = spin_lock_irqsave(&pmem_lock);
 	list_for_each_entry_safe(e, tmp, &extents, node)
 		if (e->owner == owner) {
 			list_del(&e->node);
 			list_add(&e->node, &dead);
 		}
-	mutex_unlock(&pmem_lock);
+	spin_unlock_irqrestore(&pmem_lock, flags);
 	list_for_each_entry_safe(e, tmp, &dead, node) {
 		page_free_range(e->start, e->size);
 		kmem_free(e);
@@ -105,14 +111,15 @@ void pmem_release_all(unsigned owner)
 void pmem_query(unsigned owner, struct pmem_info *info)
 {
 	struct extent *e;
+	unsigned long flags;
 
 	info->total = mm_managed_bytes();
 	info->free = mm_free_bytes();
 	info->largest_free = mm_largest_free();
 	info->owned = 0;
-	mutex_lock(&pmem_lock);
+	flags = spin_lock_irqsave(&pmem_lock);
 	list_for_each_entry(e, &extents, node)
 		if (e->owner == owner)
 			info->owned += e->size;
-	mutex_unlock(&pmem_lock);
+	spin_unlock_irqrestore(&pmem_lock, flags);
 }

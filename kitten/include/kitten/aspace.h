@@ -46,6 +46,7 @@ struct aspace {
 	struct mutex lock;
 	struct list_head regions;	/* sorted by start */
 	unsigned owner;			/* pmem owner id of the job */
+	bool owns_memory;		/* its extents are freed with it */
 	/*
 	 * The heap: memory the init task mapped and set aside. brk() grows
 	 * up from brk_start; mmap() hands out blocks from brk_limit down
