@@ -50,6 +50,8 @@ void file_put(struct file *f)
 		return;
 	if (f->inode)
 		inode_put(f->inode);
+	if (f->pipe)
+		pipe_close(f);
 	kmem_free(f);
 }
 
@@ -97,6 +99,46 @@ static uint64_t fd_number(uint64_t arg)
 	int fd = (int)arg;
 
 	return fd < 0 ? FD_MAX : (uint64_t)fd;
+}
+
+struct fdtable *fdtable_clone(struct fdtable *t)
+{
+	struct fdtable *c = kmem_zalloc(sizeof(*c));
+	unsigned long flags;
+
+	if (!c)
+		return NULL;
+	c->refs = 1;
+	spin_lock_init(&c->lock, "fdtable", LOCK_RANK_LEAF);
+	flags = spin_lock_irqsave(&t->lock);
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		c->fd[fd] = t->fd[fd];
+		c->cloexec[fd] = t->cloexec[fd];
+		if (c->fd[fd])
+			__atomic_fetch_add(&c->fd[fd]->refs, 1, __ATOMIC_RELAXED);
+	}
+	c->cwd = t->cwd;
+	if (c->cwd)
+		inode_get(c->cwd);
+	spin_unlock_irqrestore(&t->lock, flags);
+	return c;
+}
+
+void fdtable_close_on_exec(struct fdtable *t)
+{
+	for (int fd = 0; fd < FD_MAX; fd++) {
+		struct file *f = NULL;
+		unsigned long flags = spin_lock_irqsave(&t->lock);
+
+		if (t->cloexec[fd]) {
+			f = t->fd[fd];
+			t->fd[fd] = NULL;
+			t->cloexec[fd] = false;
+		}
+		spin_unlock_irqrestore(&t->lock, flags);
+		if (f)
+			file_put(f);
+	}
 }
 
 struct file *fd_get(uint64_t fd)
@@ -150,6 +192,8 @@ static long do_read(struct file *f, uint64_t ubuf, uint64_t len, uint64_t off)
 
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
+	if (f->pipe)
+		return pipe_read(f, ubuf, len);
 	if (!n)
 		return 0;	/* the console gives no input yet */
 	if (is_dir(n))
@@ -185,8 +229,10 @@ static long do_write(struct file *f, uint64_t ubuf, uint64_t len, uint64_t off)
 	char chunk[IO_CHUNK];
 	long done = 0;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY && n)
+	if ((f->flags & O_ACCMODE) == O_RDONLY && (n || f->pipe))
 		return -EBADF;
+	if (f->pipe)
+		return pipe_write(f, ubuf, len);
 	if (n && is_dir(n))
 		return -EISDIR;
 	while ((uint64_t)done < len) {
@@ -306,7 +352,7 @@ static long rw_at(uint64_t fd, uint64_t buf, uint64_t len, int64_t off,
 	if (off < 0)
 		n = -EINVAL;
 	else if (!f->inode)
-		n = -ESPIPE;
+		n = -ESPIPE;	/* consoles and pipes have no offsets */
 	else
 		n = write ? do_write(f, buf, len, off) : do_read(f, buf, len, off);
 	file_put(f);
@@ -337,7 +383,7 @@ long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence, uint64_t a3,
 	(void)a3, (void)a4, (void)a5;
 	if (!f)
 		return -EBADF;
-	if (!f->inode) {
+	if (!f->inode) {	/* a console or a pipe */
 		file_put(f);
 		return -ESPIPE;
 	}

@@ -6,6 +6,7 @@
  * descriptor of a directory. Path buffers come from the heap: kernel
  * stacks are small.
  */
+#include <kitten/aspace.h>
 #include <kitten/cpio.h>
 #include <kitten/errno.h>
 #include <kitten/file.h>
@@ -30,9 +31,21 @@ static struct inode *cwd(void)
 	return t && t->cwd ? t->cwd : ramfs_lookup("/");
 }
 
+/* /proc/self/exe is the only link whose target depends on the reader. */
+static const char *self_exe(const char *path)
+{
+	struct aspace *as = task_current()->aspace;
+
+	if (as && as->exe[0] && strcmp(path, "/proc/self/exe") == 0)
+		return as->exe;
+	return NULL;
+}
+
 struct inode *lookup_path(const char *path)
 {
-	return ramfs_lookup_from(cwd(), path);
+	const char *exe = self_exe(path);
+
+	return ramfs_lookup_from(cwd(), exe ? exe : path);
 }
 
 /*
@@ -210,6 +223,13 @@ long sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a3,
 	(void)a3, (void)a4, (void)a5;
 	if (!name)
 		return err;
+	if (self_exe(name)) {
+		const char *exe = self_exe(name);
+
+		kmem_free(name);
+		len = MIN(size, strlen(exe));
+		return copy_to_user(buf, exe, len) ? -EFAULT : len;
+	}
 	n = lookup_path(name);
 	kmem_free(name);
 	if (!n)

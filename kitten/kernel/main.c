@@ -95,7 +95,7 @@ static int run_init(const char *cmdline)
 	init = init_task_start(path, cmdline_init_args(cmdline));
 	if (!init)
 		return 1;
-	task_wait_child(init->id, &status);
+	task_wait_child(init->id, &status, NULL, false);
 	pmem_release_all(KITTEN_INIT_OWNER);
 	printk(KERN_INFO "init: exited with status %d\n", status);
 	return status;

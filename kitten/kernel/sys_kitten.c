@@ -13,6 +13,7 @@
 #include <kitten/aspace.h>
 #include <kitten/errno.h>
 #include <kitten/file.h>
+#include <kitten/string.h>
 #include <kitten/mmap.h>
 #include <kitten/kitten_abi.h>
 #include <kitten/pmem.h>
@@ -303,11 +304,14 @@ long sys_kitten_task_create(uint64_t spec_ptr, uint64_t a1, uint64_t a2,
 	if (copy_from_user(&spec, spec_ptr, sizeof(spec)))
 		return -EFAULT;
 	spec.name[sizeof(spec.name) - 1] = '\0';
+	spec.exe[sizeof(spec.exe) - 1] = '\0';
 	if (spec.entry >= USER_TOP || spec.stack >= USER_TOP)
 		return -EINVAL;
 	as = aspace_by_id(spec.aspace);
 	if (!as)
 		return -ENOENT;
+	if (spec.exe[0])
+		strlcpy(as->exe, spec.exe, sizeof(as->exe));
 	files = fdtable_create(false);	/* a job's output is the user's */
 	if (files)
 		t = task_create_user(spec.name, as, spec.cpu, spec.entry,
@@ -325,7 +329,7 @@ long sys_kitten_task_wait(uint64_t id, uint64_t status_ptr, uint64_t a2,
 	int status, ret;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	ret = task_wait_child(id, &status);
+	ret = task_wait_child(id, &status, NULL, false);
 	if (ret > 0 && status_ptr && copy_to_user(status_ptr, &status, sizeof(status)))
 		return -EFAULT;
 	return ret;

@@ -6,11 +6,13 @@
  * unless sched_setaffinity() asks (the paper: no automatic migration).
  */
 #include <arch/percpu.h>
+#include <arch/layout.h>
 #include <arch/time.h>
 #include <kitten/aspace.h>
 #include <kitten/errno.h>
 #include <kitten/futex.h>
 #include <kitten/sched.h>
+#include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
 
@@ -34,6 +36,35 @@
 
 #define NEEDED_FOR_THREADS (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)
 
+/* Write tid at user address ctid of another address space. */
+static void put_tid_in(struct aspace *as, uint64_t ctid, uint32_t tid)
+{
+	paddr_t pa;
+
+	if (aspace_virt_to_phys(as, ctid, &pa, NULL) == 0 &&
+	    (ctid & 0xfff) <= 0x1000 - sizeof(tid))
+		memcpy(__va(pa), &tid, sizeof(tid));
+}
+
+static long clone_process(uint64_t flags, uint64_t parent_tid,
+			  uint64_t child_tid)
+{
+	struct task *child = process_fork();
+	uint32_t tid;
+
+	if (IS_ERR_TASK(child))
+		return PTR_ERR_TASK(child);
+	tid = child->id;
+	if (flags & CLONE_CHILD_SETTID)
+		put_tid_in(child->aspace, child_tid, tid);
+	if (flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = child_tid;
+	if (flags & CLONE_PARENT_SETTID)
+		copy_to_user(parent_tid, &tid, sizeof(tid));
+	sched_enqueue_new(child);
+	return tid;
+}
+
 long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid,
 	       uint64_t child_tid, uint64_t tls, uint64_t a5)
 {
@@ -41,9 +72,14 @@ long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid,
 	uint32_t tid;
 
 	(void)a5;
-	if ((flags & NEEDED_FOR_THREADS) != NEEDED_FOR_THREADS)
-		return -ENOSYS;		/* new processes (fork) come later */
-	if (!(flags & CLONE_FILES) || (flags & CLONE_VFORK))
+	/* A new process: fork (vfork too, as a copy is all a child needs). */
+	if (!(flags & CLONE_VM) || (flags & CLONE_VFORK)) {
+		if (flags & (CLONE_THREAD | CLONE_SETTLS))
+			return -EINVAL;
+		return clone_process(flags, parent_tid, child_tid);
+	}
+	if ((flags & NEEDED_FOR_THREADS) != NEEDED_FOR_THREADS ||
+	    !(flags & CLONE_FILES))
 		return -EINVAL;
 	t = task_clone_thread(stack, flags & CLONE_SETTLS ? tls : 0);
 	if (!t)

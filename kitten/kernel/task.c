@@ -257,6 +257,45 @@ void task_exit_group(int status)
 	task_exit(as->group_exit);
 }
 
+struct task *task_fork(struct aspace *as, struct fdtable *files)
+{
+	struct task *self = task_current(), *t;
+	unsigned long flags;
+
+	t = user_task_new(self->name, as, this_cpu_id(), files);
+	if (!t)
+		return NULL;
+	*task_user_frame(t) = *task_user_frame(self);
+	task_user_frame(t)->rax = 0;	/* fork() returns 0 in the child */
+	fpu_save(t->fpu);
+	t->fs_base = self->fs_base;
+	t->sig_blocked = self->sig_blocked;
+	t->leader = true;
+	as->leader_id = t->id;
+	flags = spin_lock_irqsave(&family_lock);
+	t->parent = self;
+	list_add_tail(&t->child_node, &self->children);
+	spin_unlock_irqrestore(&family_lock, flags);
+	return t;
+}
+
+void task_switch_aspace(struct aspace *as)
+{
+	struct task *t = task_current();
+	struct aspace *old = t->aspace;
+	unsigned long flags;
+
+	aspace_get(as);
+	flags = spin_lock_irqsave(&as->threads_lock);
+	list_add_tail(&t->thread_node, &as->threads);
+	as->nr_threads++;
+	spin_unlock_irqrestore(&as->threads_lock, flags);
+	as->leader_id = old->leader_id;
+	aspace_activate(as);
+	leave_aspace(t);	/* t->aspace is still old: drops its reference */
+	t->aspace = as;
+}
+
 struct task *task_create_user(const char *name, struct aspace *as,
 			      unsigned cpu, uint64_t entry, uint64_t stack,
 			      uint64_t arg0, uint64_t arg1,
@@ -302,17 +341,25 @@ static struct task *exited_child(struct task *parent, unsigned id, bool *any)
 	return found;
 }
 
-int task_wait_child(unsigned id, int *status)
+int task_wait_child(unsigned id, int *status, int *signal, bool nohang)
 {
 	struct task *self = task_current(), *child = NULL;
 	bool any;
 
-	wait_event(self->child_wq,
-		   (child = exited_child(self, id, &any)) != NULL || !any);
-	if (!child)
-		return -ECHILD;
+	if (nohang) {
+		child = exited_child(self, id, &any);
+		if (!child)
+			return any ? 0 : -ECHILD;
+	} else {
+		wait_event(self->child_wq,
+			   (child = exited_child(self, id, &any)) != NULL || !any);
+		if (!child)
+			return -ECHILD;
+	}
 	id = child->id;
 	*status = child->exit_status;
+	if (signal)
+		*signal = child->term_signal;
 	kmem_free(child);
 	return id;
 }

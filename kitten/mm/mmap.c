@@ -137,3 +137,16 @@ void mmap_release_all(struct aspace *as)
 		kmem_free(b);
 	list_init(&as->mmaps);
 }
+
+int mmap_copy(struct aspace *as, struct aspace *from)
+{
+	struct mmap_block *b, *c;
+
+	list_for_each_entry(b, &from->mmaps, node) {
+		c = new_block(b->start, b->end, b->used);
+		if (!c)
+			return -ENOMEM;
+		list_add_tail(&c->node, &as->mmaps);
+	}
+	return 0;
+}

@@ -71,3 +71,11 @@ for libc in glibc musl; do
 	kitten_run "run-$libc-badargs" 0 '^badargs: 33 checks, 0 wrong$' \
 		-- "$linux/badargs-$libc"
 done
+
+# Debian's busybox-static, a real static glibc program nobody here wrote:
+# its shell forks and executes applets and runs a pipeline.
+kitten_run run-busybox 0 '^hello$' '^meminfo$' '^MemTotal: +[0-9]+ kB$' \
+	'^5$' '^1$' \
+	-- /bin/busybox sh -c 'echo hello; ls /proc; cat /proc/meminfo; seq 1 5 | sort -r'
+kitten_run run-busybox-order 0 '^5 4 3 2 1$' \
+	-- /bin/busybox sh -c 'seq 1 5 | sort -r | tr "\n" " " | sed "s/ $//"; echo'

@@ -4,6 +4,7 @@
  *
  *   program=/bin/app     the static ELF to run (required)
  *   args=a b c           its arguments, split at spaces
+ *   arg=any text         one more argument, taken whole (may repeat)
  *   ranks=4              processes (default 1)
  *   cpus=0,1,2,3         rank r runs on cpus[r % count] (default: rank r on CPU r)
  *   heap=64M             heap per rank after the image (default 16M)
@@ -81,6 +82,12 @@ int job_parse(const char *text, struct job *job)
 				job->argv[0] = keep(job, &used, v, vlen);
 			} else if (klen == 4 && !strncmp(text, "args", 4)) {
 				args = keep(job, &used, v, vlen);
+			} else if (klen == 3 && !strncmp(text, "arg", 3)) {
+				if (job->nr_whole == JOB_MAX_ARGS)
+					return fail(job, "too many arg= lines");
+				job->whole[job->nr_whole] = keep(job, &used, v, vlen);
+				if (!job->whole[job->nr_whole++])
+					return fail(job, "description too long");
 			} else if (klen == 5 && !strncmp(text, "ranks", 5)) {
 				if (!parse_size(v, &n) || n < 1 || n > JOB_MAX_RANKS)
 					return fail(job, "ranks must be 1 to 64");
@@ -130,6 +137,8 @@ int job_parse(const char *text, struct job *job)
 		while (*p && *p != ' ')
 			p++;
 	}
+	for (int i = 0; i < job->nr_whole && job->argc < JOB_MAX_ARGS; i++)
+		job->argv[job->argc++] = job->whole[i];
 	if (!job->nr_cpus)
 		for (unsigned r = 0; r < job->ranks; r++)
 			job->cpus[job->nr_cpus++] = r;

@@ -11,9 +11,11 @@
 #define JOB_MAX_ENV	16
 
 struct job {
-	char text[1024];		/* argument strings live here */
+	char text[4096];		/* argument strings live here */
 	const char *argv[JOB_MAX_ARGS];	/* argv[0] is the program path */
 	int argc;
+	const char *whole[JOB_MAX_ARGS];	/* arg= lines, in order */
+	int nr_whole;
 	const char *env[JOB_MAX_ENV];	/* extra environment, KEY=VALUE */
 	int nr_env;
 	unsigned ranks;

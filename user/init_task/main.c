@@ -216,6 +216,7 @@ static int setup_rank(const struct job *job, const struct elf_image *img,
 		.stack = sc.sp,
 	};
 	snprintf(rk->spec.name, sizeof(rk->spec.name), "rank%u", r);
+	strlcpy(rk->spec.exe, job->argv[0], sizeof(rk->spec.exe));
 	return 0;
 }
 

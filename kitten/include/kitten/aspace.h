@@ -66,6 +66,7 @@ struct aspace {
 	unsigned next_cpu;
 	int group_exit;			/* -1, or the status exit_group gave */
 	struct sigaction_k sigactions[NSIG];	/* the process's handlers */
+	char exe[128];			/* its program's path (/proc/self/exe) */
 };
 
 int aspace_create(unsigned owner, struct aspace **out);

@@ -25,9 +25,11 @@
 #define O_CLOEXEC	02000000
 
 struct inode;
+struct pipe;
 
 struct file {
-	struct inode *inode;	/* NULL: a console */
+	struct inode *inode;	/* NULL: a console or a pipe */
+	struct pipe *pipe;	/* an end of a pipe */
 	bool kernel_log;	/* console: the kernel log, not the user console */
 	uint64_t pos;
 	unsigned flags;		/* O_* given to open */
@@ -50,6 +52,16 @@ struct fdtable {
 struct fdtable *fdtable_create(bool kernel_log);
 void fdtable_get(struct fdtable *t);
 void fdtable_put(struct fdtable *t);
+/* fork(): a copy of the current process's table (same open files). */
+struct fdtable *fdtable_clone(struct fdtable *t);
+/* execve(): close the descriptors marked close-on-exec. */
+void fdtable_close_on_exec(struct fdtable *t);
+
+/* Pipes (pipe.c): a read and a write file over one buffer. */
+int pipe_create(struct file **read_end, struct file **write_end);
+long pipe_read(struct file *f, uint64_t ubuf, uint64_t len);
+long pipe_write(struct file *f, uint64_t ubuf, uint64_t len);
+void pipe_close(struct file *f);
 
 struct file *file_open_inode(struct inode *inode, unsigned flags);
 void file_put(struct file *f);

@@ -31,6 +31,7 @@ struct kitten_task_spec {
 	uint64_t stack;
 	uint64_t arg0, arg1;	/* in rdi, rsi */
 	char name[16];
+	char exe[128];		/* the program's path: /proc/self/exe */
 };
 
 #endif

@@ -21,5 +21,7 @@ int mmap_free(struct aspace *as, vaddr_t addr, uint64_t len);
 /* Is [addr, addr+len) inside blocks handed out? */
 bool mmap_owned(struct aspace *as, vaddr_t addr, uint64_t len);
 void mmap_release_all(struct aspace *as);
+/* fork(): as gets the same blocks as from. */
+int mmap_copy(struct aspace *as, struct aspace *from);
 
 #endif

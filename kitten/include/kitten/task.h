@@ -87,9 +87,26 @@ struct task *task_create_user(const char *name, struct aspace *as,
 
 /*
  * Wait for a child of the current task (id, or any when id is 0) to exit;
- * returns its id and status, frees it. -ECHILD when there is none.
+ * returns its id, status and killing signal (signal may be NULL), frees
+ * it. -ECHILD when there is none; with nohang, 0 when none has exited.
  */
-int task_wait_child(unsigned id, int *status);
+int task_wait_child(unsigned id, int *status, int *signal, bool nohang);
+
+/* fork(): a new process in as (a copy made by the caller), sharing
+ * nothing but the copied file table files. Returns the child, not yet
+ * started: the caller finishes it and calls sched_enqueue_new(). */
+struct task *task_fork(struct aspace *as, struct fdtable *files);
+/* Errors in task pointers (process_fork): the kernel's ERR_PTR idiom. */
+#define ERR_TASK(err)		((struct task *)(intptr_t)(err))
+#define IS_ERR_TASK(t)		((uintptr_t)(t) >= (uintptr_t)-4095)
+#define PTR_ERR_TASK(t)		((long)(intptr_t)(t))
+
+/* fork() of the current process, memory copied; the child (not yet
+ * started, as task_fork) or ERR_TASK. */
+struct task *process_fork(void);
+
+/* execve(): the current (only) task moves to address space as. */
+void task_switch_aspace(struct aspace *as);
 
 /*
  * A new thread of the current process (clone with CLONE_VM): it starts

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Pipes: a ring buffer between a read end and a write end. A reader
+ * sleeps until there are bytes or no writer is left (end of file); a
+ * writer sleeps while the buffer is full, and gets SIGPIPE and -EPIPE
+ * when no reader is left.
+ */
+#include <kitten/errno.h>
+#include <kitten/file.h>
+#include <kitten/kmem.h>
+#include <kitten/string.h>
+#include <kitten/syscall.h>
+#include <kitten/task.h>
+#include <kitten/waitqueue.h>
+
+#define PIPE_SIZE	16384
+#define CHUNK		256
+#define SIGPIPE		13
+
+struct pipe {
+	struct spinlock lock;
+	struct waitqueue wq;	/* readers and writers both wait here */
+	char buf[PIPE_SIZE];
+	uint64_t head, tail;	/* bytes written, bytes read */
+	unsigned readers, writers;
+};
+
+int pipe_create(struct file **read_end, struct file **write_end)
+{
+	struct pipe *p = kmem_zalloc(sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	spin_lock_init(&p->lock, "pipe", LOCK_RANK_LEAF);
+	waitqueue_init(&p->wq);
+	p->readers = p->writers = 1;
+	*read_end = file_open_inode(NULL, O_RDONLY);
+	*write_end = file_open_inode(NULL, O_WRONLY);
+	if (!*read_end || !*write_end) {
+		kmem_free(*read_end);
+		kmem_free(*write_end);
+		kmem_free(p);
+		return -ENOMEM;
+	}
+	(*read_end)->pipe = p;
+	(*write_end)->pipe = p;
+	return 0;
+}
+
+static bool readable(struct pipe *p)
+{
+	return p->head != p->tail || !READ_ONCE(p->writers);
+}
+
+static bool writable(struct pipe *p)
+{
+	return p->head - p->tail < PIPE_SIZE || !READ_ONCE(p->readers);
+}
+
+long pipe_read(struct file *f, uint64_t ubuf, uint64_t len)
+{
+	struct pipe *p = f->pipe;
+	char chunk[CHUNK];
+	long done = 0;
+
+	if (!len)
+		return 0;
+	wait_event(p->wq, readable(p) || task_current()->kill_pending);
+	while ((uint64_t)done < len) {
+		unsigned long flags = spin_lock_irqsave(&p->lock);
+		size_t n = MIN(MIN(len - done, sizeof(chunk)), p->head - p->tail);
+
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = p->buf[(p->tail + i) % PIPE_SIZE];
+		p->tail += n;
+		spin_unlock_irqrestore(&p->lock, flags);
+		if (!n)
+			break;
+		if (copy_to_user(ubuf + done, chunk, n))
+			return done ? done : -EFAULT;
+		done += n;
+	}
+	waitqueue_wake_all(&p->wq);
+	return done;
+}
+
+long pipe_write(struct file *f, uint64_t ubuf, uint64_t len)
+{
+	struct pipe *p = f->pipe;
+	char chunk[CHUNK];
+	long done = 0;
+
+	while ((uint64_t)done < len) {
+		size_t n = MIN(len - done, sizeof(chunk)), room;
+		unsigned long flags;
+
+		if (copy_from_user(chunk, ubuf + done, n))
+			return done ? done : -EFAULT;
+		wait_event(p->wq, writable(p) || task_current()->kill_pending);
+		if (!READ_ONCE(p->readers)) {
+			sys_kill(0, SIGPIPE, 0, 0, 0, 0);
+			return done ? done : -EPIPE;
+		}
+		if (task_current()->kill_pending)
+			return done ? done : -EINTR;
+		flags = spin_lock_irqsave(&p->lock);
+		room = PIPE_SIZE - (p->head - p->tail);
+		n = MIN(n, room);
+		for (size_t i = 0; i < n; i++)
+			p->buf[(p->head + i) % PIPE_SIZE] = chunk[i];
+		p->head += n;
+		spin_unlock_irqrestore(&p->lock, flags);
+		done += n;
+		waitqueue_wake_all(&p->wq);
+	}
+	return done;
+}
+
+void pipe_close(struct file *f)
+{
+	struct pipe *p = f->pipe;
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	bool last;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		p->readers--;
+	else
+		p->writers--;
+	last = !p->readers && !p->writers;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (last)
+		kmem_free(p);
+	else
+		waitqueue_wake_all(&p->wq);
+}

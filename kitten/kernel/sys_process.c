@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Processes for shells and launch scripts: fork, vfork, execve, wait4
+ * and pipes. In the LWK way a forked process gets an eager copy of its
+ * parent's memory in new, physically contiguous memory, mapped at the
+ * same addresses with large pages; there is no copy-on-write and no
+ * demand paging. execve loads the new program the same way the init
+ * task is loaded.
+ */
+#define pr_fmt(fmt) "process: " fmt
+
+#include <arch/layout.h>
+#include <arch/user.h>
+#include <kitten/aspace.h>
+#include <kitten/errno.h>
+#include <kitten/exec.h>
+#include <kitten/file.h>
+#include <kitten/kmem.h>
+#include <kitten/mmap.h>
+#include <kitten/pmem.h>
+#include <kitten/printk.h>
+#include <kitten/ramfs.h>
+#include <kitten/sched.h>
+#include <kitten/string.h>
+#include <kitten/syscall.h>
+#include <kitten/task.h>
+
+#define WNOHANG		1
+#define O_CLOEXEC_FLAG	02000000
+#define MAX_ARGS	256
+#define ARG_SPACE	(64 * 1024)
+#define SIG_IGN		1
+
+/* Copy every region of the current process into as, at the same place. */
+static int copy_memory(struct aspace *as)
+{
+	struct aspace *parent = task_current()->aspace;
+	struct region *r;
+	int err = 0;
+
+	mutex_lock(&parent->lock);
+	list_for_each_entry(r, &parent->regions, node) {
+		uint64_t size = r->end - r->start;
+		uint64_t align = IS_ALIGNED(r->start | size, LARGE_PAGE_SIZE) ?
+					 LARGE_PAGE_SIZE : PAGE_SIZE;
+		paddr_t pa;
+
+		if (!aspace_range_ok(parent, r->start, size, 0))
+			continue;	/* a window with nothing mapped in it */
+		err = pmem_alloc(as->owner, size, align, &pa);
+		if (!err)
+			memcpy(__va(pa), (const void *)r->start, size);
+		if (!err)
+			err = aspace_add_region(as, r->start, size, r->perms,
+						r->name);
+		if (!err)
+			err = aspace_map_pmem(as, r->start, pa, size);
+		if (err)
+			break;
+	}
+	as->brk_start = parent->brk_start;
+	as->brk = parent->brk;
+	as->brk_limit = parent->brk_limit;
+	as->mmap_low = parent->mmap_low;
+	if (!err)
+		err = mmap_copy(as, parent);
+	as->cpu_mask = parent->cpu_mask;
+	memcpy(as->sigactions, parent->sigactions, sizeof(as->sigactions));
+	memcpy(as->exe, parent->exe, sizeof(as->exe));
+	mutex_unlock(&parent->lock);
+	return err;
+}
+
+struct task *process_fork(void)
+{
+	struct task *self = task_current();
+	struct fdtable *files;
+	struct aspace *as;
+	struct task *child;
+	long err;
+
+	if (!self->aspace)
+		return ERR_TASK(-EINVAL);
+	err = aspace_create(0, &as);
+	if (err)
+		return ERR_TASK(err);
+	as->owner = as->id;
+	as->owns_memory = true;
+	err = copy_memory(as);
+	if (err) {
+		aspace_put(as);
+		return ERR_TASK(err);
+	}
+	files = fdtable_clone(self->files);
+	if (!files) {
+		aspace_put(as);
+		return ERR_TASK(-ENOMEM);
+	}
+	child = task_fork(as, files);
+	fdtable_put(files);
+	aspace_put(as);
+	return child ? child : ERR_TASK(-ENOMEM);
+}
+
+static long do_fork(void)
+{
+	struct task *child = process_fork();
+
+	if (IS_ERR_TASK(child))
+		return PTR_ERR_TASK(child);
+	sched_enqueue_new(child);
+	return child->id;
+}
+
+long sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return do_fork();
+}
+
+/* The child gets a copy, so the parent need not wait for it to exec. */
+long sys_vfork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return do_fork();
+}
+
+/* A NULL-terminated array of user strings, copied into space. */
+static int copy_strings(uint64_t uarray, const char **out, int max,
+			char *space, size_t *used)
+{
+	int n = 0;
+
+	for (; uarray; n++) {
+		uint64_t str;
+		long len;
+
+		if (n == max)
+			return -E2BIG;
+		if (copy_from_user(&str, uarray + n * 8, 8))
+			return -EFAULT;
+		if (!str)
+			break;
+		len = strncpy_from_user(space + *used, str, ARG_SPACE - *used);
+		if (len < 0)
+			return len == -ENAMETOOLONG ? -E2BIG : len;
+		out[n] = space + *used;
+		*used += len + 1;
+	}
+	return n;
+}
+
+long sys_execve(uint64_t path, uint64_t argv_ptr, uint64_t envp_ptr,
+		uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct task *t = task_current();
+	struct aspace *old = t->aspace;
+	const char **argv = kmem_alloc(2 * MAX_ARGS * sizeof(char *));
+	char *space = kmem_alloc(ARG_SPACE);
+	struct exec_image image;
+	const struct inode *file;
+	const char *why = "", *file_path;
+	size_t used = 0;
+	long len, err;
+	int argc, envc;
+
+	(void)a3, (void)a4, (void)a5;
+	err = -ENOMEM;
+	if (!argv || !space)
+		goto out;
+	len = strncpy_from_user(space, path, ARG_SPACE);
+	err = len < 0 ? len : len == 0 ? -ENOENT : 0;
+	if (err)
+		goto out;
+	used = len + 1;
+	argc = copy_strings(argv_ptr, argv, MAX_ARGS, space, &used);
+	envc = argc < 0 ? 0 : copy_strings(envp_ptr, argv + MAX_ARGS, MAX_ARGS,
+					   space, &used);
+	err = argc < 0 ? argc : envc < 0 ? envc : 0;
+	if (err)
+		goto out;
+	file = lookup_path(space);
+	err = file ? 0 : -ENOENT;
+	if (err)
+		goto out;
+	/* /proc/self/exe resolves to the program: keep the real path. */
+	file_path = strcmp(space, "/proc/self/exe") ? space : old->exe;
+	if (old->nr_threads > 1) {
+		pr_warn("%s: execve with other threads running is not supported\n",
+			t->name);
+		err = -EBUSY;
+		goto out;
+	}
+	/* The new program gets as much heap as this one had. */
+	err = exec_load(file, argv, argc, argv + MAX_ARGS, envc,
+			old->brk_limit - old->brk_start, 0, &image, &why);
+	if (err)
+		goto out;
+	for (int sig = 0; sig < NSIG; sig++)	/* handlers do not survive */
+		if (old->sigactions[sig].handler != SIG_IGN)
+			image.as->sigactions[sig].handler = 0;
+		else
+			image.as->sigactions[sig].handler = SIG_IGN;
+	image.as->cpu_mask = old->cpu_mask;
+	strlcpy(image.as->exe, file_path, sizeof(image.as->exe));
+	task_switch_aspace(image.as);
+	aspace_put(image.as);	/* the task holds its own reference now */
+	fdtable_close_on_exec(t->files);
+	strlcpy(t->name, argv[0] ? argv[0] : space, sizeof(t->name));
+	t->fs_base = 0;
+	user_set_tls(0);
+	t->clear_child_tid = 0;
+	fpu_init_state(t->fpu);
+	fpu_restore(t->fpu);
+	user_frame_init(task_user_frame(t), image.entry, image.sp, 0, 0);
+out:
+	kmem_free(argv);
+	kmem_free(space);
+	return err;	/* 0 becomes the new program's rax */
+}
+
+long sys_wait4(uint64_t pid, uint64_t status_ptr, uint64_t options,
+	       uint64_t rusage, uint64_t a4, uint64_t a5)
+{
+	int status, signal, id = (int)pid, ret;
+	int wstatus;
+
+	(void)a4, (void)a5;
+	if (options & ~(uint64_t)(WNOHANG | 2 | 8 | 0x40000000))
+		return -EINVAL;
+	/* Process groups are not kept: any pid <= 0 means any child. */
+	ret = task_wait_child(id > 0 ? id : 0, &status, &signal,
+			      options & WNOHANG);
+	if (ret <= 0)
+		return ret;
+	wstatus = signal ? (signal & 0x7f) : ((status & 0xff) << 8);
+	if (status_ptr && copy_to_user(status_ptr, &wstatus, sizeof(wstatus)))
+		return -EFAULT;
+	if (rusage) {
+		char zero[144] = { 0 };	/* struct rusage: no accounting yet */
+
+		if (copy_to_user(rusage, zero, sizeof(zero)))
+			return -EFAULT;
+	}
+	return ret;
+}
+
+long sys_pipe2(uint64_t fds_ptr, uint64_t flags, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct file *r, *w;
+	int fds[2];
+	long err;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (flags & ~(uint64_t)(O_CLOEXEC_FLAG | 04000))	/* O_NONBLOCK ignored */
+		return -EINVAL;
+	err = pipe_create(&r, &w);
+	if (err)
+		return err;
+	fds[0] = fd_install(r, 0, flags & O_CLOEXEC_FLAG);
+	fds[1] = fds[0] < 0 ? -1 : fd_install(w, 0, flags & O_CLOEXEC_FLAG);
+	if (fds[1] < 0) {
+		if (fds[0] >= 0)
+			sys_close(fds[0], 0, 0, 0, 0, 0);
+		else
+			file_put(r);
+		file_put(w);
+		return -EMFILE;
+	}
+	if (copy_to_user(fds_ptr, fds, sizeof(fds))) {
+		sys_close(fds[0], 0, 0, 0, 0, 0);
+		sys_close(fds[1], 0, 0, 0, 0, 0);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_pipe(uint64_t fds_ptr, uint64_t a1, uint64_t a2, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return sys_pipe2(fds_ptr, 0, 0, 0, 0, 0);
+}
