@@ -52,6 +52,14 @@ $(BUILD)/%.S.o: %.S Makefile
 # The kernel symbolizes its own backtraces. The symbol table is made from a
 # first link and put after the code, so adding it moves no function; the
 # second link is checked against the first to prove that.
+# Linux's system call names, for logging calls the kernel does not have.
+$(BUILD)/syscall_names.c: tools/mksyscallnames
+	@mkdir -p $(dir $@)
+	tools/mksyscallnames > $@
+$(BUILD)/syscall_names.o: $(BUILD)/syscall_names.c
+	$(CC) $(KCFLAGS) -c $< -o $@
+KERNEL_OBJS += $(BUILD)/syscall_names.o
+
 $(BUILD)/kitten.pass1.elf: $(KERNEL_OBJS) kitten/arch/x86_64/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
 

@@ -8,6 +8,7 @@
 #include <arch/x86.h>
 #include <kitten/errno.h>
 #include <kitten/kernel.h>
+#include <kitten/mm.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -93,4 +94,79 @@ long sys_getrandom(uint64_t buf, uint64_t len, uint64_t flags, uint64_t a3,
 		bytes[i] = state >> 32;
 	}
 	return copy_to_user(buf, bytes, len) ? -EFAULT : (long)len;
+}
+
+long sys_gettimeofday(uint64_t tv, uint64_t tz, uint64_t a2, uint64_t a3,
+		      uint64_t a4, uint64_t a5)
+{
+	uint64_t now = time_ns();
+	int64_t t[2] = { now / NSEC_PER_SEC, (now % NSEC_PER_SEC) / 1000 };
+
+	(void)tz, (void)a2, (void)a3, (void)a4, (void)a5;
+	return tv ? copy_to_user(tv, t, sizeof(t)) : 0;
+}
+
+/* CPU time of the calling task, in clock ticks of 100 Hz. */
+long sys_times(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3,
+	       uint64_t a4, uint64_t a5)
+{
+	struct task *t = task_current();
+	uint64_t ticks = (t->runtime_ns + time_ns() - t->last_switch_ns) /
+			 (NSEC_PER_SEC / 100);
+	int64_t tms[4] = { (int64_t)ticks, 0, 0, 0 };
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (buf && copy_to_user(buf, tms, sizeof(tms)))
+		return -EFAULT;
+	return time_ns() / (NSEC_PER_SEC / 100);
+}
+
+long sys_getrusage(uint64_t who, uint64_t buf, uint64_t a2, uint64_t a3,
+		   uint64_t a4, uint64_t a5)
+{
+	struct task *t = task_current();
+	uint64_t ns = t->runtime_ns + time_ns() - t->last_switch_ns;
+	int64_t ru[18] = { 0 };	/* struct rusage: 2 timevals, 14 longs */
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if ((int64_t)who < -1 || who > 1)
+		return -EINVAL;
+	ru[0] = ns / NSEC_PER_SEC;		/* ru_utime */
+	ru[1] = (ns % NSEC_PER_SEC) / 1000;
+	return copy_to_user(buf, ru, sizeof(ru));
+}
+
+long sys_sysinfo(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3,
+		 uint64_t a4, uint64_t a5)
+{
+	struct {
+		int64_t uptime;
+		uint64_t loads[3], totalram, freeram, sharedram, bufferram;
+		uint64_t totalswap, freeswap;
+		uint16_t procs, pad;
+		uint32_t pad2;
+		uint64_t totalhigh, freehigh;
+		uint32_t mem_unit;
+		char reserved[4];
+	} info = {
+		.uptime = time_ns() / NSEC_PER_SEC,
+		.totalram = mm_managed_bytes(),
+		.freeram = mm_free_bytes(),
+		.procs = 1,
+		.mem_unit = 1,
+	};
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return copy_to_user(buf, &info, sizeof(info));
+}
+
+long sys_time(uint64_t tloc, uint64_t a1, uint64_t a2, uint64_t a3,
+	      uint64_t a4, uint64_t a5)
+{
+	int64_t now = time_ns() / NSEC_PER_SEC;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (tloc && copy_to_user(tloc, &now, sizeof(now)))
+		return -EFAULT;
+	return now;
 }

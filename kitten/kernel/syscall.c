@@ -35,8 +35,10 @@ static long not_implemented(uint64_t nr)
 		if (__atomic_fetch_or(&reported[nr / 64], bit, __ATOMIC_RELAXED) & bit)
 			return -ENOSYS;
 	}
-	pr_warn("task %s: system call %lu not implemented (-ENOSYS)\n",
-		task_current()->name, nr);
+	pr_warn("task %s: system call %lu (%s) not implemented (-ENOSYS)\n",
+		task_current()->name, nr,
+		nr < NR_LINUX_SYSCALLS && linux_syscall_names[nr] ?
+			linux_syscall_names[nr] : "unknown");
 	return -ENOSYS;
 }
 

@@ -16,6 +16,9 @@
 #define NR_LINUX_SYSCALLS 450
 #define NR_KITTEN_SYSCALLS 32
 
+/* Linux's names by number (generated from the ABI headers at build). */
+extern const char *const linux_syscall_names[NR_LINUX_SYSCALLS];
+
 typedef long (*syscall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t,
 			   uint64_t);
 
