@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loading the init task. The kernel loads exactly one program itself, in
- * the LWK way: one physically contiguous extent for the image (plus a
- * heap), one for the stack, both mapped linearly with large pages. The
- * initial stack follows the System V x86_64 ABI (argc, argv, envp,
- * auxiliary vector), so the same program also runs on Linux.
+ * Starting the init task: unpack the initramfs, and load /init (or
+ * init=) through the common loader (exec.c) with memory owned by the init
+ * task. Every job after it is the init task's to load.
  */
 #define pr_fmt(fmt) "init: " fmt
 
