@@ -94,20 +94,48 @@ static char *getname(uint64_t uptr, long *err)
 	return name;
 }
 
+/* The start directory and the (heap-copied) path of a *at() call. */
+static long at_path(uint64_t dirfd, uint64_t path, struct inode **dir,
+		    char **name)
+{
+	long err = 0;
+
+	*name = NULL;
+	*dir = base_dir(dirfd, &err);
+	if (!*dir)
+		return err;
+	*name = getname(path, &err);
+	return *name ? 0 : err;
+}
+
+/* The inode a *at() call names; NULL with *err set. */
+static struct inode *lookup_at(uint64_t dirfd, uint64_t path, long *err)
+{
+	struct inode *dir, *n;
+	char *name;
+
+	*err = at_path(dirfd, path, &dir, &name);
+	if (*err)
+		return NULL;
+	n = ramfs_lookup_from(dir, name);
+	kmem_free(name);
+	if (!n)
+		*err = -ENOENT;
+	return n;
+}
+
 long sys_openat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mode,
 		uint64_t a4, uint64_t a5)
 {
-	long err = 0;
-	struct inode *dir = base_dir(dirfd, &err), *n;
-	char *name;
+	struct inode *dir, *n;
 	struct file *f;
+	char *name;
+	long err;
 	int fd;
 
 	(void)a4, (void)a5;
-	if (!dir)
-		return err;
-	name = getname(path, &err);
-	if (!name)
+	err = at_path(dirfd, path, &dir, &name);
+	if (err)
 		return err;
 	n = ramfs_lookup_from(dir, name);
 	if (n && (flags & O_CREAT) && (flags & O_EXCL))
@@ -147,24 +175,16 @@ long sys_open(uint64_t path, uint64_t flags, uint64_t mode, uint64_t a3,
 long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf,
 		    uint64_t flags, uint64_t a4, uint64_t a5)
 {
-	long err = 0;
-	struct inode *dir, *n;
+	struct inode *n;
 	char first;
-	char *name;
+	long err;
 
 	(void)a4, (void)a5;
 	if ((flags & AT_EMPTY_PATH) && !copy_from_user(&first, path, 1) &&
 	    first == '\0')
 		return sys_fstat(dirfd, buf, 0, 0, 0, 0);
-	dir = base_dir(dirfd, &err);
-	if (!dir)
-		return err;
-	name = getname(path, &err);
-	if (!name)
-		return err;
-	n = ramfs_lookup_from(dir, name);
-	kmem_free(name);
-	return n ? stat_to_user(n, buf) : -ENOENT;
+	n = lookup_at(dirfd, path, &err);
+	return n ? stat_to_user(n, buf) : err;
 }
 
 long sys_stat(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3,
@@ -185,22 +205,15 @@ long sys_lstat(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3,
 long sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3,
 		   uint64_t a4, uint64_t a5)
 {
-	long err = 0;
-	struct inode *dir = base_dir(dirfd, &err), *n;
-	char *name;
+	struct inode *n;
+	long err;
 
 	(void)a3, (void)a4, (void)a5;
-	if (!dir)
-		return err;
 	if (mode & ~(uint64_t)(R_OK | W_OK | X_OK))
 		return -EINVAL;
-	name = getname(path, &err);
-	if (!name)
-		return err;
-	n = ramfs_lookup_from(dir, name);
-	kmem_free(name);
+	n = lookup_at(dirfd, path, &err);
 	if (!n)
-		return -ENOENT;
+		return err;
 	if ((mode & X_OK) && !(n->mode & 0111))
 		return -EACCES;
 	return 0;
@@ -243,15 +256,13 @@ long sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a3,
 long sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3,
 		 uint64_t a4, uint64_t a5)
 {
-	long err = 0;
-	struct inode *dir = base_dir(dirfd, &err);
+	struct inode *dir;
 	char *name;
+	long err;
 
 	(void)a3, (void)a4, (void)a5;
-	if (!dir)
-		return err;
-	name = getname(path, &err);
-	if (!name)
+	err = at_path(dirfd, path, &dir, &name);
+	if (err)
 		return err;
 	err = ramfs_mknod(dir, name, CPIO_S_IFDIR | (mode & 07777), NULL);
 	kmem_free(name);
@@ -268,17 +279,15 @@ long sys_mkdir(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3,
 long sys_unlinkat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t a3,
 		  uint64_t a4, uint64_t a5)
 {
-	long err = 0;
-	struct inode *dir = base_dir(dirfd, &err);
+	struct inode *dir;
 	char *name;
+	long err;
 
 	(void)a3, (void)a4, (void)a5;
-	if (!dir)
-		return err;
 	if (flags & ~(uint64_t)AT_REMOVEDIR)
 		return -EINVAL;
-	name = getname(path, &err);
-	if (!name)
+	err = at_path(dirfd, path, &dir, &name);
+	if (err)
 		return err;
 	err = ramfs_unlink(dir, name, flags & AT_REMOVEDIR);
 	kmem_free(name);
