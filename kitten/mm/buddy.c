@@ -214,6 +214,77 @@ static int alloc_run(struct buddy_pool *pool, uint64_t n, paddr_t *pa)
 	return -ENOMEM;
 }
 
+/* Mark [start, end) as allocated, naturally aligned chunks. */
+static void mark_allocated(struct buddy_pool *pool, paddr_t start, paddr_t end)
+{
+	for (paddr_t p = start; p < end;) {
+		unsigned k = chunk_order(p, end);
+
+		pool->state[page_index(pool, p)] = ST_MANAGED | ST_HEAD | k;
+		p += block_bytes(k);
+	}
+}
+
+/* Free [start, end) (pages already taken off the free lists) as chunks. */
+static void release_range(struct buddy_pool *pool, paddr_t start, paddr_t end)
+{
+	for (paddr_t p = start; p < end;) {
+		unsigned k = chunk_order(p, end);
+
+		pool->state[page_index(pool, p)] = ST_MANAGED;
+		release(pool, p, k);
+		p += block_bytes(k);
+	}
+}
+
+/*
+ * Find size bytes, aligned to align, in a run of adjacent free blocks of
+ * any orders, and take exactly that: no power-of-two rounding, so a job's
+ * odd-sized extent needs no block twice its size.
+ */
+static int alloc_from_run(struct buddy_pool *pool, uint64_t size,
+			  uint64_t align, paddr_t *pa)
+{
+	paddr_t run = 0, start, end;
+	uint64_t run_pages = 0, i;
+
+	for (i = 0; i < pool->nr_pages;) {
+		uint8_t st = pool->state[i];
+		uint64_t n = st & ST_HEAD ? 1ULL << (st & ST_ORDER) : 1;
+
+		if ((st & (ST_HEAD | ST_FREE)) != (ST_HEAD | ST_FREE)) {
+			run_pages = 0;
+			i += n;
+			continue;
+		}
+		if (!run_pages)
+			run = pool->base + (i << BUDDY_PAGE_SHIFT);
+		run_pages += n;
+		i += n;
+		start = (run + align - 1) & ~(align - 1);
+		if (start + size <= run + (run_pages << BUDDY_PAGE_SHIFT))
+			break;
+	}
+	if (i >= pool->nr_pages && !(run_pages && start + size <=
+				     run + (run_pages << BUDDY_PAGE_SHIFT)))
+		return -ENOMEM;
+	/* Take every free block of the run up to the end of the range. */
+	end = start + size;
+	for (paddr_t p = run; p < end;) {
+		unsigned k = pool->state[page_index(pool, p)] & ST_ORDER;
+
+		unlink_free(pool, p);
+		pool->free_pages -= 1ULL << k;
+		if (p + block_bytes(k) > end)
+			release_range(pool, end, p + block_bytes(k));
+		p += block_bytes(k);
+	}
+	release_range(pool, run, start);	/* the part before the alignment */
+	mark_allocated(pool, start, end);
+	*pa = start;
+	return 0;
+}
+
 int buddy_alloc_exact(struct buddy_pool *pool, uint64_t size, uint64_t align,
 		      paddr_t *pa)
 {
@@ -225,6 +296,9 @@ int buddy_alloc_exact(struct buddy_pool *pool, uint64_t size, uint64_t align,
 	if (!size || size & (BUDDY_PAGE_SIZE - 1) || (align & (align - 1)) ||
 	    align > block_bytes(BUDDY_MAX_ORDER))
 		return -EINVAL;
+	/* Not a power of two: take exactly the size from a run if one fits. */
+	if (want & (want - 1) && alloc_from_run(pool, size, align, pa) == 0)
+		return 0;
 	if (want > block_bytes(BUDDY_MAX_ORDER)) {
 		uint64_t n = (size + block_bytes(BUDDY_MAX_ORDER) - 1) /
 			     block_bytes(BUDDY_MAX_ORDER);
@@ -243,19 +317,9 @@ int buddy_alloc_exact(struct buddy_pool *pool, uint64_t size, uint64_t align,
 		return err;
 	/* Keep [pa, pa+size) as naturally aligned blocks; free the tail. */
 	end = *pa + taken;
-	for (p = *pa; p < *pa + size;) {
-		unsigned k = chunk_order(p, *pa + size);
-
-		pool->state[page_index(pool, p)] = ST_MANAGED | ST_HEAD | k;
-		p += block_bytes(k);
-	}
-	while (p < end) {
-		unsigned k = chunk_order(p, end);
-
-		pool->state[page_index(pool, p)] = ST_MANAGED;
-		release(pool, p, k);
-		p += block_bytes(k);
-	}
+	p = *pa + size;
+	mark_allocated(pool, *pa, p);
+	release_range(pool, p, end);
 	return 0;
 }
 

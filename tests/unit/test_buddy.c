@@ -242,10 +242,40 @@ static void exact_sizes_give_back_the_tail(void **state)
 	assert_int_equal(buddy_alloc_exact(&pool, 32 << 20, PAGE, &a), -ENOMEM);
 }
 
-/* Random allocations against a shadow model: no two live blocks overlap. */
+static void exact_sizes_from_runs_of_blocks(void **state)
+{
+	paddr_t first, pa;
+	(void)state;
+
+	make_pool(0, 4 << 20);
+	buddy_add_free(&pool, 0, 4 << 20);
+	/* One page taken at the bottom: no free 4 MiB block is left... */
+	assert_int_equal(buddy_alloc(&pool, 0, &first), 0);
+	assert_int_equal(buddy_largest_free_order(&pool), 9);
+	/* ...but 3 MiB of adjacent free blocks are, and that is enough. */
+	assert_int_equal(buddy_alloc_exact(&pool, 3 << 20, PAGE, &pa), 0);
+	assert_true(pa >= first + PAGE && pa + (3 << 20) <= (4 << 20));
+	assert_int_equal(buddy_free_bytes(&pool), (4 << 20) - PAGE - (3 << 20));
+	/* Alignment is honoured inside a run too. */
+	paddr_t aligned;
+
+	assert_int_equal(buddy_free_range(&pool, pa, 3 << 20), 0);
+	assert_int_equal(buddy_alloc_exact(&pool, 3 * PAGE, 1 << 20, &aligned), 0);
+	assert_int_equal(aligned % (1 << 20), 0);
+	assert_int_equal(buddy_free_range(&pool, aligned, 3 * PAGE), 0);
+	assert_int_equal(buddy_free(&pool, first), 0);
+	assert_int_equal(buddy_free_bytes(&pool), 4 << 20);
+	assert_int_equal(buddy_largest_free_order(&pool), 10);
+}
+
+/*
+ * Random allocations, power-of-two blocks and exact sizes mixed, against
+ * a shadow model: no two live allocations overlap, and everything comes
+ * back in the end.
+ */
 static void random_against_shadow(void **state)
 {
-	struct { paddr_t pa; unsigned order; } live[512];
+	struct { paddr_t pa; uint64_t size; bool exact; } live[512];
 	unsigned n = 0;
 	uint8_t *owner = calloc(4096, 1);	/* one byte per page of 16 MiB */
 	(void)state;
@@ -255,30 +285,38 @@ static void random_against_shadow(void **state)
 	srand(42);
 	for (int step = 0; step < 20000; step++) {
 		if (n < 512 && (n == 0 || rand() % 3)) {
-			unsigned order = rand() % 7;
+			bool exact = rand() % 2;
+			uint64_t size = exact ? PAGE * (1 + rand() % 100)
+					      : PAGE << (rand() % 7);
 			paddr_t pa;
 
-			if (buddy_alloc(&pool, order, &pa))
+			if (exact ? buddy_alloc_exact(&pool, size, PAGE << (rand() % 3), &pa)
+				  : buddy_alloc(&pool, __builtin_ctzll(size / PAGE), &pa))
 				continue;
-			for (unsigned p = 0; p < (1U << order); p++) {
+			for (uint64_t p = 0; p < size / PAGE; p++) {
 				assert_int_equal(owner[pa / PAGE + p], 0);
 				owner[pa / PAGE + p] = 1;
 			}
-			/* The block is really ours: write all of it. */
-			memset(to_virt(pa), 0xa5, PAGE << order);
+			/* The memory is really ours: write all of it. */
+			memset(to_virt(pa), 0xa5, size);
 			live[n].pa = pa;
-			live[n++].order = order;
+			live[n].size = size;
+			live[n++].exact = exact;
 		} else {
 			unsigned i = rand() % n;
 
-			for (unsigned p = 0; p < (1U << live[i].order); p++)
+			for (uint64_t p = 0; p < live[i].size / PAGE; p++)
 				owner[live[i].pa / PAGE + p] = 0;
-			assert_int_equal(buddy_free(&pool, live[i].pa), 0);
+			assert_int_equal(live[i].exact ?
+					 buddy_free_range(&pool, live[i].pa, live[i].size) :
+					 buddy_free(&pool, live[i].pa), 0);
 			live[i] = live[--n];
 		}
 	}
-	while (n)
-		assert_int_equal(buddy_free(&pool, live[--n].pa), 0);
+	while (n--)
+		assert_int_equal(live[n].exact ?
+				 buddy_free_range(&pool, live[n].pa, live[n].size) :
+				 buddy_free(&pool, live[n].pa), 0);
 	assert_int_equal(buddy_free_bytes(&pool), 16 << 20);
 	assert_int_equal(buddy_largest_free_order(&pool), 12);
 	free(owner);
@@ -297,6 +335,7 @@ int main(void)
 		cmocka_unit_test_teardown(overlapping_add_is_ignored, teardown),
 		cmocka_unit_test_teardown(one_gigabyte_blocks, teardown),
 		cmocka_unit_test_teardown(exact_sizes_give_back_the_tail, teardown),
+		cmocka_unit_test_teardown(exact_sizes_from_runs_of_blocks, teardown),
 		cmocka_unit_test_teardown(random_against_shadow, teardown),
 	};
 
