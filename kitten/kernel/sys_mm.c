@@ -123,3 +123,40 @@ long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3,
 	}
 	return 0;
 }
+
+#define MREMAP_MAYMOVE	1
+
+/*
+ * Resize an mmap() block: shrink in place, or grow by moving to a new
+ * block (the heap is laid out already; nothing can grow in place).
+ */
+long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len,
+		uint64_t flags, uint64_t a4, uint64_t a5)
+{
+	struct aspace *as = task_current()->aspace;
+	long ret;
+
+	(void)a4, (void)a5;
+	if (old & (PAGE_SIZE - 1) || !new_len || flags & ~(uint64_t)MREMAP_MAYMOVE)
+		return -EINVAL;
+	old_len = ALIGN_UP(old_len, PAGE_SIZE);
+	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	mutex_lock(&as->lock);
+	if (!mmap_owned(as, old, old_len)) {
+		ret = -EFAULT;
+	} else if (new_len <= old_len) {
+		mmap_free(as, old + new_len, old_len - new_len);
+		ret = old;
+	} else if (!(flags & MREMAP_MAYMOVE)) {
+		ret = -ENOMEM;
+	} else {
+		ret = mmap_alloc(as, new_len);
+		if (ret >= 0) {
+			memcpy((void *)ret, (const void *)old, old_len);
+			memset((char *)ret + old_len, 0, new_len - old_len);
+			mmap_free(as, old, old_len);
+		}
+	}
+	mutex_unlock(&as->lock);
+	return ret;
+}

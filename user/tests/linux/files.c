@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Files as programs use them: write a file in /tmp and read it back,
- * rename and unlink it, list a directory, and ask the system through
+ * rename and unlink it, list a directory, statx a path and a descriptor,
+ * grow a large allocation with realloc (mremap), and ask the system through
  * /proc and sysconf how many CPUs there are (argv[1] says how many the
  * test gave). Exits 0 when everything agrees.
  */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static int failures;
@@ -64,6 +68,26 @@ int main(int argc, char **argv)
 	CHECK(unlink("/tmp/dir/b.txt") == 0 && unlink("/tmp/dir/c.txt") == 0);
 	CHECK(rmdir("/tmp/dir") == 0);
 	CHECK(access("/tmp/dir", F_OK) != 0);
+
+	/* statx (by path and by descriptor), and a large realloc (mremap). */
+	unsigned char sx[256];
+	uint32_t sx_size_lo;
+
+	CHECK(syscall(SYS_statx, AT_FDCWD, "/proc/meminfo", 0, 0x7ff, sx) == 0);
+	fd = open("/tmp/x", O_CREAT | O_RDWR, 0600);
+	CHECK(fd >= 0 && write(fd, "12345", 5) == 5);
+	CHECK(syscall(SYS_statx, fd, "", AT_EMPTY_PATH, 0x7ff, sx) == 0);
+	memcpy(&sx_size_lo, sx + 40, 4);	/* stx_size */
+	CHECK(sx_size_lo == 5);
+	close(fd);
+	unlink("/tmp/x");
+	char *big = malloc(1 << 20);
+
+	CHECK(big != NULL);
+	memset(big, 7, 1 << 20);
+	big = realloc(big, 4 << 20);
+	CHECK(big && big[(1 << 20) - 1] == 7 && big[0] == 7);
+	free(big);
 
 	/* What the C library and OpenMP runtimes ask. */
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
