@@ -11,6 +11,7 @@
 # Dependencies are installed by tools/deps when missing (see README.md).
 
 BUILD   ?= build
+.DEFAULT_GOAL := all
 CC      := gcc
 LD      := ld
 OBJCOPY := objcopy
@@ -19,7 +20,7 @@ NM      := nm
 # --- the kernel -----------------------------------------------------------
 
 KERNEL_DIRS := kitten/arch/x86_64 kitten/kernel kitten/mm kitten/lib kitten/drivers kitten/fs \
-	kitten/tests
+	kitten/vmm kitten/tests
 KERNEL_SRCS := $(sort $(shell find $(KERNEL_DIRS) -name '*.c' -o -name '*.S'))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(KERNEL_SRCS))
 
@@ -35,6 +36,24 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 KASFLAGS := $(filter-out -std=gnu11,$(KCFLAGS)) -D__ASSEMBLY__
 KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T kitten/arch/x86_64/kernel.ld
+
+# Palacios: a library built on its own, with only its own headers, then
+# linked into the kernel. Only the glue file sees its host interface.
+PALACIOS_SRCS := $(sort $(shell find palacios -name '*.c' -o -name '*.S'))
+PALACIOS_OBJS := $(patsubst %,$(BUILD)/%.o,$(PALACIOS_SRCS))
+PALACIOS_LIB := $(BUILD)/libpalacios.a
+PCFLAGS := $(filter-out -I%,$(KCFLAGS)) -Ipalacios/include
+$(BUILD)/palacios/%.c.o: palacios/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(PCFLAGS) -c $< -o $@
+$(BUILD)/palacios/%.S.o: palacios/%.S Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(PCFLAGS) -D__ASSEMBLY__ -c $< -o $@
+$(PALACIOS_LIB): $(PALACIOS_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+$(BUILD)/kitten/vmm/palacios_glue.c.o: KCFLAGS += -Ipalacios/include
+palacios: $(PALACIOS_LIB)
 
 KERNEL  := $(BUILD)/kitten.elf
 KERNEL32 := $(BUILD)/kitten32.elf
@@ -60,8 +79,8 @@ $(BUILD)/syscall_names.o: $(BUILD)/syscall_names.c
 	$(CC) $(KCFLAGS) -c $< -o $@
 KERNEL_OBJS += $(BUILD)/syscall_names.o
 
-$(BUILD)/kitten.pass1.elf: $(KERNEL_OBJS) kitten/arch/x86_64/kernel.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS)
+$(BUILD)/kitten.pass1.elf: $(KERNEL_OBJS) $(PALACIOS_LIB) kitten/arch/x86_64/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(PALACIOS_LIB)
 
 $(BUILD)/ksyms.c: $(BUILD)/kitten.pass1.elf tools/mksyms
 	$(NM) -n --defined-only $< | tools/mksyms > $@
@@ -70,7 +89,7 @@ $(BUILD)/ksyms.o: $(BUILD)/ksyms.c
 	$(CC) $(KCFLAGS) -c $< -o $@
 
 $(KERNEL): $(BUILD)/kitten.pass1.elf $(BUILD)/ksyms.o
-	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/ksyms.o $(PALACIOS_LIB)
 	@$(NM) -n $(BUILD)/kitten.pass1.elf | grep -i ' t ' > $(BUILD)/syms.pass1
 	@$(NM) -n $@ | grep -i ' t ' > $(BUILD)/syms.pass2
 	@cmp -s $(BUILD)/syms.pass1 $(BUILD)/syms.pass2 || \
@@ -122,7 +141,13 @@ $(BUILD)/user/native_job: $(call USER_OBJ,$(NATIVE_JOB_SRCS))
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_LDFLAGS) -o $@ $^
 
-USER_PROGS := $(BUILD)/user/init $(BUILD)/user/native_job
+VMRUN_SRCS := user/vm/vmrun.c $(USER_LIB)
+$(BUILD)/user-obj/user/vm/vmrun.c.o: USER_CFLAGS += -Ipalacios/include
+$(BUILD)/user/vmrun: $(call USER_OBJ,$(VMRUN_SRCS))
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_LDFLAGS) -o $@ $^
+
+USER_PROGS := $(BUILD)/user/init $(BUILD)/user/native_job $(BUILD)/user/vmrun
 user: $(USER_PROGS)
 
 # Linux test programs, built as users build them: static glibc and musl.
@@ -152,7 +177,11 @@ $(ELFCHECK): tools/elfcheck.c kitten/lib/elf.c kitten/include/kitten/elf.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -D__KITTEN_HOST_TEST \
 		-Ikitten/include -o $@ tools/elfcheck.c kitten/lib/elf.c
-tools: $(ELFCHECK)
+MKVMIMAGE := $(BUILD)/tools/mkvmimage
+$(MKVMIMAGE): tools/mkvmimage.c palacios/include/palacios/image.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Ipalacios/include -o $@ $<
+tools: $(ELFCHECK) $(MKVMIMAGE)
 
 # --- host unit tests ------------------------------------------------------
 #
@@ -206,6 +235,6 @@ check: deps all iso linux-tests $(UNIT_BINS)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all iso user tools linux-tests unit unit-build deps run check clean
--include $(KERNEL_OBJS:.o=.d)
+.PHONY: all palacios iso user tools linux-tests unit unit-build deps run check clean
+-include $(KERNEL_OBJS:.o=.d) $(PALACIOS_OBJS:.o=.d)
 -include $(shell find $(BUILD)/user-obj -name '*.d' 2>/dev/null)

@@ -34,6 +34,7 @@
 #include <kitten/sched.h>
 #include <kitten/string.h>
 #include <kitten/timer.h>
+#include <kitten/vmm.h>
 
 static struct cpu boot_cpu;
 static uint64_t boot_start_tsc;
@@ -111,6 +112,7 @@ static void kmain(void *arg)
 	ramfs_init();
 	devfs_init();
 	futex_init();
+	vmm_init();
 	printk(KERN_INFO "Kitten: boot complete in %lu ms\n",
 	       (rdtsc() - boot_start_tsc) * 1000 / tsc_hz());
 	if (cmdline_get(cmdline, "irqstats", NULL, 0))

@@ -115,6 +115,17 @@ static void fpu_area_free(void *area)
 	page_free(__pa(area));
 }
 
+int task_enable_fpu(struct task *t)
+{
+	if (t->fpu)
+		return 0;
+	t->fpu = fpu_area_alloc();
+	if (!t->fpu)
+		return -ENOMEM;
+	fpu_init_state(t->fpu);
+	return 0;
+}
+
 /* The user frame sits at the very top of the kernel stack. */
 struct trap_frame *task_user_frame(struct task *t)
 {

@@ -60,6 +60,19 @@ int aspace_set_cpus(uint32_t id, uint64_t mask);
 int task_create(const struct kitten_task_spec *spec);
 int task_wait(int id, int *status);
 
+/* Memory from the heap (brk); never freed. NULL when it is exhausted. */
+void *heap_alloc(size_t size);
+
+/* Virtual machines: ids, or negative errnos. */
+int vm_create(const void *image, size_t len, char *err, size_t errlen);
+int vm_launch(int id, const unsigned *cpus, unsigned ncpus);
+int vm_stop(int id);
+/* Console bytes; 0 when the VM stopped and all was read; -EAGAIN (-11)
+ * when timeout_ns passed without output. */
+long vm_console_read(int id, char *buf, size_t len, uint64_t timeout_ns);
+int vm_status(int id, struct kitten_vm_status *st);
+int vm_free(int id);
+
 /* Program arguments, set up before main. */
 extern int __argc;
 extern char **__argv;

@@ -103,3 +103,31 @@ int task_wait(int id, int *status) { return SC(SYS_kitten_task_wait, id, status,
 int smartmap_attach(uint32_t id, unsigned rank, uint32_t target) { return SC(SYS_kitten_smartmap_attach, id, rank, target); }
 int aspace_set_brk(uint32_t id, uint64_t start, uint64_t limit) { return SC(SYS_kitten_aspace_set_brk, id, start, limit); }
 int aspace_set_cpus(uint32_t id, uint64_t mask) { return SC(SYS_kitten_aspace_set_cpus, id, mask, 0); }
+
+int vm_create(const void *image, size_t len, char *err, size_t errlen)
+{
+	return syscall6(SYS_kitten_vm_create, (long)image, len, (long)err, errlen, 0, 0);
+}
+int vm_launch(int id, const unsigned *cpus, unsigned ncpus) { return SC(SYS_kitten_vm_launch, id, cpus, ncpus); }
+int vm_stop(int id) { return SC(SYS_kitten_vm_stop, id, 0, 0); }
+long vm_console_read(int id, char *buf, size_t len, uint64_t timeout_ns)
+{
+	return syscall6(SYS_kitten_vm_console_read, id, (long)buf, len, timeout_ns, 0, 0);
+}
+int vm_status(int id, struct kitten_vm_status *st) { return SC(SYS_kitten_vm_status, id, st, 0); }
+int vm_free(int id) { return SC(SYS_kitten_vm_free, id, 0, 0); }
+
+void *heap_alloc(size_t size)
+{
+	static uint64_t brk_end;
+	uint64_t start, want;
+
+	if (!brk_end)
+		brk_end = SC(SYS_brk, 0, 0, 0);
+	start = (brk_end + 63) & ~63ull;
+	want = start + size;
+	if ((uint64_t)SC(SYS_brk, want, 0, 0) != want)
+		return NULL;
+	brk_end = want;
+	return (void *)start;
+}

@@ -34,4 +34,27 @@ struct kitten_task_spec {
 	char exe[128];		/* the program's path: /proc/self/exe */
 };
 
+/* Virtual machines (docs/native-api.md, "Virtual machines"). */
+enum kitten_vm_state {
+	KITTEN_VM_CREATED,
+	KITTEN_VM_RUNNING,
+	KITTEN_VM_PAUSED,
+	KITTEN_VM_STOPPED,
+};
+
+#define KITTEN_VM_MAX_EXIT_KINDS	16
+
+struct kitten_vm_status {
+	uint32_t state;			/* enum kitten_vm_state */
+	int32_t exit_status;		/* the guest's debug-exit value, or -1 */
+	char stop_reason[128];
+	uint32_t vcpus;
+	uint32_t nr_exit_kinds;
+	uint64_t guest_mem_bytes;
+	struct {
+		char name[16];
+		uint64_t count;
+	} exits[KITTEN_VM_MAX_EXIT_KINDS];
+};
+
 #endif

@@ -127,6 +127,10 @@ struct trap_frame *task_user_frame(struct task *t);
 /* End the current user task because of a fault: "killed by signal". */
 __attribute__((noreturn)) void task_kill_current(int signal, const char *why);
 
+/* Give a kernel thread FPU state of its own, saved and restored at each
+ * switch as a user task's is (it runs guest code, which uses the FPU). */
+int task_enable_fpu(struct task *t);
+
 /* Wait for a kernel thread to exit; returns its status and frees it. */
 int kthread_join(struct task *t);
 /* Let t be freed at its exit instead of by kthread_join(). */

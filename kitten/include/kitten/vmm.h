@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kitten's side of the embedded VMM. These calls are implemented by the
+ * Palacios glue (kitten/vmm/palacios_glue.c), the only file that knows
+ * Palacios; the rest of Kitten (the VM system calls) uses only these.
+ */
+#ifndef KITTEN_VMM_H
+#define KITTEN_VMM_H
+
+#include <kitten/kitten_abi.h>
+#include <kitten/types.h>
+
+struct vmm_vm;
+
+/* Bring the VMM up at boot; logs why when the CPU cannot host VMs. */
+void vmm_init(void);
+bool vmm_available(void);
+
+/* A VM from a configuration image; NULL with a reason in err. */
+struct vmm_vm *vmm_create(const void *image, size_t len, char *err,
+			  size_t errlen);
+int vmm_start(struct vmm_vm *vm, const unsigned *cpus, unsigned ncpus);
+int vmm_stop(struct vmm_vm *vm, const char *reason);
+/*
+ * Up to len bytes of guest console output. Waits up to timeout_ns for
+ * some; returns 0 when there is none and the VM has stopped, -EAGAIN
+ * when the time ran out.
+ */
+long vmm_console_read(struct vmm_vm *vm, char *buf, size_t len,
+		      uint64_t timeout_ns);
+void vmm_status(struct vmm_vm *vm, struct kitten_vm_status *st);
+/* Free a stopped VM; -EBUSY while it runs. */
+int vmm_free(struct vmm_vm *vm);
+
+#endif

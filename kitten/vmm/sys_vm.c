@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * System calls for virtual machines: create one from a configuration
+ * image in the caller's memory, launch it on named CPUs, read its
+ * console, query and stop it, free it (docs/native-api.md). A VM belongs
+ * to the process that created it; only that process may act on it.
+ *
+ * The image is read in place: it lies in the caller's memory, which
+ * Kitten maps physically contiguous and never pages, so it is checked
+ * once for being mapped and then read by the VMM while it builds the VM.
+ */
+#define pr_fmt(fmt) "vm: " fmt
+
+#include <kitten/aspace.h>
+#include <kitten/compiler.h>
+#include <kitten/errno.h>
+#include <kitten/kmem.h>
+#include <kitten/printk.h>
+#include <kitten/spinlock.h>
+#include <kitten/string.h>
+#include <kitten/syscall.h>
+#include <kitten/task.h>
+#include <kitten/vmm.h>
+
+#define MAX_VMS		64
+#define MAX_VM_CPUS	64
+
+struct vm_slot {
+	struct vmm_vm *vm;
+	struct aspace *owner;
+	bool busy;		/* a call is using it: not to be freed */
+};
+
+static struct vm_slot vms[MAX_VMS];
+static struct spinlock vms_lock = SPINLOCK_INIT("vms", LOCK_RANK_LEAF);
+
+/* Take VM id for a call by its owner; put_vm() when done. */
+static struct vmm_vm *get_vm(uint64_t id)
+{
+	struct aspace *as = task_current()->aspace;
+	struct vmm_vm *vm = NULL;
+	unsigned long flags;
+
+	if (id < 1 || id > MAX_VMS)
+		return NULL;
+	flags = spin_lock_irqsave(&vms_lock);
+	if (vms[id - 1].vm && vms[id - 1].owner == as && !vms[id - 1].busy) {
+		vm = vms[id - 1].vm;
+		vms[id - 1].busy = true;
+	}
+	spin_unlock_irqrestore(&vms_lock, flags);
+	return vm;
+}
+
+static void put_vm(uint64_t id)
+{
+	unsigned long flags = spin_lock_irqsave(&vms_lock);
+
+	vms[id - 1].busy = false;
+	spin_unlock_irqrestore(&vms_lock, flags);
+}
+
+long sys_kitten_vm_create(uint64_t image, uint64_t len, uint64_t errbuf,
+			  uint64_t errlen, uint64_t a4, uint64_t a5)
+{
+	struct aspace *as = task_current()->aspace;
+	char err[160] = "";
+	struct vmm_vm *vm;
+	unsigned long flags;
+	long id = -ENOSPC;
+
+	(void)a4, (void)a5;
+	if (!vmm_available())
+		return -ENODEV;
+	if (!as || !len || !aspace_range_ok(as, image, len, ASPACE_R))
+		return -EFAULT;
+	vm = vmm_create((const void *)image, len, err, sizeof(err));
+	if (!vm) {
+		pr_info("refused: %s\n", err);
+		if (errlen)
+			copy_to_user(errbuf, err, MIN(errlen, strlen(err) + 1));
+		return -EINVAL;
+	}
+	flags = spin_lock_irqsave(&vms_lock);
+	for (unsigned i = 0; i < MAX_VMS; i++) {
+		if (!vms[i].vm) {
+			vms[i] = (struct vm_slot){ .vm = vm, .owner = as };
+			id = i + 1;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vms_lock, flags);
+	if (id < 0)
+		vmm_free(vm);
+	return id;
+}
+
+long sys_kitten_vm_launch(uint64_t id, uint64_t cpus_ptr, uint64_t ncpus,
+			  uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	unsigned cpus[MAX_VM_CPUS];
+	struct vmm_vm *vm;
+	long ret;
+
+	(void)a3, (void)a4, (void)a5;
+	if (!ncpus || ncpus > MAX_VM_CPUS)
+		return -EINVAL;
+	if (copy_from_user(cpus, cpus_ptr, ncpus * sizeof(cpus[0])))
+		return -EFAULT;
+	vm = get_vm(id);
+	if (!vm)
+		return -ENOENT;
+	ret = vmm_start(vm, cpus, ncpus);
+	put_vm(id);
+	return ret;
+}
+
+long sys_kitten_vm_stop(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3,
+			uint64_t a4, uint64_t a5)
+{
+	struct vmm_vm *vm = get_vm(id);
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (!vm)
+		return -ENOENT;
+	vmm_stop(vm, "stopped by the host");
+	put_vm(id);
+	return 0;
+}
+
+long sys_kitten_vm_console_read(uint64_t id, uint64_t buf, uint64_t len,
+				uint64_t timeout_ns, uint64_t a4, uint64_t a5)
+{
+	char chunk[512];
+	struct vmm_vm *vm;
+	long n;
+
+	(void)a4, (void)a5;
+	if (!len)
+		return -EINVAL;
+	vm = get_vm(id);
+	if (!vm)
+		return -ENOENT;
+	n = vmm_console_read(vm, chunk, MIN(len, sizeof(chunk)),
+			     timeout_ns);
+	put_vm(id);
+	if (n > 0 && copy_to_user(buf, chunk, n))
+		return -EFAULT;
+	return n;
+}
+
+long sys_kitten_vm_status(uint64_t id, uint64_t status, uint64_t a2,
+			  uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct kitten_vm_status st;
+	struct vmm_vm *vm = get_vm(id);
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (!vm)
+		return -ENOENT;
+	vmm_status(vm, &st);
+	put_vm(id);
+	return copy_to_user(status, &st, sizeof(st));
+}
+
+long sys_kitten_vm_free(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3,
+			uint64_t a4, uint64_t a5)
+{
+	struct vmm_vm *vm = get_vm(id);
+	unsigned long flags;
+	int ret;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (!vm)
+		return -ENOENT;
+	ret = vmm_free(vm);
+	flags = spin_lock_irqsave(&vms_lock);
+	if (!ret)
+		vms[id - 1] = (struct vm_slot){ 0 };
+	else
+		vms[id - 1].busy = false;
+	spin_unlock_irqrestore(&vms_lock, flags);
+	return ret;
+}

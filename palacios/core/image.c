@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checking a VM configuration image (image.h) before anything is
+ * allocated for it. The image comes from user space, so every field is
+ * checked and every blob bounded; the reason for a refusal goes back to
+ * the user in one line.
+ */
+#include <palacios/vmm.h>
+
+static bool blob_ok(const struct v3_image_blob *b, uint64_t image_size)
+{
+	return b->offset <= image_size && b->size <= image_size - b->offset;
+}
+
+#define REFUSE(...)                                        \
+	do {                                               \
+		v3_snprintf(err, errlen, __VA_ARGS__);     \
+		return -V3_EINVAL;                         \
+	} while (0)
+
+int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
+		   char *err, size_t errlen)
+{
+	const struct v3_image *h = image;
+	const uint8_t *base = image;
+
+	if (size < sizeof(*h))
+		REFUSE("image too small (%llu bytes)", (unsigned long long)size);
+	if (v3_memcmp(h->magic, V3_IMAGE_MAGIC, sizeof(h->magic)))
+		REFUSE("not a VM image (bad magic)");
+	if (h->version != V3_IMAGE_VERSION || h->header_size != sizeof(*h))
+		REFUSE("image version %u (header %u bytes); this VMM reads version %u",
+		       h->version, h->header_size, V3_IMAGE_VERSION);
+	if (h->image_size != size)
+		REFUSE("image says %llu bytes but %llu were given",
+		       (unsigned long long)h->image_size,
+		       (unsigned long long)size);
+	if (h->mem_size < V3_IMAGE_MIN_MEM || h->mem_size > V3_IMAGE_MAX_MEM ||
+	    (h->mem_size & (V3_PAGE_SIZE - 1)))
+		REFUSE("memory size %llu: must be a multiple of 4 KiB from 1 MiB to 64 GiB",
+		       (unsigned long long)h->mem_size);
+	if (h->vcpus < 1 || h->vcpus > V3_IMAGE_MAX_VCPUS)
+		REFUSE("%u vCPUs: 1 to %u", h->vcpus, V3_IMAGE_MAX_VCPUS);
+	if (h->paging != V3_PAGING_NESTED && h->paging != V3_PAGING_SHADOW)
+		REFUSE("unknown paging mode %u", h->paging);
+	if (h->boot != V3_BOOT_MULTIBOOT)
+		REFUSE("unknown boot protocol %u", h->boot);
+	if (h->flags)
+		REFUSE("unknown flags 0x%x", h->flags);
+	if (!blob_ok(&h->kernel, size) || !blob_ok(&h->initrd, size) ||
+	    !blob_ok(&h->cmdline, size))
+		REFUSE("a payload lies outside the image");
+	if (!h->kernel.size)
+		REFUSE("no kernel");
+	if (h->cmdline.size &&
+	    base[h->cmdline.offset + h->cmdline.size - 1] != '\0')
+		REFUSE("command line not NUL-terminated");
+
+	*cfg = (struct v3_vm_config){
+		.mem_size = h->mem_size,
+		.vcpus = h->vcpus,
+		.paging = h->paging,
+		.boot = h->boot,
+		.kernel = base + h->kernel.offset,
+		.kernel_size = h->kernel.size,
+		.initrd = h->initrd.size ? base + h->initrd.offset : NULL,
+		.initrd_size = h->initrd.size,
+		.cmdline = h->cmdline.size ?
+			(const char *)base + h->cmdline.offset : NULL,
+	};
+	return 0;
+}

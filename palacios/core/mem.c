@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest-physical memory map (see mem.h). Regions are few (a VM has
+ * one or a handful of RAM extents and a dozen device windows), so plain
+ * arrays searched linearly beat any tree; the NPT and the shadow pager
+ * look up a region only when they fill an entry, not on every access.
+ */
+#include <palacios/host.h>
+#include <palacios/mem.h>
+
+static bool overlaps(const struct v3_mem_region *r, unsigned n, uint64_t start,
+		     uint64_t end)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (start < r[i].end && r[i].start < end)
+			return true;
+	return false;
+}
+
+static bool valid_range(uint64_t gpa, uint64_t size)
+{
+	return size && !(gpa & 0xfff) && !(size & 0xfff) && gpa + size > gpa;
+}
+
+int v3_mem_add_ram(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
+		   uint64_t hpa)
+{
+	if (!valid_range(gpa, size) || (hpa & 0xfff))
+		return -V3_EINVAL;
+	if (overlaps(map->ram, map->nr_ram, gpa, gpa + size))
+		return -V3_EEXIST;
+	if (map->nr_ram == V3_MEM_MAX_REGIONS)
+		return -V3_ENOSPC;
+	map->ram[map->nr_ram++] = (struct v3_mem_region){
+		.start = gpa, .end = gpa + size, .hpa = hpa,
+	};
+	return 0;
+}
+
+int v3_mem_hook(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
+		const struct v3_mmio_ops *ops, void *priv)
+{
+	if (!valid_range(gpa, size) || !ops || !ops->read || !ops->write)
+		return -V3_EINVAL;
+	if (overlaps(map->hooks, map->nr_hooks, gpa, gpa + size))
+		return -V3_EEXIST;
+	if (map->nr_hooks == V3_MEM_MAX_REGIONS)
+		return -V3_ENOSPC;
+	map->hooks[map->nr_hooks++] = (struct v3_mem_region){
+		.start = gpa, .end = gpa + size, .ops = ops, .priv = priv,
+	};
+	return 0;
+}
+
+static const struct v3_mem_region *find(const struct v3_mem_region *r,
+					unsigned n, uint64_t gpa)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (gpa >= r[i].start && gpa < r[i].end)
+			return &r[i];
+	return NULL;
+}
+
+const struct v3_mem_region *v3_mem_find(const struct v3_mem_map *map,
+					uint64_t gpa)
+{
+	const struct v3_mem_region *r = find(map->hooks, map->nr_hooks, gpa);
+
+	return r ? r : find(map->ram, map->nr_ram, gpa);
+}
+
+bool v3_mem_hooked(const struct v3_mem_map *map, uint64_t gpa, uint64_t size)
+{
+	return overlaps(map->hooks, map->nr_hooks, gpa, gpa + size);
+}
+
+bool v3_mem_ram_hpa(const struct v3_mem_map *map, uint64_t gpa, uint64_t len,
+		    uint64_t *hpa)
+{
+	const struct v3_mem_region *r = find(map->ram, map->nr_ram, gpa);
+
+	if (!r || len > r->end - gpa || v3_mem_hooked(map, gpa, len ? len : 1))
+		return false;
+	*hpa = r->hpa + (gpa - r->start);
+	return true;
+}

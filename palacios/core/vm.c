@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A VM's life: created from a configuration image (memory, devices,
+ * paging, vCPUs, the guest loaded), started with one host thread per vCPU
+ * (core/vcpu.c), stopped by the host or by the guest itself (debug exit,
+ * triple fault, a fatal exit), and freed once every vCPU thread is done.
+ *
+ * vm->lock guards the state, the stop reason and the console ring.
+ * Creation unwinds through vm_destroy(), which frees whatever exists, so
+ * a half-made VM and a finished one are torn down the same way.
+ */
+#include <palacios/arch.h>
+#include <palacios/device.h>
+#include <palacios/paging.h>
+#include <palacios/vmm.h>
+
+static unsigned next_vm_id;
+
+static const char *const default_devices[] = {
+	"debugcon", "debug-exit", "testdev",
+};
+
+int v3_cr_init(struct v3_vm *vm);
+int v3_hypercall_init(struct v3_vm *vm);
+void v3_vcpu_thread(void *arg);
+
+static void vm_destroy(struct v3_vm *vm)
+{
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct v3_vcpu *v = vm->vcpus[i];
+
+		if (!v)
+			continue;
+		if (v->arch)
+			v3_arch->vcpu_free(v);
+		v3_shadow_free(v);
+		v3_free(v);
+	}
+	v3_npt_free(vm);
+	v3_devices_free(vm);
+	if (vm->ram_hpa)
+		v3_host->free_pages(vm->ram_hpa, vm->ram_pages);
+	if (vm->lock)
+		v3_host->lock_free(vm->lock);
+	v3_free(vm);
+}
+
+static int add_ram(struct v3_vm *vm)
+{
+	vm->ram_pages = vm->mem_size / V3_PAGE_SIZE;
+	vm->ram_hpa = v3_host->alloc_pages(vm->ram_pages, V3_LARGE_PAGE);
+	if (!vm->ram_hpa)
+		return -V3_ENOMEM;
+	return v3_mem_add_ram(&vm->mem, 0, vm->mem_size, vm->ram_hpa);
+}
+
+static int add_vcpus(struct v3_vm *vm)
+{
+	int ret;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct v3_vcpu *v = v3_zalloc(sizeof(*v));
+
+		if (!v)
+			return -V3_ENOMEM;
+		vm->vcpus[i] = v;
+		v->vm = vm;
+		v->id = i;
+		if (vm->paging == V3_PAGING_SHADOW) {
+			ret = v3_shadow_init(v);
+			if (ret)
+				return ret;
+		}
+		ret = v3_arch->vcpu_init(v);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+#define FAIL(...)                                         \
+	do {                                              \
+		v3_snprintf(err, errlen, __VA_ARGS__);    \
+		goto fail;                                \
+	} while (0)
+
+struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
+			   char *err, size_t errlen)
+{
+	struct v3_vm_config cfg;
+	struct v3_vm *vm;
+	int ret;
+
+	if (!v3_arch) {
+		v3_snprintf(err, errlen, "no VMM: %s", v3_init_error());
+		return NULL;
+	}
+	if (v3_image_parse(image, size, &cfg, err, errlen))
+		return NULL;
+	if (cfg.paging == V3_PAGING_NESTED && !v3_arch->nested_paging_supported()) {
+		v3_snprintf(err, errlen, "the CPU has no nested paging; use shadow paging");
+		return NULL;
+	}
+	if (cfg.vcpus > v3_host->num_cpus()) {
+		v3_snprintf(err, errlen, "%u vCPUs but the host has %u CPUs",
+			    cfg.vcpus, v3_host->num_cpus());
+		return NULL;
+	}
+
+	vm = v3_zalloc(sizeof(*vm));
+	if (!vm) {
+		v3_snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	vm->id = __atomic_add_fetch(&next_vm_id, 1, __ATOMIC_RELAXED);
+	vm->host_data = host_vm_data;
+	vm->mem_size = cfg.mem_size;
+	vm->nr_vcpus = cfg.vcpus;
+	vm->paging = cfg.paging;
+	vm->state = V3_VM_CREATED;
+	vm->exit_status = -1;
+	vm->lock = v3_host->lock_create("v3_vm");
+	if (!vm->lock)
+		FAIL("out of memory");
+
+	if (add_ram(vm))
+		FAIL("cannot allocate %llu MiB of contiguous memory for the guest",
+		     (unsigned long long)(cfg.mem_size >> 20));
+	for (unsigned i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+		if (v3_device_create(vm, default_devices[i]))
+			FAIL("cannot create device %s", default_devices[i]);
+	if (v3_cr_init(vm) || v3_hypercall_init(vm))
+		FAIL("cannot install the VMM's own hooks");
+	if (vm->paging == V3_PAGING_NESTED && v3_npt_build(vm))
+		FAIL("out of memory for nested page tables");
+	ret = add_vcpus(vm);
+	if (ret)
+		FAIL("cannot set up the vCPUs (%d)", ret);
+	if (v3_boot_multiboot(vm, &cfg, err, errlen))
+		goto fail;
+
+	VM_INFO(vm, "created: %llu MiB, %u vCPU%s, %s paging",
+		(unsigned long long)(vm->mem_size >> 20), vm->nr_vcpus,
+		vm->nr_vcpus == 1 ? "" : "s",
+		vm->paging == V3_PAGING_NESTED ? "nested" : "shadow");
+	return vm;
+fail:
+	vm_destroy(vm);
+	return NULL;
+}
+
+int v3_vm_start(struct v3_vm *vm, const unsigned *cpus, unsigned ncpus)
+{
+	unsigned long flags;
+
+	if (ncpus != vm->nr_vcpus)
+		return -V3_EINVAL;
+	for (unsigned i = 0; i < ncpus; i++)
+		if (cpus[i] >= v3_host->num_cpus())
+			return -V3_EINVAL;
+	flags = v3_host->lock(vm->lock);
+	if (vm->state != V3_VM_CREATED) {
+		v3_host->unlock(vm->lock, flags);
+		return -V3_EBUSY;
+	}
+	vm->state = V3_VM_RUNNING;
+	vm->running_vcpus = ncpus;
+	v3_host->unlock(vm->lock, flags);
+
+	for (unsigned i = 0; i < ncpus; i++) {
+		struct v3_vcpu *v = vm->vcpus[i];
+		char name[16];
+
+		v->host_cpu = cpus[i];
+		v3_snprintf(name, sizeof(name), "vm%u.%u", vm->id, i);
+		v->thread = v3_host->start_thread(v3_vcpu_thread, v, name, cpus[i]);
+		if (!v->thread) {
+			/* The vCPUs already started see the stop and end. */
+			flags = v3_host->lock(vm->lock);
+			vm->running_vcpus -= ncpus - i;
+			v3_host->unlock(vm->lock, flags);
+			v3_vm_stop_fmt(vm, "cannot start a thread on CPU %u", cpus[i]);
+			return -V3_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void v3_vm_stop_fmt(struct v3_vm *vm, const char *fmt, ...)
+{
+	unsigned long flags = v3_host->lock(vm->lock);
+	bool first = !vm->stop_requested;
+	va_list ap;
+
+	if (first) {
+		va_start(ap, fmt);
+		v3_host->vsnprintf(vm->stop_reason, sizeof(vm->stop_reason), fmt, ap);
+		va_end(ap);
+		__atomic_store_n(&vm->stop_requested, true, __ATOMIC_SEQ_CST);
+		if (vm->state == V3_VM_CREATED)
+			vm->state = V3_VM_STOPPED;
+	}
+	v3_host->unlock(vm->lock, flags);
+	if (!first)
+		return;
+	VM_INFO(vm, "stopping: %s", vm->stop_reason);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct v3_vcpu *v = vm->vcpus[i];
+
+		if (v->thread)
+			v3_host->kick_thread(v->thread);
+	}
+	v3_host->vm_event(vm->host_data);
+}
+
+int v3_vm_stop(struct v3_vm *vm, const char *reason)
+{
+	v3_vm_stop_fmt(vm, "%s", reason);
+	return 0;
+}
+
+static void set_paused(struct v3_vm *vm, bool pause)
+{
+	unsigned long flags = v3_host->lock(vm->lock);
+
+	__atomic_store_n(&vm->pause_requested, pause, __ATOMIC_SEQ_CST);
+	if (vm->state == V3_VM_RUNNING || vm->state == V3_VM_PAUSED)
+		vm->state = pause ? V3_VM_PAUSED : V3_VM_RUNNING;
+	v3_host->unlock(vm->lock, flags);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->thread)
+			v3_host->kick_thread(vm->vcpus[i]->thread);
+}
+
+int v3_vm_pause(struct v3_vm *vm)
+{
+	set_paused(vm, true);
+	return 0;
+}
+
+int v3_vm_resume(struct v3_vm *vm)
+{
+	set_paused(vm, false);
+	return 0;
+}
+
+/* A vCPU thread is done with the guest; the last one ends the VM. */
+void v3_vm_vcpu_done(struct v3_vm *vm)
+{
+	unsigned long flags = v3_host->lock(vm->lock);
+
+	if (--vm->running_vcpus == 0)
+		vm->state = V3_VM_STOPPED;
+	v3_host->unlock(vm->lock, flags);
+	v3_host->vm_event(vm->host_data);
+}
+
+int v3_vm_free(struct v3_vm *vm)
+{
+	unsigned long flags = v3_host->lock(vm->lock);
+	bool stopped = vm->state == V3_VM_STOPPED || vm->state == V3_VM_CREATED;
+
+	v3_host->unlock(vm->lock, flags);
+	if (!stopped)
+		return -V3_EBUSY;
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i] && vm->vcpus[i]->thread)
+			v3_host->join_thread(vm->vcpus[i]->thread);
+	vm_destroy(vm);
+	return 0;
+}
+
+void v3_console_write(struct v3_vm *vm, const char *buf, size_t len)
+{
+	struct v3_console *c = &vm->console;
+	unsigned long flags = v3_host->lock(vm->lock);
+
+	for (size_t i = 0; i < len; i++) {
+		/* Full: wait for the host to read rather than lose output. */
+		while (c->head - c->tail == sizeof(c->buf) && !vm->stop_requested) {
+			v3_host->unlock(vm->lock, flags);
+			v3_host->vm_event(vm->host_data);
+			v3_host->sleep_ns(1000 * 1000);
+			flags = v3_host->lock(vm->lock);
+		}
+		if (c->head - c->tail == sizeof(c->buf))
+			break;
+		c->buf[c->head++ % sizeof(c->buf)] = buf[i];
+	}
+	v3_host->unlock(vm->lock, flags);
+	v3_host->vm_event(vm->host_data);
+}
+
+size_t v3_vm_console_read(struct v3_vm *vm, char *buf, size_t len)
+{
+	struct v3_console *c = &vm->console;
+	unsigned long flags = v3_host->lock(vm->lock);
+	size_t n = 0;
+
+	while (n < len && c->tail != c->head)
+		buf[n++] = c->buf[c->tail++ % sizeof(c->buf)];
+	v3_host->unlock(vm->lock, flags);
+	return n;
+}
+
+void v3_vm_status(struct v3_vm *vm, struct v3_vm_status *st)
+{
+	unsigned long flags = v3_host->lock(vm->lock);
+
+	v3_memset(st, 0, sizeof(*st));
+	st->state = vm->state;
+	st->exit_status = vm->exit_status;
+	v3_memcpy(st->stop_reason, vm->stop_reason, sizeof(st->stop_reason));
+	st->guest_mem_bytes = vm->mem_size;
+	st->vcpus = vm->nr_vcpus;
+	v3_host->unlock(vm->lock, flags);
+	for (unsigned i = 0; i < vm->nr_vcpus; i++)
+		for (unsigned r = 0; r < V3_EXIT_NR; r++)
+			st->exits[r] += vm->vcpus[i]->exits[r];
+}

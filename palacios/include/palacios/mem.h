@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The guest-physical memory map: RAM regions backed by contiguous
+ * host-physical extents, and hooked regions (MMIO) whose accesses are
+ * emulated and handed to a device. A hook may lie over RAM (as a PC's
+ * legacy VGA window does); lookups see the hook first.
+ *
+ * The map is filled while the VM is created and read-only afterwards, so
+ * vCPUs read it without locking. It is pure data: tests/unit test it.
+ */
+#ifndef PALACIOS_MEM_H
+#define PALACIOS_MEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct v3_vcpu;
+
+struct v3_mmio_ops {
+	/* len is 1, 2, 4 or 8 and the access stays within the region. */
+	int (*read)(struct v3_vcpu *v, uint64_t gpa, void *buf, unsigned len,
+		    void *priv);
+	int (*write)(struct v3_vcpu *v, uint64_t gpa, const void *buf,
+		     unsigned len, void *priv);
+};
+
+struct v3_mem_region {
+	uint64_t start, end;		/* [start, end), page aligned */
+	uint64_t hpa;			/* RAM: host-physical of start */
+	const struct v3_mmio_ops *ops;	/* hooked: the device's handlers */
+	void *priv;
+};
+
+#define V3_MEM_MAX_REGIONS 32
+
+struct v3_mem_map {
+	struct v3_mem_region ram[V3_MEM_MAX_REGIONS];
+	struct v3_mem_region hooks[V3_MEM_MAX_REGIONS];
+	unsigned nr_ram, nr_hooks;
+};
+
+/* Add RAM [gpa, gpa + size) backed at hpa. -EINVAL, -EEXIST, -ENOSPC. */
+int v3_mem_add_ram(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
+		   uint64_t hpa);
+/* Hook [gpa, gpa + size) for a device. -EINVAL, -EEXIST, -ENOSPC. */
+int v3_mem_hook(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
+		const struct v3_mmio_ops *ops, void *priv);
+
+/* The hook, else the RAM region, holding gpa; NULL when neither. */
+const struct v3_mem_region *v3_mem_find(const struct v3_mem_map *map,
+					uint64_t gpa);
+/* The host-physical address of RAM at gpa, with len bytes in one region;
+ * false when gpa is not plain RAM (unbacked or hooked). */
+bool v3_mem_ram_hpa(const struct v3_mem_map *map, uint64_t gpa, uint64_t len,
+		    uint64_t *hpa);
+/* True when any hook overlaps [gpa, gpa + size). */
+bool v3_mem_hooked(const struct v3_mem_map *map, uint64_t gpa, uint64_t size);
+
+#endif
