@@ -35,3 +35,17 @@ test_elf_CFLAGS := -DFIXTURES=\"$(abspath $(BUILD))/tests/unit/fixtures\"
 
 UNIT_TESTS += test_cpio
 test_cpio_SRCS := kitten/lib/cpio.c
+
+# Palacios's pure parts: the guest page-table walker, the page-table
+# builder, the memory map and the VM image checker.
+UNIT_TESTS += test_guest_walk
+test_guest_walk_SRCS := palacios/paging/guest_walk.c
+
+UNIT_TESTS += test_v3_ptable
+test_v3_ptable_SRCS := palacios/paging/ptable.c
+
+UNIT_TESTS += test_v3_mem
+test_v3_mem_SRCS := palacios/core/mem.c
+
+UNIT_TESTS += test_v3_image
+test_v3_image_SRCS := palacios/core/image.c

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VM configuration image checker: a good image is described
+ * correctly, and every malformed field is refused with a reason that
+ * names it.
+ */
+#include "support.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <palacios/vmm.h>
+
+/* Palacios formats through its host; here, through the C library. */
+int v3_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+struct test_image {
+	struct v3_image h;
+	char kernel[64];
+	char cmdline[8];
+} __attribute__((packed));
+
+static struct test_image good(void)
+{
+	struct test_image t = {
+		.h = {
+			.magic = V3_IMAGE_MAGIC, .version = V3_IMAGE_VERSION,
+			.header_size = sizeof(struct v3_image),
+			.image_size = sizeof(struct test_image),
+			.mem_size = 32 << 20, .vcpus = 2,
+			.paging = V3_PAGING_SHADOW, .boot = V3_BOOT_MULTIBOOT,
+			.kernel = { sizeof(struct v3_image), 64 },
+			.cmdline = { sizeof(struct v3_image) + 64, 8 },
+		},
+		.cmdline = "quiet",
+	};
+	return t;
+}
+
+static void refused(struct test_image *t, size_t size, const char *why)
+{
+	struct v3_vm_config cfg;
+	char err[160] = "";
+
+	assert_int_equal(v3_image_parse(t, size, &cfg, err, sizeof(err)), -V3_EINVAL);
+	if (!strstr(err, why))
+		fail_msg("reason \"%s\" does not mention \"%s\"", err, why);
+}
+
+static void test_good_image(void **state)
+{
+	struct test_image t = good();
+	struct v3_vm_config cfg;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(v3_image_parse(&t, sizeof(t), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.mem_size, 32 << 20);
+	assert_int_equal(cfg.vcpus, 2);
+	assert_int_equal(cfg.paging, V3_PAGING_SHADOW);
+	assert_ptr_equal(cfg.kernel, t.kernel);
+	assert_int_equal(cfg.kernel_size, 64);
+	assert_null(cfg.initrd);
+	assert_string_equal(cfg.cmdline, "quiet");
+}
+
+static void test_bad_images(void **state)
+{
+	struct test_image t;
+
+	(void)state;
+	t = good();
+	refused(&t, 10, "too small");
+	t = good(), t.h.magic[0] = 'X';
+	refused(&t, sizeof(t), "bad magic");
+	t = good(), t.h.version = 99;
+	refused(&t, sizeof(t), "version 99");
+	t = good();
+	refused(&t, sizeof(t) - 1, "were given");
+	t = good(), t.h.mem_size = 12345;
+	refused(&t, sizeof(t), "memory size 12345");
+	t = good(), t.h.mem_size = 1ull << 40;
+	refused(&t, sizeof(t), "memory size");
+	t = good(), t.h.vcpus = 0;
+	refused(&t, sizeof(t), "0 vCPUs");
+	t = good(), t.h.vcpus = 65;
+	refused(&t, sizeof(t), "65 vCPUs");
+	t = good(), t.h.paging = 7;
+	refused(&t, sizeof(t), "paging mode 7");
+	t = good(), t.h.boot = 9;
+	refused(&t, sizeof(t), "boot protocol 9");
+	t = good(), t.h.flags = 1;
+	refused(&t, sizeof(t), "flags");
+	t = good(), t.h.kernel.offset = ~0ull;
+	refused(&t, sizeof(t), "outside the image");
+	t = good(), t.h.initrd = (struct v3_image_blob){ 8, ~0ull - 4 };
+	refused(&t, sizeof(t), "outside the image");
+	t = good(), t.h.kernel.size = 0;
+	refused(&t, sizeof(t), "no kernel");
+	t = good(), t.cmdline[7] = 'x';
+	refused(&t, sizeof(t), "not NUL-terminated");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_image),
+		cmocka_unit_test(test_bad_images),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
