@@ -183,6 +183,15 @@ $(MKVMIMAGE): tools/mkvmimage.c palacios/include/palacios/image.h
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Ipalacios/include -o $@ $<
 tools: $(ELFCHECK) $(MKVMIMAGE)
 
+# --- benchmark guests -------------------------------------------------------
+
+BENCH_GUESTS := $(BUILD)/bench/exit_cost.elf
+$(BUILD)/bench/%.elf: bench/guests/%.asm
+	@mkdir -p $(dir $@)
+	nasm -f elf32 -o $(@:.elf=.o) $<
+	ld -m elf_i386 -Ttext 0x100000 -e _start -o $@ $(@:.elf=.o)
+bench-guests: $(BENCH_GUESTS)
+
 # --- host unit tests ------------------------------------------------------
 #
 # tests/unit/unit.mk lists each test program and the kernel sources it
@@ -229,12 +238,12 @@ run: deps all linux-tests
 	@echo; echo '$$ tools/kitten run --cpus 4 build/linux/heat-demo'
 	@tools/kitten run --cpus 4 $(BUILD)/linux/heat-demo; echo "exit status $$?"
 
-check: deps all iso linux-tests $(UNIT_BINS)
+check: deps all iso linux-tests bench-guests $(UNIT_BINS)
 	tools/check
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all palacios iso user tools linux-tests unit unit-build deps run check clean
+.PHONY: all palacios bench-guests iso user tools linux-tests unit unit-build deps run check clean
 -include $(KERNEL_OBJS:.o=.d) $(PALACIOS_OBJS:.o=.d)
 -include $(shell find $(BUILD)/user-obj -name '*.d' 2>/dev/null)
