@@ -25,6 +25,7 @@
 #include <kitten/spinlock.h>
 #include <kitten/string.h>
 #include <kitten/task.h>
+#include <kitten/timer.h>
 #include <kitten/vmm.h>
 
 #include <palacios/host.h>
@@ -126,6 +127,47 @@ static void host_kick_thread(void *thread)
 	task_kick(thread);
 }
 
+struct host_timer {
+	struct timer timer;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void host_timer_expired(struct timer *t)
+{
+	struct host_timer *ht = t->data;
+
+	ht->fn(ht->arg);
+}
+
+static void *host_timer_create(void (*fn)(void *arg), void *arg)
+{
+	struct host_timer *ht = kmem_zalloc(sizeof(*ht));
+
+	if (ht) {
+		timer_init(&ht->timer, host_timer_expired, ht);
+		ht->fn = fn;
+		ht->arg = arg;
+	}
+	return ht;
+}
+
+static void host_timer_arm(void *t, uint64_t deadline_ns)
+{
+	timer_add(&((struct host_timer *)t)->timer, deadline_ns);
+}
+
+static void host_timer_cancel(void *t)
+{
+	timer_del(&((struct host_timer *)t)->timer);
+}
+
+static void host_timer_free(void *t)
+{
+	timer_del(&((struct host_timer *)t)->timer);
+	kmem_free(t);
+}
+
 struct irq_hook {
 	void (*handler)(unsigned irq, void *arg);
 	void *arg;
@@ -211,6 +253,10 @@ static const struct v3_host_ops kitten_host_ops = {
 	.yield = sched_yield,
 	.sleep_ns = task_sleep_ns,
 	.kick_thread = host_kick_thread,
+	.timer_create = host_timer_create,
+	.timer_arm = host_timer_arm,
+	.timer_cancel = host_timer_cancel,
+	.timer_free = host_timer_free,
 	.hook_irq = host_hook_irq,
 	.unhook_irq = host_unhook_irq,
 	.lock_create = host_lock_create,

@@ -186,9 +186,19 @@ int v3_handle_hlt(struct v3_vcpu *v)
 			       (unsigned long long)(v->rip - 1));
 		return -V3_EIO;
 	}
-	while (v3_pending_irq(v) < 0 && !v3_vcpu_should_leave(v))
-		v3_host->sleep_ns(10 * 1000 * 1000);
-	return 0;
+	/* Sleep until an interrupt is pending: raised by another thread
+	 * (which kicks us) or by one of this vCPU's device timers. */
+	for (;;) {
+		uint64_t now = v3_host->time_ns();
+		uint64_t next = v3_run_timers(v, now), nap = 10 * 1000 * 1000;
+
+		if (v3_pending_irq(v) >= 0 || v3_vcpu_should_leave(v))
+			return 0;
+		if (next != V3_NO_DEADLINE && next - now < nap)
+			nap = next > now ? next - now : 0;
+		if (nap)
+			v3_host->sleep_ns(nap);
+	}
 }
 
 int v3_handle_hypercall(struct v3_vcpu *v)

@@ -66,6 +66,8 @@ static int add_vcpus(struct v3_vm *vm)
 		vm->vcpus[i] = v;
 		v->vm = vm;
 		v->id = i;
+		v->runnable = i == 0;	/* the others wait for INIT/SIPI */
+		v->sipi_vector = -1;
 		if (vm->paging == V3_PAGING_SHADOW) {
 			ret = v3_shadow_init(v);
 			if (ret)

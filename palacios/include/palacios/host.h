@@ -82,6 +82,17 @@ struct v3_host_ops {
 	void (*kick_thread)(void *thread);
 
 	/*
+	 * One-shot timers: fn(arg) runs in interrupt context on the CPU
+	 * that armed the timer, at or after deadline_ns (time_ns's clock).
+	 * Arming an armed timer moves it. A vCPU arms one for its guest's
+	 * next device deadline: the interrupt makes the guest exit.
+	 */
+	void *(*timer_create)(void (*fn)(void *arg), void *arg);
+	void (*timer_arm)(void *timer, uint64_t deadline_ns);
+	void (*timer_cancel)(void *timer);
+	void (*timer_free)(void *timer);
+
+	/*
 	 * Physical interrupts: passthrough devices ask for a host IRQ line;
 	 * the host calls handler(irq, arg) when it fires and Palacios
 	 * forwards it to the guest.

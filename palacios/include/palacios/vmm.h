@@ -20,7 +20,9 @@
 #include <palacios/host.h>
 #include <palacios/image.h>
 #include <palacios/hooks.h>
+#include <palacios/intr.h>
 #include <palacios/mem.h>
+#include <palacios/timer.h>
 
 extern const struct v3_host_ops *v3_host;
 
@@ -96,6 +98,28 @@ struct v3_vcpu {
 
 	struct v3_shadow *shadow;	/* shadow paging state, or NULL */
 
+	/* Interrupt controllers feeding this vCPU (intr.h). */
+	struct {
+		const struct v3_intr_source_ops *ops;
+		void *priv;
+	} sources[4];
+	unsigned nr_sources;
+	int acked_source;		/* which source the injected vector came from */
+
+	/* Device timers (timer.h) and the host timer that ends a guest run
+	 * at the earliest of their deadlines. */
+	struct {
+		const struct v3_timer_ops *ops;
+		void *priv;
+	} timers[V3_MAX_TIMERS];
+	unsigned nr_timers;
+	void *host_timer;
+	uint64_t host_timer_deadline;
+
+	/* Multiprocessor start-up: an AP waits for INIT, then SIPI. */
+	bool runnable;			/* shared */
+	int sipi_vector;		/* shared: -1 none, else the page */
+
 	uint64_t exits[V3_EXIT_NR];
 	void *arch;			/* the backend's per-vCPU state */
 };
@@ -134,6 +158,20 @@ struct v3_vm {
 	struct v3_console console;
 	struct v3_device *devices;
 
+	/* Interrupt routing (intr.h). */
+	struct {
+		const struct v3_irq_router_ops *ops;
+		void *priv;
+	} routers[4];
+	unsigned nr_routers;
+	const struct v3_apic_bus_ops *apic_bus;
+	void *apic_bus_priv;
+	struct {
+		const struct v3_eoi_listener_ops *ops;
+		void *priv;
+	} eoi_listeners[4];
+	unsigned nr_eoi_listeners;
+
 	uint64_t ram_hpa, ram_pages;	/* guest RAM, one host extent */
 	uint64_t npt_root;		/* host-physical root of nested tables */
 	struct v3_vcpu *vcpus[V3_IMAGE_MAX_VCPUS];
@@ -163,6 +201,9 @@ int v3_boot_multiboot(struct v3_vm *vm, const struct v3_vm_config *cfg,
 /* Stop the VM (from any vCPU or the host) with a reason, printf-style. */
 void v3_vm_stop_fmt(struct v3_vm *vm, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Put a vCPU in real mode at cs:ip (reset, or a start-up IPI). */
+void v3_vcpu_real_mode(struct v3_vcpu *v, uint16_t cs, uint64_t ip);
 
 /* True when the vCPU must leave the guest (stop or pause requested). */
 bool v3_vcpu_should_leave(const struct v3_vcpu *v);
