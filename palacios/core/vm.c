@@ -54,10 +54,9 @@ static int add_ram(struct v3_vm *vm)
 	return v3_mem_add_ram(&vm->mem, 0, vm->mem_size, vm->ram_hpa);
 }
 
-static int add_vcpus(struct v3_vm *vm)
+/* vCPU structures first: devices attach to them (timers, sources). */
+static int alloc_vcpus(struct v3_vm *vm)
 {
-	int ret;
-
 	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
 		struct v3_vcpu *v = v3_zalloc(sizeof(*v));
 
@@ -68,6 +67,18 @@ static int add_vcpus(struct v3_vm *vm)
 		v->id = i;
 		v->runnable = i == 0;	/* the others wait for INIT/SIPI */
 		v->sipi_vector = -1;
+	}
+	return 0;
+}
+
+/* Paging and the backend's state, once the memory map is final. */
+static int init_vcpus(struct v3_vm *vm)
+{
+	int ret;
+
+	for (unsigned i = 0; i < vm->nr_vcpus; i++) {
+		struct v3_vcpu *v = vm->vcpus[i];
+
 		if (vm->paging == V3_PAGING_SHADOW) {
 			ret = v3_shadow_init(v);
 			if (ret)
@@ -128,6 +139,8 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 	if (add_ram(vm))
 		FAIL("cannot allocate %llu MiB of contiguous memory for the guest",
 		     (unsigned long long)(cfg.mem_size >> 20));
+	if (alloc_vcpus(vm))
+		FAIL("out of memory");
 	for (unsigned i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
 		if (v3_device_create(vm, default_devices[i]))
 			FAIL("cannot create device %s", default_devices[i]);
@@ -135,7 +148,7 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 		FAIL("cannot install the VMM's own hooks");
 	if (vm->paging == V3_PAGING_NESTED && v3_npt_build(vm))
 		FAIL("out of memory for nested page tables");
-	ret = add_vcpus(vm);
+	ret = init_vcpus(vm);
 	if (ret)
 		FAIL("cannot set up the vCPUs (%d)", ret);
 	if (v3_boot_multiboot(vm, &cfg, err, errlen))

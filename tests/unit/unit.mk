@@ -49,3 +49,12 @@ test_v3_mem_SRCS := palacios/core/mem.c
 
 UNIT_TESTS += test_v3_image
 test_v3_image_SRCS := palacios/core/image.c
+
+# Palacios devices, driven through the hooks of a VM without hardware
+# (v3_fixture.c). A device test links its device file and V3_FIXTURE.
+V3_FIXTURE := tests/unit/v3_fixture.c palacios/core/hooks.c palacios/core/intr.c \
+	palacios/core/time.c palacios/core/mem.c
+
+UNIT_TESTS += test_v3_testdev
+test_v3_testdev_SRCS := $(V3_FIXTURE) palacios/devices/debugcon.c \
+	palacios/devices/debug_exit.c palacios/devices/testdev.c
