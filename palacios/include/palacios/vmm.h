@@ -173,6 +173,10 @@ struct v3_vm {
 	unsigned nr_eoi_listeners;
 
 	uint64_t ram_hpa, ram_pages;	/* guest RAM, one host extent */
+	/* The block device's backing image, in host memory owned by the VM
+	 * (NULL: no disk); devices read it while they are created. */
+	uint8_t *disk;
+	uint64_t disk_size;
 	uint64_t npt_root;		/* host-physical root of nested tables */
 	struct v3_vcpu *vcpus[V3_IMAGE_MAX_VCPUS];
 };
