@@ -207,7 +207,7 @@ UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TESTS))
 .SECONDEXPANSION:
 $(BUILD)/tests/unit/%: tests/unit/%.c $$(%_SRCS) $$(%_DEPS) tests/unit/support.c $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) $($*_CFLAGS) -o $@ $< $($*_SRCS) tests/unit/support.c -lcmocka
+	$(CC) $(HOST_CFLAGS) $($*_CFLAGS) -o $@ $< $($*_SRCS) tests/unit/support.c -lcmocka $($*_LDLIBS)
 
 # Real compiler output for the ELF loader's tests.
 FIXTURES := $(BUILD)/tests/unit/fixtures
