@@ -183,6 +183,10 @@ $(MKVMIMAGE): tools/mkvmimage.c palacios/include/palacios/image.h
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -Ipalacios/include -o $@ $<
 tools: $(ELFCHECK) $(MKVMIMAGE)
 
+# --- test guests for Palacios (tests/guests/README.md) ----------------------
+
+include tests/guests/guests.mk
+
 # --- benchmark guests -------------------------------------------------------
 
 BENCH_GUESTS := $(BUILD)/bench/exit_cost.elf
@@ -238,7 +242,7 @@ run: deps all linux-tests
 	@echo; echo '$$ tools/kitten run --cpus 4 build/linux/heat-demo'
 	@tools/kitten run --cpus 4 $(BUILD)/linux/heat-demo; echo "exit status $$?"
 
-check: deps all iso linux-tests bench-guests $(UNIT_BINS)
+check: deps all iso linux-tests guests bench-guests $(UNIT_BINS)
 	tools/check
 
 clean:

@@ -417,8 +417,13 @@ static int decode_opcode(struct decoder *d, const struct v3_insn *insn,
 	/* 82 is an alias of 80 that 64-bit mode removed. */
 	if (e == &one_byte[0x82] && d->mode == V3_CODE64)
 		return -V3_DECODE_INVALID;
-	/* 63 is MOVSXD in 64-bit mode; we take it only with REX.W. */
-	if (e == &one_byte[0x63] && (d->mode != V3_CODE64 || !(d->rex & REX_W)))
+	/*
+	 * 63 is MOVSXD in 64-bit mode (ARPL elsewhere). Without REX.W it is
+	 * a plain 32-bit move, which compilers do emit; with a 66 prefix the
+	 * vendors disagree on the source size, so we leave that one out.
+	 */
+	if (e == &one_byte[0x63] &&
+	    (d->mode != V3_CODE64 || insn->op_size == 2))
 		return -V3_DECODE_UNSUPPORTED;
 	/*
 	 * LOCK MOV CR0 is AMD's way to reach CR8 outside 64-bit mode (Intel

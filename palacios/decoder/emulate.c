@@ -243,12 +243,16 @@ static int emulate_xchg(const struct emu *e)
 
 	if (!err)
 		err = operand_read(e, &insn->src, &b);
-	if (!err)
-		err = operand_write_mem(e, &insn->dst, b);
 	if (err)
 		return err;
+	if (insn->dst.kind == V3_OPND_MEM) {
+		err = operand_write_mem(e, &insn->dst, b);
+		if (err)
+			return err;
+	} else {
+		operand_write_reg(e, &insn->dst, b);
+	}
 	/* The source is always a register (86/87 ModRM.reg). */
-	operand_write_reg(e, &insn->dst, b);
 	operand_write_reg(e, &insn->src, a);
 	advance(e);
 	return 0;

@@ -247,7 +247,7 @@ static void movzx_movsx(void **state)
 	i = DEC(V3_CODE16, 0x0f, 0xbf, 0x07); /* movsx ax, word [bx] */
 	check_reg(&i.dst, AX, 2);
 	check_mem(&i.src, 2, V3_SEG_DS, BX, NONE, 1, 0);
-	/* MOVSXD: 64-bit mode with REX.W only */
+	/* MOVSXD: 64-bit mode only; without REX.W a 32-bit move */
 	i = DEC(V3_CODE64, 0x49, 0x63, 0x01); /* movsxd rax, dword [r9] */
 	assert_int_equal(i.op, V3_OP_MOVSX);
 	check_reg(&i.dst, AX, 8);
@@ -255,7 +255,10 @@ static void movzx_movsx(void **state)
 	i = DEC(V3_CODE64, 0x66, 0x48, 0x63, 0xc1); /* REX.W beats 66 */
 	check_reg(&i.dst, AX, 8);
 	check_reg(&i.src, CX, 4);
-	DEC_ERR(V3_DECODE_UNSUPPORTED, V3_CODE64, 0x63, 0x01);
+	i = DEC(V3_CODE64, 0x63, 0x01); /* movsxd eax, dword [rcx] */
+	check_reg(&i.dst, AX, 4);
+	check_mem(&i.src, 4, V3_SEG_DS, CX, NONE, 1, 0);
+	DEC_ERR(V3_DECODE_UNSUPPORTED, V3_CODE64, 0x66, 0x63, 0x01);
 	DEC_ERR(V3_DECODE_UNSUPPORTED, V3_CODE32, 0x63, 0x01); /* ARPL */
 	DEC_ERR(V3_DECODE_UNSUPPORTED, V3_CODE16, 0x63, 0x01);
 }

@@ -72,6 +72,7 @@ struct prefixes {
 	bool lock;
 	uint8_t rep; /* last F2/F3, or 0 */
 	uint8_t rex; /* the REX that counts, or 0 */
+	bool opsize; /* a 66 prefix */
 };
 
 static const uint8_t legacy_prefixes[] = {0x66, 0x67, 0xf0, 0xf2, 0xf3, 0x26,
@@ -98,6 +99,8 @@ static struct prefixes scan_prefixes(const uint8_t *b, unsigned n, int mode)
 			p.lock = true;
 		if (b[i] == 0xf2 || b[i] == 0xf3)
 			p.rep = b[i];
+		if (b[i] == 0x66)
+			p.opsize = true;
 		p.rex = 0; /* a legacy prefix voids an earlier REX */
 	}
 	p.opcode_at = i;
@@ -148,7 +151,8 @@ static int supported_form(const uint8_t *b, int mode, const struct prefixes *p)
 	if (o0 < 0x40 && (o0 & 7) < 4)
 		return alu_ops[o0 >> 3];
 	if (o0 == 0x63)
-		return mode == V3_CODE64 && (p->rex & 8) ? V3_OP_MOVSX : -1;
+		return mode == V3_CODE64 && ((p->rex & 8) || !p->opsize) ?
+			       V3_OP_MOVSX : -1;
 	if (o0 >= 0x80 && o0 <= 0x83)
 		return o0 == 0x82 && mode == V3_CODE64 ? -1 : (int)alu_ops[reg];
 	if (o0 == 0x84 || o0 == 0x85)
@@ -345,6 +349,28 @@ static const char *mem_mismatch(const cs_x86_op *c, const struct v3_operand *o,
 	return NULL;
 }
 
+/* The 32-bit register of a 64-bit one (for the MOVSXD quirk). */
+static x86_reg reg32_of(x86_reg r)
+{
+	static const x86_reg r64[16] = {
+		X86_REG_RAX, X86_REG_RCX, X86_REG_RDX, X86_REG_RBX,
+		X86_REG_RSP, X86_REG_RBP, X86_REG_RSI, X86_REG_RDI,
+		X86_REG_R8, X86_REG_R9, X86_REG_R10, X86_REG_R11,
+		X86_REG_R12, X86_REG_R13, X86_REG_R14, X86_REG_R15,
+	};
+	static const x86_reg r32[16] = {
+		X86_REG_EAX, X86_REG_ECX, X86_REG_EDX, X86_REG_EBX,
+		X86_REG_ESP, X86_REG_EBP, X86_REG_ESI, X86_REG_EDI,
+		X86_REG_R8D, X86_REG_R9D, X86_REG_R10D, X86_REG_R11D,
+		X86_REG_R12D, X86_REG_R13D, X86_REG_R14D, X86_REG_R15D,
+	};
+
+	for (unsigned i = 0; i < 16; i++)
+		if (r64[i] == r)
+			return r32[i];
+	return r;
+}
+
 static const char *operand_mismatch(const cs_x86_op *c,
 				    const struct v3_operand *o,
 				    const struct v3_insn *insn, bool string_dst,
@@ -466,12 +492,24 @@ static const char *compare(const cs_insn *ci, const struct v3_insn *insn,
 		want_ops = 1;
 	if (x->op_count != want_ops)
 		return "operand count";
+	cs_x86_op cops[2] = { x->operands[0], x->operands[1] };
+	/*
+	 * QUIRK: Capstone 4 gives 63 without REX.W a 64-bit destination
+	 * ("movsxd rax, dword"); the CPU moves 32 bits into the 32-bit
+	 * register, zero-extending (checked on this host: 63 C2 with EDX
+	 * 0x80000001 leaves RAX 0x80000001), which is what we decode.
+	 */
+	if (x->opcode[0] == 0x63 && !(p->rex & 8) && cops[0].type == X86_OP_REG &&
+	    cops[0].size == 8) {
+		cops[0].reg = reg32_of(cops[0].reg);
+		cops[0].size = 4;
+	}
 	for (unsigned i = 0; i < want_ops; i++) {
 		bool string_dst =
 			i == 0 && (op == V3_OP_MOVS || op == V3_OP_STOS);
 		bool moffs = x->opcode[0] >= 0xa0 && x->opcode[0] <= 0xa3;
 
-		why = operand_mismatch(&x->operands[i], ours[first + i], insn,
+		why = operand_mismatch(&cops[i], ours[first + i], insn,
 				       string_dst, moffs);
 		if (why)
 			return why;
@@ -480,7 +518,7 @@ static const char *compare(const cs_insn *ci, const struct v3_insn *insn,
 		if (ours[i]->kind != V3_OPND_NONE)
 			return "extra operand";
 	if (want_ops && op != V3_OP_LMSW && op != V3_OP_INVLPG &&
-	    insn->op_size != x->operands[0].size)
+	    insn->op_size != cops[0].size)
 		return "operand size of the instruction";
 	return NULL;
 }

@@ -531,6 +531,9 @@ static void movzx_movsx(void **state)
 	assert_int_equal(r.gpr[AX], 0x0000fffe);
 	assert_int_equal(RUN(&r, 0x48, 0x63, 0x46, 0x04), 0);
 	assert_int_equal(r.gpr[AX], 0xffffffff80000000ULL);
+	/* Without REX.W: a 32-bit move, zero-extended as the CPU does. */
+	assert_int_equal(RUN(&r, 0x63, 0x46, 0x04), 0);
+	assert_int_equal(r.gpr[AX], 0x80000000ULL);
 	r.gpr[BX] = 0xff00; /* movsx ecx, bh */
 	assert_int_equal(RUN(&r, 0x0f, 0xbe, 0xcf), 0);
 	assert_int_equal(r.gpr[CX], 0xffffffff);
@@ -553,11 +556,19 @@ static void xchg(void **state)
 	assert_int_equal(peek(0x3000, 1), 0x12);
 	assert_int_equal(r.gpr[CX], 0xbb34);
 	assert_int_equal(r.rflags, 0x202);
+	/* only the two operands change (a memory destination has no
+	 * register: rAX, encoded 0, must not be touched) */
+	r.gpr[AX] = 0x5555;
+	r.gpr[DX] = 0x0102030405060708ULL;
+	assert_int_equal(RUN(&r, 0x48, 0x87, 0x17), 0); /* xchg [rdi], rdx */
+	assert_int_equal(r.gpr[AX], 0x5555);
+	assert_int_equal(r.gpr[DX], 0x11111111bbbbbb12ULL);
+	assert_int_equal(peek(0x3000, 8), 0x0102030405060708ULL);
 	/* a failed write leaves the register as it was */
 	fm.fail_write = fm.writes + 1;
 	assert_int_equal(RUN(&r, 0x86, 0x2f), -V3_EMU_MEM_FAULT);
 	assert_int_equal(r.gpr[CX], 0xbb34);
-	assert_int_equal(r.rip, 0x1000 + 5);
+	assert_int_equal(r.rip, 0x1000 + 8);
 }
 
 static void compare_and_test_do_not_write(void **state)

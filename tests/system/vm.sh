@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+# Palacios on Kitten: the test guests (tests/guests) in VMs under nested
+# and under shadow paging, each reporting KTAP through its console; then
+# guests that misbehave, each stopped with a reason while the next VM in
+# the same boot runs.
+guests=$BUILD/guests
+
+for paging in nested shadow; do
+	for g in basic mmio paging32 paging_pae paging64; do
+		vm_ktap "vm-$g-$paging" -- --paging "$paging" --mem 32M \
+			--guest-timeout 60 --kernel "$guests/$g.elf"
+	done
+done
+
+# The exit-cost benchmark guest runs and reports (its numbers are for
+# `make bench`; here only that it works).
+kitten_vm_expect vm-exit-cost 0 '^exit-cost: io [0-9]+ instructions per round trip$' \
+	'^exit-cost: hypercall [0-9]+ ' '^vmrun: exits: io=[0-9]+ cpuid=10000 hypercall=10000$' \
+	-- --mem 16M --kernel "$BUILD/bench/exit_cost.elf"
+
+# Bad settings are refused before anything boots.
+kitten_vm_expect vm-refuses-missing-kernel 2 '^kitten: vm: /no/such: no such file$' \
+	-- --kernel /no/such
+kitten_vm_expect vm-refuses-bad-paging 2 '^mkvmimage: --paging fast: nested or shadow$' \
+	-- --paging fast --kernel "$guests/basic.elf"
+
+# One boot, one VM after another: a guest writing outside its memory, a
+# triple fault, a guest spinning with interrupts off (stopped by vmrun's
+# timeout), an image whose kernel is not multiboot, one asking for more
+# memory than the machine has; each VM is stopped or refused with a
+# reason, and the last, good one still runs to completion.
+if selected vm-bad-guests-then-good; then
+	bad_images=(
+		"$(vmimage wild.img --mem 16M --kernel "$guests/wild_write.elf")"
+		"$(vmimage triple.img --mem 16M --paging shadow --kernel "$guests/triple_fault.elf")"
+		"$(vmimage spin.img --mem 16M --kernel "$guests/spin.elf")"
+		"$(vmimage notmb.img --mem 16M --kernel "$top/README.md")"
+		"$(vmimage huge.img --mem 60G --kernel "$guests/basic.elf")"
+		"$(vmimage good.img --mem 16M --kernel "$guests/basic.elf")"
+	)
+	expect_boot vm-bad-guests-then-good 0 \
+		'^vmrun: stopped: guest access to unbacked guest-physical 0x7ff00000' \
+		'^vmrun: stopped: triple fault' \
+		'^vmrun: no exit after 3 s: stopping the VM$' \
+		'^vmrun: stopped: stopped by the host$' \
+		'^vmrun: /notmb.img: refused: kernel: no multiboot header' \
+		'^vmrun: /huge.img: refused: cannot allocate 61440 MiB' \
+		'init: /bin/vmrun done, status 0' \
+		'init: all jobs done' \
+		-- --smp 2 --mem 512M --append "exit_when_done panic=exit" \
+		--module "$(initrd vm-bad-guests "program=/bin/vmrun;args=/wild.img;---;program=/bin/vmrun;args=/triple.img;---;program=/bin/vmrun;args=--timeout 3 /spin.img;---;program=/bin/vmrun;args=/notmb.img;---;program=/bin/vmrun;args=/huge.img;---;program=/bin/vmrun;args=/good.img;heap=64M" \
+			"$BUILD/user/vmrun:/bin/vmrun" "${bad_images[0]}:/wild.img" \
+			"${bad_images[1]}:/triple.img" "${bad_images[2]}:/spin.img" \
+			"${bad_images[3]}:/notmb.img" "${bad_images[4]}:/huge.img" \
+			"${bad_images[5]}:/good.img")"
+fi
