@@ -237,8 +237,7 @@ pm32_run:
 
 	/* ...then the form's own. */
 	xorl	%ecx, %ecx
-3:	movl	%ecx, %eax
-	shll	$4, %eax			/* INIT_SIZE */
+3:	imull	$INIT_SIZE, %ecx, %eax
 	leal	FORM_INIT(%esi, %eax), %eax
 	movl	INIT_VAL(%eax), %edx
 	cmpl	$K_VAL, INIT_KIND(%eax)

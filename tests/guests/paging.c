@@ -114,9 +114,9 @@ static bool page_fault(int vec, unsigned long error, unsigned long va)
 
 static void check_remap(void)
 {
-	set_pte(0, frame_a, PG_P | PG_W);
+	set_pte(0, frame_a, PTE_P | PTE_W);
 	ktap_check(reads(va_of(0), MARK_A), "map_read");
-	set_pte(0, frame_b, PG_P | PG_W);
+	set_pte(0, frame_b, PTE_P | PTE_W);
 	invlpg(va_of(0));
 	ktap_check(reads(va_of(0), MARK_B), "remap_invlpg");
 }
@@ -125,7 +125,7 @@ static void check_cr3_switch(void)
 {
 	bool ok;
 
-	ent_set(m->pt[1], 0, pa(frame_c) | PG_P | PG_W);
+	ent_set(m->pt[1], 0, pa(frame_c) | PTE_P | PTE_W);
 	write_cr3(m->root[1]);
 	ok = reads(va_of(0), MARK_C);
 	write_cr3(m->root[0]);
@@ -159,15 +159,15 @@ static void check_accessed_dirty(volatile void *table, unsigned int i,
 	u32 saved = *backing;
 	u64 e;
 
-	ent_set(table, i, ent_get(table, i) & ~(PG_A | PG_D));
+	ent_set(table, i, ent_get(table, i) & ~(PTE_A | PTE_D));
 	invlpg(va);
 	reads(va, saved);
 	e = ent_get(table, i);
-	if (!ktap_check((e & PG_A) && !(e & PG_D), "accessed_bit_%s", what))
+	if (!ktap_check((e & PTE_A) && !(e & PTE_D), "accessed_bit_%s", what))
 		printf("# entry 0x%llx after a read\n", (unsigned long long)e);
 	writes(va, 0x5a5a0000);
 	e = ent_get(table, i);
-	if (!ktap_check((e & PG_D) && *backing == 0x5a5a0000, "dirty_bit_%s",
+	if (!ktap_check((e & PTE_D) && *backing == 0x5a5a0000, "dirty_bit_%s",
 			what))
 		printf("# entry 0x%llx after a write, frame holds 0x%x\n",
 		       (unsigned long long)e, *backing);
@@ -178,7 +178,7 @@ static void check_write_protect(void)
 {
 	int vec;
 
-	set_pte(1, frame_a, PG_P);
+	set_pte(1, frame_a, PTE_P);
 	vec = probe_write32(va_of(1), 0xdead);
 	ktap_check(page_fault(vec, PF_P | PF_W, va_of(1)) &&
 			   *mark(frame_a) == MARK_A,
@@ -200,7 +200,7 @@ static void check_not_present(void)
 	ktap_check(page_fault(vec, 0, va_of(2)), "not_present_read_fault");
 	vec = probe_write32(va_of(2), 1);
 	ktap_check(page_fault(vec, PF_W, va_of(2)), "not_present_write_fault");
-	set_pte(2, frame_c, PG_P | PG_W); /* no INVLPG: nothing was cached */
+	set_pte(2, frame_c, PTE_P | PTE_W); /* no INVLPG: nothing was cached */
 	ktap_check(reads(va_of(2), MARK_C), "not_present_to_present");
 }
 
@@ -215,13 +215,13 @@ static void check_self_write(void)
 	volatile void *alias = (volatile void *)(TEST_VA + 3 * PAGE_SIZE);
 	bool ok;
 
-	set_pte(4, frame_a, PG_P | PG_W);
+	set_pte(4, frame_a, PTE_P | PTE_W);
 	ok = reads(va_of(4), MARK_A);
-	ent_set(m->pt[0], 3, pa((const void *)m->pt[0]) | PG_P | PG_W);
-	ent_set(alias, 4, pa(frame_b) | PG_P | PG_W);
+	ent_set(m->pt[0], 3, pa((const void *)m->pt[0]) | PTE_P | PTE_W);
+	ent_set(alias, 4, pa(frame_b) | PTE_P | PTE_W);
 	invlpg(va_of(4));
 	ok &= reads(va_of(4), MARK_B);
-	ok &= ent_get(m->pt[0], 4) == (pa(frame_b) | PG_P | PG_W | PG_A);
+	ok &= ent_get(m->pt[0], 4) == (pa(frame_b) | PTE_P | PTE_W | PTE_A);
 	ktap_check(ok, "page_table_self_write");
 }
 
@@ -229,9 +229,9 @@ static void check_cr3_reload(void)
 {
 	bool ok;
 
-	set_pte(5, frame_a, PG_P | PG_W);
+	set_pte(5, frame_a, PTE_P | PTE_W);
 	ok = reads(va_of(5), MARK_A);
-	set_pte(5, frame_b, PG_P | PG_W);
+	set_pte(5, frame_b, PTE_P | PTE_W);
 	write_cr3(read_cr3());
 	ok &= reads(va_of(5), MARK_B);
 	ktap_check(ok, "cr3_reload_flushes");
@@ -248,9 +248,9 @@ static void check_global(void)
 		return;
 	}
 	write_cr4(read_cr4() | CR4_PGE);
-	set_pte(6, frame_a, PG_P | PG_W | PG_G);
+	set_pte(6, frame_a, PTE_P | PTE_W | PTE_G);
 	ok = reads(va_of(6), MARK_A);
-	set_pte(6, frame_b, PG_P | PG_W | PG_G);
+	set_pte(6, frame_b, PTE_P | PTE_W | PTE_G);
 	write_cr4(read_cr4() & ~CR4_PGE);
 	write_cr4(read_cr4() | CR4_PGE);
 	ok &= reads(va_of(6), MARK_B);
@@ -268,11 +268,11 @@ static void check_nx(void)
 		ktap_skip("no NX", "nx_fetch_fault");
 		return;
 	}
-	set_pte(7, frame_code, PG_P | PG_W);
+	set_pte(7, frame_code, PTE_P | PTE_W);
 	vec = probe_exec(va);
 	if (!ktap_check(vec < 0, "exec_allowed"))
 		printf("# vector %d error 0x%lx\n", vec, trap_last.error);
-	set_pte(7, frame_code, PG_P | PG_W | PG_NX);
+	set_pte(7, frame_code, PTE_P | PTE_W | PTE_NX);
 	invlpg(va);
 	vec = probe_exec(va);
 	ktap_check(page_fault(vec, PF_P | PF_ID, va), "nx_fetch_fault");

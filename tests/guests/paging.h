@@ -5,21 +5,14 @@
  * paging_run() a description of what it built; paging.c does the rest.
  *
  * All three formats keep P, W, A, D, PS and G at the same bit positions
- * and we use physical addresses below 4 GiB only, so an entry is always
- * "address | flags"; only its width (4 or 8 bytes) and the NX bit differ.
+ * (PTE_* in guest.h) and we use physical addresses below 4 GiB only, so an
+ * entry is always "address | flags"; only its width (4 or 8 bytes) and
+ * the NX bit differ.
  */
 #ifndef PAGING_H
 #define PAGING_H
 
 #include "guest.h"
-
-#define PG_P 0x1ull
-#define PG_W 0x2ull
-#define PG_A 0x20ull
-#define PG_D 0x40ull
-#define PG_PS 0x80ull
-#define PG_G 0x100ull
-#define PG_NX (1ull << 63)
 
 /*
  * Virtual addresses, the same in every mode: the test page table maps

@@ -27,10 +27,10 @@ int guest_main(void)
 
 	for (r = 0; r < 2; r++) {
 		for (i = 0; i < 4; i++)
-			pd[r][i] = (i << PDE_SHIFT) | PG_P | PG_W | PG_PS;
-		pd[r][TEST_VA >> PDE_SHIFT] = (uintptr_t)pt[r] | PG_P | PG_W;
+			pd[r][i] = (i << PDE_SHIFT) | PTE_P | PTE_W | PTE_PS;
+		pd[r][TEST_VA >> PDE_SHIFT] = (uintptr_t)pt[r] | PTE_P | PTE_W;
 	}
-	pd[0][LARGE_VA >> PDE_SHIFT] = LARGE_PA | PG_P | PG_W | PG_PS;
+	pd[0][LARGE_VA >> PDE_SHIFT] = LARGE_PA | PTE_P | PTE_W | PTE_PS;
 
 	write_cr4(read_cr4() | CR4_PSE);
 	write_cr3(mode.root[0]);

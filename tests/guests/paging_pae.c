@@ -47,13 +47,14 @@ int guest_main(void)
 	unsigned int r, i;
 
 	for (i = 0; i < 8; i++)
-		pd_low[i] = ((u64)i << PD_SHIFT) | PG_P | PG_W | PG_PS;
+		pd_low[i] = ((u64)i << PD_SHIFT) | PTE_P | PTE_W | PTE_PS;
 	for (r = 0; r < 2; r++) {
-		pd_test[r][PD_INDEX(TEST_VA)] = (uintptr_t)pt[r] | PG_P | PG_W;
-		pdpt[r][0] = (uintptr_t)pd_low | PG_P;
-		pdpt[r][TEST_VA >> PDPT_SHIFT] = (uintptr_t)pd_test[r] | PG_P;
+		pd_test[r][PD_INDEX(TEST_VA)] =
+			(uintptr_t)pt[r] | PTE_P | PTE_W;
+		pdpt[r][0] = (uintptr_t)pd_low | PTE_P;
+		pdpt[r][TEST_VA >> PDPT_SHIFT] = (uintptr_t)pd_test[r] | PTE_P;
 	}
-	pd_test[0][PD_INDEX(LARGE_VA)] = LARGE_PA | PG_P | PG_W | PG_PS;
+	pd_test[0][PD_INDEX(LARGE_VA)] = LARGE_PA | PTE_P | PTE_W | PTE_PS;
 
 	if (mode.nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);

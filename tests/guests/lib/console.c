@@ -8,7 +8,7 @@
  */
 #include "guest.h"
 
-void con_write(const char *s, size_t n)
+static void con_write(const char *s, size_t n)
 {
 	while (n--)
 		outb(PORT_CONSOLE, *s++);

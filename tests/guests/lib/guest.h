@@ -29,8 +29,6 @@ typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
-typedef int32_t s32;
-typedef int64_t s64;
 
 #define __noreturn __attribute__((noreturn))
 #define __aligned(x) __attribute__((aligned(x)))
@@ -66,6 +64,21 @@ typedef int64_t s64;
 #define VEC_UD 6
 #define VEC_GP 13
 #define VEC_PF 14
+
+/*
+ * Page-table entry bits, at the same places in 32-bit, PAE and long-mode
+ * entries (Intel SDM vol. 3, 4.3-4.5); NX exists in the 8-byte ones only.
+ */
+#define PTE_P 0x1ull
+#define PTE_W 0x2ull
+#define PTE_PWT 0x8ull
+#define PTE_PCD 0x10ull
+#define PTE_A 0x20ull
+#define PTE_D 0x40ull
+#define PTE_PS 0x80ull
+#define PTE_G 0x100ull
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull
 
 /* Page-fault error code bits. */
 #define PF_P 0x1
@@ -122,8 +135,7 @@ static inline void invlpg(unsigned long va)
 	asm volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
-/* console.c: the debug console and a printf for it. */
-void con_write(const char *s, size_t n);
+/* console.c: a printf to the debug console. */
 int vprintf(const char *fmt, va_list ap);
 int printf(const char *fmt, ...) __printf(1, 2);
 
@@ -182,16 +194,6 @@ static inline u64 hypercall(u64 nr, u64 a, u64 b, u64 c)
 
 /* pt64.c: edit the 4-level tables entry64.S built. */
 extern u64 boot_pml4[512];
-#define PTE_P 0x1ull
-#define PTE_W 0x2ull
-#define PTE_PWT 0x8ull
-#define PTE_PCD 0x10ull
-#define PTE_A 0x20ull
-#define PTE_D 0x40ull
-#define PTE_PS 0x80ull
-#define PTE_G 0x100ull
-#define PTE_NX (1ull << 63)
-#define PTE_ADDR 0x000ffffffffff000ull
 u64 *pt64_alloc(void);
 volatile u64 *pt64_entry(u64 *pml4, u64 va, int level);
 #endif
