@@ -5,7 +5,10 @@
  * here so that a mistake is reported before anything boots.
  *
  *   mkvmimage -o OUT [--mem SIZE] [--cpus N] [--paging nested|shadow]
- *             --kernel FILE [--initrd FILE] [--append CMDLINE]
+ *             --kernel FILE [--initrd FILE] [--append CMDLINE] [--disk FILE]
+ *
+ * The boot protocol follows from the kernel: a Linux bzImage boots by the
+ * Linux boot protocol, anything else as multiboot.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -58,12 +61,13 @@ static unsigned long long parse_size(const char *s)
 int main(int argc, char **argv)
 {
 	const char *out = NULL, *kernel = NULL, *initrd = NULL, *append = NULL;
+	const char *disk = NULL;
 	struct v3_image h = { .magic = V3_IMAGE_MAGIC, .version = V3_IMAGE_VERSION,
 			      .header_size = sizeof(h), .mem_size = 64 << 20,
 			      .vcpus = 1, .paging = V3_PAGING_NESTED,
 			      .boot = V3_BOOT_MULTIBOOT };
-	char *kbuf, *ibuf = NULL;
-	long ksize, isize = 0;
+	char *kbuf, *ibuf = NULL, *dbuf = NULL;
+	long ksize, isize = 0, dsize = 0;
 	FILE *f;
 
 	for (int i = 1; i < argc; i++) {
@@ -80,6 +84,8 @@ int main(int argc, char **argv)
 			initrd = val;
 		else if (!strcmp(opt, "--append"))
 			append = val;
+		else if (!strcmp(opt, "--disk"))
+			disk = val;
 		else if (!strcmp(opt, "--mem"))
 			h.mem_size = parse_size(val);
 		else if (!strcmp(opt, "--cpus")) {
@@ -100,7 +106,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!out || !kernel)
-		die("%s", "usage: mkvmimage -o OUT [--mem SIZE] [--cpus N] [--paging nested|shadow] --kernel FILE [--initrd FILE] [--append CMDLINE]");
+		die("%s", "usage: mkvmimage -o OUT [--mem SIZE] [--cpus N] [--paging nested|shadow] --kernel FILE [--initrd FILE] [--append CMDLINE] [--disk FILE]");
 	if (h.mem_size < V3_IMAGE_MIN_MEM || h.mem_size > V3_IMAGE_MAX_MEM ||
 	    (h.mem_size & 4095))
 		die("--mem: %s", "a multiple of 4 KiB from 1M to 64G");
@@ -108,17 +114,24 @@ int main(int argc, char **argv)
 	kbuf = slurp(kernel, &ksize);
 	if (initrd)
 		ibuf = slurp(initrd, &isize);
+	if (disk)
+		dbuf = slurp(disk, &dsize);
+	/* "HdrS" at 0x202: the Linux boot protocol's setup header. */
+	if (ksize > 0x206 && !memcmp(kbuf + 0x202, "HdrS", 4))
+		h.boot = V3_BOOT_LINUX;
 	h.kernel = (struct v3_image_blob){ sizeof(h), ksize };
 	h.initrd = (struct v3_image_blob){ sizeof(h) + ksize, isize };
 	h.cmdline = (struct v3_image_blob){ sizeof(h) + ksize + isize,
 					    append ? strlen(append) + 1 : 0 };
-	h.image_size = h.cmdline.offset + h.cmdline.size;
+	h.disk = (struct v3_image_blob){ h.cmdline.offset + h.cmdline.size, dsize };
+	h.image_size = h.disk.offset + h.disk.size;
 
 	f = fopen(out, "wb");
 	if (!f || fwrite(&h, sizeof(h), 1, f) != 1 ||
 	    fwrite(kbuf, 1, ksize, f) != (size_t)ksize ||
 	    (isize && fwrite(ibuf, 1, isize, f) != (size_t)isize) ||
 	    (append && fwrite(append, 1, strlen(append) + 1, f) != strlen(append) + 1) ||
+	    (dsize && fwrite(dbuf, 1, dsize, f) != (size_t)dsize) ||
 	    fclose(f))
 		die("%s: cannot write", out);
 	return 0;

@@ -7,6 +7,7 @@ static const struct v3_device_type *const device_types[] = {
 	&v3_dev_debugcon,
 	&v3_dev_debug_exit,
 	&v3_dev_testdev,
+	&v3_dev_acpi_pm,
 };
 
 static bool same(const char *a, const char *b)

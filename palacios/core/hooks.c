@@ -6,20 +6,60 @@
  */
 #include <palacios/vmm.h>
 
+/* A removed port hook keeps its slot with an empty range (hooks.h). */
+static bool io_live(const struct v3_io_hook *e)
+{
+	return e->first <= e->last;
+}
+
 int v3_hook_io(struct v3_vm *vm, uint16_t first, uint16_t last,
 	       v3_io_in_fn in, v3_io_out_fn out, void *priv)
 {
 	struct v3_hooks *h = &vm->hooks;
+	struct v3_io_hook *e;
 
 	if (first > last || !in || !out)
 		return -V3_EINVAL;
 	for (unsigned i = 0; i < h->nr_io; i++)
-		if (first <= h->io[i].last && h->io[i].first <= last)
+		if (io_live(&h->io[i]) && first <= h->io[i].last &&
+		    h->io[i].first <= last)
 			return -V3_EEXIST;
-	if (h->nr_io == V3_MAX_IO_HOOKS)
+	if (h->nr_io < V3_MAX_IO_HOOKS) {
+		h->io[h->nr_io] = (struct v3_io_hook){ first, last, in, out, priv };
+		__atomic_store_n(&h->nr_io, h->nr_io + 1, __ATOMIC_RELEASE);
+		return 0;
+	}
+	/* Full: reuse a removed slot, publishing the range last. */
+	for (e = h->io; e < h->io + V3_MAX_IO_HOOKS && io_live(e); e++)
+		;
+	if (e == h->io + V3_MAX_IO_HOOKS)
 		return -V3_ENOSPC;
-	h->io[h->nr_io++] = (struct v3_io_hook){ first, last, in, out, priv };
+	e->in = in;
+	e->out = out;
+	e->priv = priv;
+	__atomic_store_n(&e->last, last, __ATOMIC_RELEASE);
+	__atomic_store_n(&e->first, first, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/*
+ * Empty the range in two stores: in between it is [0xffff, old last],
+ * which matches at most the old hook itself.
+ */
+int v3_unhook_io(struct v3_vm *vm, uint16_t first, uint16_t last)
+{
+	struct v3_hooks *h = &vm->hooks;
+
+	for (unsigned i = 0; i < h->nr_io; i++) {
+		struct v3_io_hook *e = &h->io[i];
+
+		if (io_live(e) && e->first == first && e->last == last) {
+			__atomic_store_n(&e->first, 0xffff, __ATOMIC_RELEASE);
+			__atomic_store_n(&e->last, 0, __ATOMIC_RELEASE);
+			return 0;
+		}
+	}
+	return -V3_ENOENT;
 }
 
 int v3_hook_msr(struct v3_vm *vm, uint32_t msr, v3_msr_read_fn read,

@@ -43,12 +43,12 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 		REFUSE("%u vCPUs: 1 to %u", h->vcpus, V3_IMAGE_MAX_VCPUS);
 	if (h->paging != V3_PAGING_NESTED && h->paging != V3_PAGING_SHADOW)
 		REFUSE("unknown paging mode %u", h->paging);
-	if (h->boot != V3_BOOT_MULTIBOOT)
+	if (h->boot != V3_BOOT_MULTIBOOT && h->boot != V3_BOOT_LINUX)
 		REFUSE("unknown boot protocol %u", h->boot);
 	if (h->flags)
 		REFUSE("unknown flags 0x%x", h->flags);
 	if (!blob_ok(&h->kernel, size) || !blob_ok(&h->initrd, size) ||
-	    !blob_ok(&h->cmdline, size))
+	    !blob_ok(&h->cmdline, size) || !blob_ok(&h->disk, size))
 		REFUSE("a payload lies outside the image");
 	if (!h->kernel.size)
 		REFUSE("no kernel");
@@ -67,6 +67,8 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 		.initrd_size = h->initrd.size,
 		.cmdline = h->cmdline.size ?
 			(const char *)base + h->cmdline.offset : NULL,
+		.disk = h->disk.size ? base + h->disk.offset : NULL,
+		.disk_size = h->disk.size,
 	};
 	return 0;
 }

@@ -40,16 +40,49 @@ int v3_mem_add_ram(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
 int v3_mem_hook(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
 		const struct v3_mmio_ops *ops, void *priv)
 {
+	struct v3_mem_region *r;
+
 	if (!valid_range(gpa, size) || !ops || !ops->read || !ops->write)
 		return -V3_EINVAL;
 	if (overlaps(map->hooks, map->nr_hooks, gpa, gpa + size))
 		return -V3_EEXIST;
-	if (map->nr_hooks == V3_MEM_MAX_REGIONS)
+	if (map->nr_hooks < V3_MEM_MAX_REGIONS) {
+		map->hooks[map->nr_hooks] = (struct v3_mem_region){
+			.start = gpa, .end = gpa + size, .ops = ops, .priv = priv,
+		};
+		__atomic_store_n(&map->nr_hooks, map->nr_hooks + 1,
+				 __ATOMIC_RELEASE);
+		return 0;
+	}
+	/*
+	 * Full: reuse a removed slot, [max, 0). Lookups read start, then
+	 * end: storing end first and start last, no pair they can see
+	 * matches anything but the old hook or the finished new one.
+	 */
+	for (r = map->hooks; r < map->hooks + V3_MEM_MAX_REGIONS && r->end; r++)
+		;
+	if (r == map->hooks + V3_MEM_MAX_REGIONS)
 		return -V3_ENOSPC;
-	map->hooks[map->nr_hooks++] = (struct v3_mem_region){
-		.start = gpa, .end = gpa + size, .ops = ops, .priv = priv,
-	};
+	r->ops = ops;
+	r->priv = priv;
+	__atomic_store_n(&r->end, gpa + size, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->start, gpa, __ATOMIC_RELEASE);
 	return 0;
+}
+
+/* The reverse order: start to the top first, so nothing matches, then end. */
+int v3_mem_unhook(struct v3_mem_map *map, uint64_t gpa, uint64_t size)
+{
+	for (unsigned i = 0; i < map->nr_hooks; i++) {
+		struct v3_mem_region *r = &map->hooks[i];
+
+		if (r->end && r->start == gpa && r->end - r->start == size) {
+			__atomic_store_n(&r->start, UINT64_MAX, __ATOMIC_RELEASE);
+			__atomic_store_n(&r->end, 0, __ATOMIC_RELEASE);
+			return 0;
+		}
+	}
+	return -V3_ENOENT;
 }
 
 static const struct v3_mem_region *find(const struct v3_mem_region *r,

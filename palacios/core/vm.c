@@ -16,8 +16,10 @@
 
 static unsigned next_vm_id;
 
+/* Every VM is the same PC; devices without what they need (a disk)
+ * decline with -ENODEV and are left out. */
 static const char *const default_devices[] = {
-	"debugcon", "debug-exit", "testdev",
+	"debugcon", "debug-exit", "testdev", "acpi-pm",
 };
 
 int v3_cr_init(struct v3_vm *vm);
@@ -38,6 +40,9 @@ static void vm_destroy(struct v3_vm *vm)
 	}
 	v3_npt_free(vm);
 	v3_devices_free(vm);
+	if (vm->disk)
+		v3_host->free_pages(v3_host->virt_to_phys(vm->disk),
+				    (vm->disk_size + V3_PAGE_SIZE - 1) / V3_PAGE_SIZE);
 	if (vm->ram_hpa)
 		v3_host->free_pages(vm->ram_hpa, vm->ram_pages);
 	if (vm->lock)
@@ -52,6 +57,23 @@ static int add_ram(struct v3_vm *vm)
 	if (!vm->ram_hpa)
 		return -V3_ENOMEM;
 	return v3_mem_add_ram(&vm->mem, 0, vm->mem_size, vm->ram_hpa);
+}
+
+/* The disk image, copied: the guest writes to it. */
+static int add_disk(struct v3_vm *vm, const struct v3_vm_config *cfg)
+{
+	uint64_t pages = (cfg->disk_size + V3_PAGE_SIZE - 1) / V3_PAGE_SIZE;
+	uint64_t pa;
+
+	if (!cfg->disk)
+		return 0;
+	pa = v3_host->alloc_pages(pages, V3_PAGE_SIZE);
+	if (!pa)
+		return -V3_ENOMEM;
+	vm->disk = v3_host->phys_to_virt(pa);
+	vm->disk_size = cfg->disk_size;
+	v3_memcpy(vm->disk, cfg->disk, cfg->disk_size);
+	return 0;
 }
 
 /* vCPU structures first: devices attach to them (timers, sources). */
@@ -102,6 +124,7 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 {
 	struct v3_vm_config cfg;
 	struct v3_vm *vm;
+	uint64_t rsdp;
 	int ret;
 
 	if (!v3_arch) {
@@ -141,9 +164,14 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 		     (unsigned long long)(cfg.mem_size >> 20));
 	if (alloc_vcpus(vm))
 		FAIL("out of memory");
-	for (unsigned i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
-		if (v3_device_create(vm, default_devices[i]))
+	if (add_disk(vm, &cfg))
+		FAIL("cannot allocate %llu MiB for the disk image",
+		     (unsigned long long)(cfg.disk_size >> 20));
+	for (unsigned i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
+		ret = v3_device_create(vm, default_devices[i]);
+		if (ret && ret != -V3_ENODEV)
 			FAIL("cannot create device %s", default_devices[i]);
+	}
 	if (v3_cr_init(vm) || v3_hypercall_init(vm))
 		FAIL("cannot install the VMM's own hooks");
 	if (vm->paging == V3_PAGING_NESTED && v3_npt_build(vm))
@@ -151,7 +179,14 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 	ret = init_vcpus(vm);
 	if (ret)
 		FAIL("cannot set up the vCPUs (%d)", ret);
-	if (v3_boot_multiboot(vm, &cfg, err, errlen))
+	rsdp = v3_acpi_build(vm);
+	if (!rsdp)
+		FAIL("guest memory too small for the ACPI tables");
+	if (cfg.boot == V3_BOOT_LINUX)
+		ret = v3_boot_linux(vm, &cfg, rsdp, err, errlen);
+	else
+		ret = v3_boot_multiboot(vm, &cfg, err, errlen);
+	if (ret)
 		goto fail;
 
 	VM_INFO(vm, "created: %llu MiB, %u vCPU%s, %s paging",

@@ -31,5 +31,6 @@ void v3_devices_free(struct v3_vm *vm);
 extern const struct v3_device_type v3_dev_debugcon;
 extern const struct v3_device_type v3_dev_debug_exit;
 extern const struct v3_device_type v3_dev_testdev;
+extern const struct v3_device_type v3_dev_acpi_pm;
 
 #endif

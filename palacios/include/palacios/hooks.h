@@ -3,7 +3,14 @@
  * How devices attach to a VM: I/O port ranges, MSRs, CPUID leaves and
  * hypercall numbers each map to a callback and an opaque pointer (the
  * device instance). Guest-physical memory hooks are in mem.h. Hooks are
- * registered while the VM is created and read-only afterwards.
+ * registered while the VM is created and read-only afterwards, with one
+ * exception: a PCI bus moves a device's I/O ports when the guest
+ * reprograms a BAR (v3_unhook_io, then v3_hook_io), while other vCPUs
+ * look ports up without a lock. So the tables never move an entry: a
+ * removed one is emptied in place (first > last, which matches no port)
+ * and reused only when the table is full, and a reused one is filled
+ * before its range is published. A lookup sees the old hook or none.
+ * Run-time changes must be serialized by the caller (the bus's lock).
  *
  * Callbacks return 0, or a negative value to stop the VM (the callback
  * logs why). A guest access nobody hooked is reported once and answered
@@ -83,6 +90,8 @@ int v3_hook_msr(struct v3_vm *vm, uint32_t msr, v3_msr_read_fn read,
 int v3_hook_cpuid(struct v3_vm *vm, uint32_t leaf, v3_cpuid_fn fn, void *priv);
 int v3_register_hypercall(struct v3_vm *vm, uint64_t nr, v3_hypercall_fn fn,
 			  void *priv);
+/* Remove the port hook registered for exactly [first, last]: 0 or -ENOENT. */
+int v3_unhook_io(struct v3_vm *vm, uint16_t first, uint16_t last);
 
 const struct v3_io_hook *v3_find_io_hook(const struct v3_hooks *h,
 					 uint16_t port);

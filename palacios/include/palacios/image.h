@@ -27,6 +27,7 @@ enum v3_paging_mode {
 
 enum v3_boot_protocol {
 	V3_BOOT_MULTIBOOT = 1,	/* an ELF multiboot kernel, entered in 32-bit mode */
+	V3_BOOT_LINUX = 2,	/* a bzImage, by the Linux boot protocol */
 };
 
 /* A payload: bytes [offset, offset + size) of the image. */
@@ -54,6 +55,7 @@ struct v3_image {
 	struct v3_image_blob kernel;
 	struct v3_image_blob initrd;	/* size 0: none */
 	struct v3_image_blob cmdline;	/* NUL-terminated; size 0: none */
+	struct v3_image_blob disk;	/* the block device's image; 0: none */
 } __attribute__((packed));
 
 #endif

@@ -6,7 +6,14 @@
  * legacy VGA window does); lookups see the hook first.
  *
  * The map is filled while the VM is created and read-only afterwards, so
- * vCPUs read it without locking. It is pure data: tests/unit test it.
+ * vCPUs read it without locking. The exception is a PCI BAR the guest
+ * moves: its hook is removed and added again at run time, serialized by
+ * the PCI bus. A removed hook is emptied in place ([max, 0)) and its slot
+ * reused only when the table is full, after the new entry is filled, so
+ * a concurrent lookup sees the old hook or none. Nested page tables are
+ * built from the map once: a hook must not be moved over RAM (the NPT
+ * already maps it), and the PCI bus refuses to. It is pure data:
+ * tests/unit test it.
  */
 #ifndef PALACIOS_MEM_H
 #define PALACIOS_MEM_H
@@ -45,6 +52,9 @@ int v3_mem_add_ram(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
 /* Hook [gpa, gpa + size) for a device. -EINVAL, -EEXIST, -ENOSPC. */
 int v3_mem_hook(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
 		const struct v3_mmio_ops *ops, void *priv);
+
+/* Remove the hook registered for exactly [gpa, gpa + size): 0 or -ENOENT. */
+int v3_mem_unhook(struct v3_mem_map *map, uint64_t gpa, uint64_t size);
 
 /* The hook, else the RAM region, holding gpa; NULL when neither. */
 const struct v3_mem_region *v3_mem_find(const struct v3_mem_map *map,

@@ -192,6 +192,8 @@ struct v3_vm_config {
 	const uint8_t *initrd;
 	uint64_t initrd_size;
 	const char *cmdline;	/* NUL-terminated, or NULL */
+	const uint8_t *disk;	/* the block device's image, or NULL */
+	uint64_t disk_size;
 };
 
 /* Check an image and describe it; on error, a reason in err. */
@@ -201,6 +203,13 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 /* Load a multiboot kernel into guest memory and set vCPU 0 to enter it. */
 int v3_boot_multiboot(struct v3_vm *vm, const struct v3_vm_config *cfg,
 		      char *err, size_t errlen);
+/* The same for a Linux bzImage (core/linux_boot.c); rsdp is the ACPI
+ * root the kernel is told about. */
+int v3_boot_linux(struct v3_vm *vm, const struct v3_vm_config *cfg,
+		  uint64_t rsdp, char *err, size_t errlen);
+/* Write the guest's ACPI tables (core/acpi_tables.c); the RSDP's address,
+ * or 0 when guest memory is too small. */
+uint64_t v3_acpi_build(struct v3_vm *vm);
 
 /* Stop the VM (from any vCPU or the host) with a reason, printf-style. */
 void v3_vm_stop_fmt(struct v3_vm *vm, const char *fmt, ...)
