@@ -144,38 +144,6 @@ int v3_handle_msr(struct v3_vcpu *v, bool write)
 }
 
 /*
- * The host CPU's answer, less what the guest cannot have: no SVM or VMX
- * (no nested virtualization), and the hypervisor-present bit set. Hooks
- * then add or replace leaves (the hypervisor leaf, devices' features).
- */
-int v3_handle_cpuid(struct v3_vcpu *v)
-{
-	uint32_t leaf = v->regs.rax, subleaf = v->regs.rcx;
-	const struct v3_cpuid_hook *h = v3_find_cpuid_hook(&v->vm->hooks, leaf);
-	uint32_t r[4];
-	int ret = 0;
-
-	asm volatile("cpuid"
-		     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-		     : "a"(leaf), "c"(subleaf));
-	if (leaf == 1) {
-		r[2] &= ~(1u << 5);		/* VMX */
-		r[2] |= 1u << 31;		/* hypervisor present */
-	} else if (leaf == 0x80000001) {
-		r[2] &= ~(1u << 2);		/* SVM */
-	} else if (leaf == 0x8000000a) {
-		r[0] = r[1] = r[2] = r[3] = 0;
-	}
-	if (h)
-		ret = h->fn(v, leaf, subleaf, r, h->priv);
-	v->regs.rax = r[0];
-	v->regs.rbx = r[1];
-	v->regs.rcx = r[2];
-	v->regs.rdx = r[3];
-	return ret;
-}
-
-/*
  * HLT: wait for an interrupt. With interrupts disabled none can come: the
  * guest has stopped itself for good (a panic, usually), so the VM stops.
  */

@@ -23,6 +23,7 @@ static const char *const default_devices[] = {
 };
 
 int v3_cr_init(struct v3_vm *vm);
+int v3_msr_init(struct v3_vm *vm);
 int v3_hypercall_init(struct v3_vm *vm);
 void v3_vcpu_thread(void *arg);
 
@@ -172,7 +173,7 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 		if (ret && ret != -V3_ENODEV)
 			FAIL("cannot create device %s", default_devices[i]);
 	}
-	if (v3_cr_init(vm) || v3_hypercall_init(vm))
+	if (v3_cr_init(vm) || v3_msr_init(vm) || v3_hypercall_init(vm))
 		FAIL("cannot install the VMM's own hooks");
 	if (vm->paging == V3_PAGING_NESTED && v3_npt_build(vm))
 		FAIL("out of memory for nested page tables");

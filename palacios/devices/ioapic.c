@@ -29,7 +29,7 @@
 #include <palacios/devices_apic.h>
 #include <palacios/vmm.h>
 
-#define IOAPIC_VERSION	0x00170011u	/* max redirection entry 23, version 0x11 */
+#define IOAPIC_VERSION	0x00170011u	/* last entry 23, version 0x11 */
 
 #define IOREGSEL	0x00
 #define IOWIN		0x10
@@ -48,7 +48,9 @@ enum {
 /* Vector, mode, destination mode, polarity, trigger, mask, destination. */
 #define RTE_WRITABLE	0xff0000000001afffull
 
-enum ioapic_report { REP_INDEX, REP_READ_ONLY, REP_ACCESS, REP_OFFSET, REP_MODE };
+enum ioapic_report {
+	REP_INDEX, REP_READ_ONLY, REP_ACCESS, REP_OFFSET, REP_MODE
+};
 
 struct ioapic {
 	struct v3_vm *vm;
@@ -60,11 +62,17 @@ struct ioapic {
 	uint32_t reported;	/* 1 << enum ioapic_report, atomically */
 };
 
-#define ioapic_report(io, kind, fmt, ...)                                       \
-	do {                                                                    \
-		if (!(__atomic_fetch_or(&(io)->reported, 1u << (kind),          \
-					__ATOMIC_RELAXED) & (1u << (kind))))    \
-			VM_INFO((io)->vm, "ioapic: " fmt, ##__VA_ARGS__);       \
+static bool first_time(uint32_t *reported, unsigned kind)
+{
+	uint32_t bit = 1u << kind;
+
+	return !(__atomic_fetch_or(reported, bit, __ATOMIC_RELAXED) & bit);
+}
+
+#define ioapic_report(io, kind, fmt, ...)				\
+	do {								\
+		if (first_time(&(io)->reported, kind))			\
+			VM_INFO((io)->vm, "ioapic: " fmt, ##__VA_ARGS__); \
 	} while (0)
 
 static bool rte_level(uint64_t e)
@@ -85,7 +93,8 @@ static int ioapic_send(struct ioapic *io, unsigned pin)
 	};
 
 	if (m.delivery == 3 || m.delivery == 6) {
-		ioapic_report(io, REP_MODE, "pin %u: reserved delivery mode %u: not sent",
+		ioapic_report(io, REP_MODE,
+			      "pin %u: reserved delivery mode %u: not sent",
 			      pin, m.delivery);
 		return -V3_EINVAL;
 	}
@@ -98,7 +107,8 @@ static void ioapic_service_level(struct ioapic *io, unsigned pin)
 {
 	uint64_t *e = &io->rte[pin];
 
-	if (!rte_level(*e) || !io->line[pin] || (*e & (RTE_MASKED | RTE_REMOTE_IRR)))
+	if (!rte_level(*e) || !io->line[pin] ||
+	    (*e & (RTE_MASKED | RTE_REMOTE_IRR)))
 		return;
 	if (ioapic_send(io, pin) == 0)
 		*e = (*e | RTE_REMOTE_IRR) & ~RTE_PENDING;
@@ -106,7 +116,8 @@ static void ioapic_service_level(struct ioapic *io, unsigned pin)
 		*e |= RTE_PENDING;
 }
 
-static void ioapic_set_line(struct v3_vm *vm, unsigned irq, bool level, void *priv)
+static void ioapic_set_line(struct v3_vm *vm, unsigned irq, bool level,
+			    void *priv)
 {
 	struct ioapic *io = priv;
 	unsigned long flags;
@@ -138,7 +149,9 @@ static void ioapic_eoi(struct v3_vm *vm, uint8_t vector, void *priv)
 
 	(void)vm;
 	for (unsigned pin = 0; pin < V3_IOAPIC_PINS; pin++) {
-		if (!(io->rte[pin] & RTE_REMOTE_IRR) || (io->rte[pin] & 0xff) != vector)
+		uint64_t e = io->rte[pin];
+
+		if (!(e & RTE_REMOTE_IRR) || (e & 0xff) != vector)
 			continue;
 		io->rte[pin] &= ~RTE_REMOTE_IRR;
 		ioapic_service_level(io, pin);
@@ -163,14 +176,17 @@ static uint32_t ioapic_read_reg(struct ioapic *io)
 		e = io->rte[(idx - IDX_RTE) / 2];
 		return idx & 1 ? e >> 32 : (uint32_t)e;
 	}
-	ioapic_report(io, REP_INDEX, "read of register index 0x%x (none): 0", idx);
+	ioapic_report(io, REP_INDEX, "read of register index 0x%x (none): 0",
+		      idx);
 	return 0;
 }
 
-static void ioapic_write_rte(struct ioapic *io, unsigned pin, bool high, uint32_t val)
+static void ioapic_write_rte(struct ioapic *io, unsigned pin, bool high,
+			     uint32_t val)
 {
-	uint64_t part = (high ? 0xffffffff00000000ull : 0xffffffffull) & RTE_WRITABLE;
-	uint64_t e = (io->rte[pin] & ~part) | (((uint64_t)val << (high ? 32 : 0)) & part);
+	unsigned shift = high ? 32 : 0;
+	uint64_t part = (0xffffffffull << shift) & RTE_WRITABLE;
+	uint64_t e = (io->rte[pin] & ~part) | (((uint64_t)val << shift) & part);
 
 	if (!rte_level(e))
 		e &= ~RTE_REMOTE_IRR;
@@ -188,14 +204,16 @@ static void ioapic_write_reg(struct ioapic *io, uint32_t val)
 		return;
 	case IDX_VERSION:
 	case IDX_ARB:
-		ioapic_report(io, REP_READ_ONLY, "write of read-only register index 0x%x ignored",
+		ioapic_report(io, REP_READ_ONLY,
+			      "write of read-only register index 0x%x ignored",
 			      idx);
 		return;
 	case IDX_RTE ... IDX_RTE_LAST:
 		ioapic_write_rte(io, (idx - IDX_RTE) / 2, idx & 1, val);
 		return;
 	}
-	ioapic_report(io, REP_INDEX, "write of register index 0x%x (none) ignored", idx);
+	ioapic_report(io, REP_INDEX,
+		      "write of register index 0x%x (none) ignored", idx);
 }
 
 /* Only IOREGSEL and IOWIN decode; other bytes of the page read all ones. */
@@ -222,7 +240,8 @@ static int ioapic_mmio_read(struct v3_vcpu *v, uint64_t gpa, void *buf,
 			out[i] = win >> 8 * (o - IOWIN);
 		} else {
 			out[i] = 0xff;
-			ioapic_report(io, REP_OFFSET, "read at offset 0x%x (no register): all ones", o);
+			ioapic_report(io, REP_OFFSET,
+				      "read at offset 0x%x (none): all ones", o);
 		}
 	}
 	v3_host->unlock(io->lock, flags);
@@ -239,11 +258,13 @@ static int ioapic_mmio_write(struct v3_vcpu *v, uint64_t gpa, const void *buf,
 
 	(void)v;
 	if (off != IOREGSEL && off != IOWIN) {
-		ioapic_report(io, REP_OFFSET, "write at offset 0x%x (no register) ignored", off);
+		ioapic_report(io, REP_OFFSET,
+			      "write at offset 0x%x (none) ignored", off);
 		return 0;
 	}
 	if (off == IOWIN && len < 4) {
-		ioapic_report(io, REP_ACCESS, "%u-byte write of IOWIN ignored: it takes 32 bits",
+		ioapic_report(io, REP_ACCESS,
+			      "%u-byte write of IOWIN ignored: it takes 32 bits",
 			      len);
 		return 0;
 	}
@@ -285,7 +306,8 @@ static int ioapic_create(struct v3_vm *vm, void **priv)
 	io->lock = v3_host->lock_create("ioapic");
 	ret = io->lock ? 0 : -V3_ENOMEM;
 	if (!ret)
-		ret = v3_mem_hook(&vm->mem, V3_IOAPIC_BASE, V3_PAGE_SIZE, &ioapic_mmio_ops, io);
+		ret = v3_mem_hook(&vm->mem, V3_IOAPIC_BASE, V3_PAGE_SIZE,
+				  &ioapic_mmio_ops, io);
 	if (!ret)
 		ret = v3_register_irq_router(vm, &ioapic_router_ops, io);
 	if (!ret)

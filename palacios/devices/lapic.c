@@ -53,12 +53,15 @@ enum {
 	REG_ID = 0x020, REG_VERSION = 0x030, REG_TPR = 0x080, REG_APR = 0x090,
 	REG_PPR = 0x0a0, REG_EOI = 0x0b0, REG_RRD = 0x0c0, REG_LDR = 0x0d0,
 	REG_DFR = 0x0e0, REG_SVR = 0x0f0, REG_ISR = 0x100, REG_TMR = 0x180,
-	REG_IRR = 0x200, REG_ESR = 0x280, REG_ICR_LO = 0x300, REG_ICR_HI = 0x310,
-	REG_LVT = 0x320, REG_LVT_LAST = 0x370, REG_INITIAL = 0x380,
-	REG_CURRENT = 0x390, REG_DIVIDE = 0x3e0,
+	REG_IRR = 0x200, REG_ESR = 0x280, REG_ICR_LO = 0x300,
+	REG_ICR_HI = 0x310, REG_LVT = 0x320, REG_LVT_LAST = 0x370,
+	REG_INITIAL = 0x380, REG_CURRENT = 0x390, REG_DIVIDE = 0x3e0,
 };
 
-enum { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, LVT_NR };
+enum {
+	LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR,
+	LVT_NR
+};
 
 #define LVT_MASKED	(1u << 16)
 #define LVT_PERIODIC	(1u << 17)
@@ -125,16 +128,35 @@ struct lapic_effects {
 	int eoi_vector;		/* a level-triggered EOI to broadcast, or -1 */
 };
 
-#define lapic_report(d, kind, vcpu, fmt, ...)                                   \
-	do {                                                                    \
-		if (!(__atomic_fetch_or(&(d)->reported, 1u << (kind),           \
-					__ATOMIC_RELAXED) & (1u << (kind))))    \
-			v3_log((d)->vm, (vcpu), "lapic: " fmt, ##__VA_ARGS__);  \
+static bool first_time(uint32_t *reported, unsigned kind)
+{
+	uint32_t bit = 1u << kind;
+
+	return !(__atomic_fetch_or(reported, bit, __ATOMIC_RELAXED) & bit);
+}
+
+#define lapic_report(d, kind, vcpu, fmt, ...)				\
+	do {								\
+		if (first_time(&(d)->reported, kind))			\
+			v3_log((d)->vm, vcpu, "lapic: " fmt,		\
+			       ##__VA_ARGS__);				\
 	} while (0)
 
-static void bit_set(uint32_t *r, uint8_t vec) { r[vec / 32] |= 1u << (vec % 32); }
-static void bit_clear(uint32_t *r, uint8_t vec) { r[vec / 32] &= ~(1u << (vec % 32)); }
-static bool bit_test(const uint32_t *r, uint8_t vec) { return r[vec / 32] & (1u << (vec % 32)); }
+/* IRR, ISR and TMR: 256 bits in eight 32-bit registers. */
+static void bit_set(uint32_t *r, uint8_t vec)
+{
+	r[vec / 32] |= 1u << (vec % 32);
+}
+
+static void bit_clear(uint32_t *r, uint8_t vec)
+{
+	r[vec / 32] &= ~(1u << (vec % 32));
+}
+
+static bool bit_test(const uint32_t *r, uint8_t vec)
+{
+	return r[vec / 32] & (1u << (vec % 32));
+}
 
 /* The highest vector set in a 256-bit register, or -1. */
 static int highest(const uint32_t *r)
@@ -241,18 +263,21 @@ static void timer_start(struct lapic *a, uint64_t now)
 static uint32_t timer_current(const struct lapic *a, uint64_t now)
 {
 	unsigned shift = timer_shift(a);
-	uint64_t left, count;
+	uint64_t left, count, late;
 
 	if (!a->timer_armed)
 		return 0;
-	if (now < a->timer_next)
+	if (now < a->timer_next) {
 		left = a->timer_next - now;
-	else if (a->lvt[LVT_TIMER] & LVT_PERIODIC)
-		left = a->timer_period - (now - a->timer_next) % a->timer_period;
-	else
+	} else if (a->lvt[LVT_TIMER] & LVT_PERIODIC) {
+		late = now - a->timer_next;
+		left = a->timer_period - late % a->timer_period;
+	} else {
 		return 0;	/* reached zero; expire() has not run yet */
+	}
 	/* The counter steps once per divided clock: round up. */
-	count = (v3_ns_to_ticks(left, LAPIC_BUS_HZ) + (1ull << shift) - 1) >> shift;
+	count = v3_ns_to_ticks(left, LAPIC_BUS_HZ) + (1ull << shift) - 1;
+	count >>= shift;
 	return count > a->initial ? a->initial : count;
 }
 
@@ -274,14 +299,15 @@ static void lapic_timer_expire(struct v3_vcpu *v, uint64_t now, void *priv)
 	struct lapic *a = priv;
 	unsigned long flags = v3_host->lock(a->lock);
 	uint32_t lvt = a->lvt[LVT_TIMER];
+	uint64_t missed;
 
 	(void)v;
 	if (a->timer_armed && now >= a->timer_next) {
 		if (!(lvt & LVT_MASKED))
 			lapic_accept(a, lvt & 0xff, false);
+		missed = (now - a->timer_next) / a->timer_period;
 		if (lvt & LVT_PERIODIC)
-			a->timer_next += ((now - a->timer_next) / a->timer_period + 1) *
-					 a->timer_period;
+			a->timer_next += (missed + 1) * a->timer_period;
 		else
 			a->timer_armed = false;
 	}
@@ -312,7 +338,7 @@ static uint32_t lapic_read_reg(struct lapic *a, unsigned off)
 	case REG_TMR ... REG_TMR + 0x70: return a->tmr[(off - REG_TMR) >> 4];
 	case REG_IRR ... REG_IRR + 0x70: return a->irr[(off - REG_IRR) >> 4];
 	case REG_ESR:		return a->esr;
-	case REG_ICR_LO:	return a->icr_lo;	/* always delivered: idle */
+	case REG_ICR_LO:	return a->icr_lo;	/* sent: idle */
 	case REG_ICR_HI:	return a->icr_hi;
 	case REG_LVT ... REG_LVT_LAST: return a->lvt[(off - REG_LVT) >> 4];
 	case REG_INITIAL:	return a->initial;
@@ -321,7 +347,8 @@ static uint32_t lapic_read_reg(struct lapic *a, unsigned off)
 	}
 	lapic_error(a, ESR_ILLEGAL_REG);
 	lapic_report(a->dev, REP_ILLEGAL_REG, a->vcpu->id,
-		     "read of unimplemented register 0x%x: 0, illegal-register error", off);
+		     "read of register 0x%x (none): 0, ESR illegal register",
+		     off);
 	return 0;
 }
 
@@ -334,7 +361,7 @@ static bool lapic_icr_msg(struct lapic *a, struct v3_apic_msg *m)
 	/* INIT level de-assert only synchronised the 82489DX's arbitration. */
 	if (mode == V3_APIC_INIT && (lo & ICR_LEVEL) && !(lo & ICR_ASSERT))
 		return false;
-	if ((mode == V3_APIC_FIXED || mode == V3_APIC_LOWEST) && (lo & 0xff) < 16) {
+	if (mode <= V3_APIC_LOWEST && (lo & 0xff) < 16) {
 		lapic_error(a, ESR_SEND_ILLEGAL);
 		return false;
 	}
@@ -355,7 +382,7 @@ static void lapic_write_lvt(struct lapic *a, unsigned i, uint32_t val)
 {
 	if (i == LVT_TIMER && (val & LVT_TSC_DEADLINE))
 		lapic_report(a->dev, REP_TIMER_MODE, a->vcpu->id,
-			     "timer mode %u unsupported (no TSC-deadline): one-shot/periodic bit only",
+			     "timer mode %u (TSC deadline) unsupported: ignored",
 			     (val >> 17) & 3);
 	val &= lvt_writable[i];
 	if (!(a->svr & SVR_ENABLE))
@@ -386,7 +413,8 @@ static void lapic_write_reg(struct lapic *a, unsigned off, uint32_t val,
 	case REG_DFR:
 		if (val >> 28 != DFR_FLAT && val >> 28 != 0)
 			lapic_report(a->dev, REP_DFR, a->vcpu->id,
-				     "reserved DFR model 0x%x: treated as cluster", val >> 28);
+				     "DFR model 0x%x reserved: taken as cluster",
+				     val >> 28);
 		a->dfr = val | 0x0fffffff;
 		return;
 	case REG_SVR:
@@ -427,15 +455,16 @@ static void lapic_write_reg(struct lapic *a, unsigned off, uint32_t val,
 	case REG_CURRENT:
 		lapic_report(a->dev, REP_READ_ONLY, a->vcpu->id,
 			     "write of read-only register 0x%x ignored%s", off,
-			     off == REG_ID ? " (the APIC id is the vCPU id)" : "");
+			     off == REG_ID ? " (id = vCPU id)" : "");
 		return;
 	}
 	lapic_error(a, ESR_ILLEGAL_REG);
 	lapic_report(a->dev, REP_ILLEGAL_REG, a->vcpu->id,
-		     "write of unimplemented register 0x%x: illegal-register error", off);
+		     "write of register 0x%x (none): ESR illegal register",
+		     off);
 }
 
-/* --- the APIC bus ---------------------------------------------------------- */
+/* --- the APIC bus -------------------------------------------------------- */
 
 static bool lapic_matches(const struct lapic *a, const struct v3_apic_msg *m)
 {
@@ -455,7 +484,8 @@ static bool lapic_matches(const struct lapic *a, const struct v3_apic_msg *m)
 		return true;
 	if (a->dfr >> 28 == DFR_FLAT)
 		return (a->ldr >> 24) & dest;
-	return a->ldr >> 28 == (unsigned)dest >> 4 && ((a->ldr >> 24) & dest & 0xf);
+	return a->ldr >> 28 == (unsigned)dest >> 4 &&
+	       ((a->ldr >> 24) & dest & 0xf);
 }
 
 /*
@@ -463,16 +493,18 @@ static bool lapic_matches(const struct lapic *a, const struct v3_apic_msg *m)
  * I/O APIC then keeps a level interrupt to send again). A software-
  * disabled APIC refuses fixed interrupts but still obeys INIT and SIPI.
  */
-static int lapic_deliver(struct v3_vm *vm, const struct v3_apic_msg *m, void *priv)
+static int lapic_deliver(struct v3_vm *vm, const struct v3_apic_msg *m,
+			 void *priv)
 {
 	struct lapic_dev *d = priv;
-	bool fixed = m->delivery == V3_APIC_FIXED || m->delivery == V3_APIC_LOWEST;
+	bool fixed = m->delivery <= V3_APIC_LOWEST;
 	uint64_t targets = 0;
 
 	(void)vm;
-	if (!fixed && m->delivery != V3_APIC_INIT && m->delivery != V3_APIC_SIPI) {
+	if (!fixed && m->delivery != V3_APIC_INIT &&
+	    m->delivery != V3_APIC_SIPI) {
 		lapic_report(d, REP_DELIVERY, m->source_vcpu,
-			     "delivery mode %u (NMI, SMI, ExtINT or reserved) unsupported: dropped",
+			     "delivery mode %u (NMI, SMI, ExtINT) unsupported: dropped",
 			     m->delivery);
 		return -V3_ENOSYS;
 	}
@@ -513,7 +545,9 @@ static int lapic_deliver(struct v3_vm *vm, const struct v3_apic_msg *m, void *pr
 	return 0;
 }
 
-static const struct v3_apic_bus_ops lapic_bus_ops = { .deliver = lapic_deliver };
+static const struct v3_apic_bus_ops lapic_bus_ops = {
+	.deliver = lapic_deliver,
+};
 
 /* --- guest access -------------------------------------------------------- */
 
@@ -531,7 +565,7 @@ static int lapic_mmio_read(struct v3_vcpu *v, uint64_t gpa, void *buf,
 	if (!a->enabled) {
 		v3_host->unlock(a->lock, flags);
 		lapic_report(d, REP_DISABLED, v->id,
-			     "access while disabled in IA32_APIC_BASE: reads all ones");
+			     "access while disabled (IA32_APIC_BASE): all ones");
 		v3_memset(buf, 0xff, len);
 		return 0;
 	}
@@ -561,7 +595,7 @@ static int lapic_mmio_write(struct v3_vcpu *v, uint64_t gpa, const void *buf,
 
 	if ((off & 0xf) || len < 4) {
 		lapic_report(d, REP_ACCESS, v->id,
-			     "%u-byte write at 0x%x ignored: registers take aligned 32-bit writes",
+			     "%u-byte write at 0x%x ignored: not aligned 32 bits",
 			     len, off);
 		return 0;
 	}
@@ -573,7 +607,7 @@ static int lapic_mmio_write(struct v3_vcpu *v, uint64_t gpa, const void *buf,
 	v3_host->unlock(a->lock, flags);
 	if (!enabled)
 		lapic_report(d, REP_DISABLED, v->id,
-			     "access while disabled in IA32_APIC_BASE: writes dropped");
+			     "access while disabled (IA32_APIC_BASE): dropped");
 	if (fx.send)
 		lapic_deliver(d->vm, &fx.msg, d);
 	if (fx.eoi_vector >= 0)
@@ -586,7 +620,8 @@ static const struct v3_mmio_ops lapic_mmio_ops = {
 	.write = lapic_mmio_write,
 };
 
-static int lapic_msr_read(struct v3_vcpu *v, uint32_t msr, uint64_t *val, void *priv)
+static int lapic_msr_read(struct v3_vcpu *v, uint32_t msr, uint64_t *val,
+			  void *priv)
 {
 	struct lapic_dev *d = priv;
 
@@ -597,7 +632,8 @@ static int lapic_msr_read(struct v3_vcpu *v, uint32_t msr, uint64_t *val, void *
 }
 
 /* Disabling resets the APIC, so re-enabling finds the power-up state. */
-static int lapic_msr_write(struct v3_vcpu *v, uint32_t msr, uint64_t val, void *priv)
+static int lapic_msr_write(struct v3_vcpu *v, uint32_t msr, uint64_t val,
+			   void *priv)
 {
 	struct lapic_dev *d = priv;
 	struct lapic *a = &d->apic[v->id];
@@ -606,14 +642,15 @@ static int lapic_msr_write(struct v3_vcpu *v, uint32_t msr, uint64_t val, void *
 	(void)msr;
 	if (val & (BASE_RESERVED | BASE_EXTD)) {
 		lapic_report(d, REP_MSR, v->id,
-			     "IA32_APIC_BASE write 0x%llx: reserved bits or x2APIC: #GP",
+			     "IA32_APIC_BASE 0x%llx: reserved or x2APIC: #GP",
 			     (unsigned long long)val);
 		return -V3_EINVAL;
 	}
 	if ((val & BASE_ADDR) != V3_LAPIC_BASE)
 		lapic_report(d, REP_RELOCATE, v->id,
-			     "relocation to 0x%llx unsupported: the APIC stays at 0x%llx",
-			     (unsigned long long)(val & BASE_ADDR), V3_LAPIC_BASE);
+			     "relocation to 0x%llx unsupported: stays at 0x%llx",
+			     (unsigned long long)(val & BASE_ADDR),
+			     V3_LAPIC_BASE);
 	flags = v3_host->lock(a->lock);
 	if (a->enabled && !(val & BASE_EN))
 		lapic_reset(a);
@@ -637,7 +674,7 @@ static int lapic_cpuid(struct v3_vcpu *v, uint32_t leaf, uint32_t subleaf,
 	return 0;
 }
 
-/* --- the vCPU's interrupt source ------------------------------------------- */
+/* --- the vCPU's interrupt source ----------------------------------------- */
 
 static int lapic_pending(struct v3_vcpu *v, void *priv)
 {
@@ -685,9 +722,10 @@ static void lapic_free(void *priv)
 
 static int lapic_create(struct v3_vm *vm, void **priv)
 {
-	struct lapic_dev *d = v3_zalloc(sizeof(*d) + vm->nr_vcpus * sizeof(d->apic[0]));
+	struct lapic_dev *d;
 	int ret = 0;
 
+	d = v3_zalloc(sizeof(*d) + vm->nr_vcpus * sizeof(d->apic[0]));
 	if (!d)
 		return -V3_ENOMEM;
 	d->vm = vm;
@@ -705,21 +743,25 @@ static int lapic_create(struct v3_vm *vm, void **priv)
 			goto fail;
 		}
 	}
-	ret = v3_mem_hook(&vm->mem, V3_LAPIC_BASE, V3_PAGE_SIZE, &lapic_mmio_ops, d);
+	ret = v3_mem_hook(&vm->mem, V3_LAPIC_BASE, V3_PAGE_SIZE,
+			  &lapic_mmio_ops, d);
 	if (!ret)
-		ret = v3_hook_msr(vm, MSR_APIC_BASE, lapic_msr_read, lapic_msr_write, d);
+		ret = v3_hook_msr(vm, MSR_APIC_BASE, lapic_msr_read,
+				  lapic_msr_write, d);
 	if (!ret)
 		ret = v3_register_apic_bus(vm, &lapic_bus_ops, d);
 	for (unsigned i = 0; !ret && i < d->nr; i++) {
-		ret = v3_register_intr_source(vm->vcpus[i], &lapic_source_ops, &d->apic[i]);
+		struct lapic *a = &d->apic[i];
+
+		ret = v3_register_intr_source(a->vcpu, &lapic_source_ops, a);
 		if (!ret)
-			ret = v3_register_timer(vm->vcpus[i], &lapic_timer_ops, &d->apic[i]);
+			ret = v3_register_timer(a->vcpu, &lapic_timer_ops, a);
 	}
 	if (ret)
 		goto fail;
 	/* Without it the guest merely sees the host's APIC id bits. */
 	if (v3_hook_cpuid(vm, 1, lapic_cpuid, d))
-		VM_INFO(vm, "lapic: CPUID leaf 1 is taken: the guest sees the host's APIC id and x2APIC bits");
+		VM_INFO(vm, "lapic: CPUID leaf 1 taken: the guest sees the host's APIC bits");
 	*priv = d;
 	return 0;
 fail:

@@ -68,7 +68,7 @@ struct v3_hypercall_hook {
 };
 
 #define V3_MAX_IO_HOOKS		64
-#define V3_MAX_MSR_HOOKS	64
+#define V3_MAX_MSR_HOOKS	96
 #define V3_MAX_CPUID_HOOKS	16
 #define V3_MAX_HYPERCALLS	16
 

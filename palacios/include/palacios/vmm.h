@@ -98,6 +98,9 @@ struct v3_vcpu {
 
 	struct v3_shadow *shadow;	/* shadow paging state, or NULL */
 
+#define V3_STORED_MSRS 40
+	uint64_t msrs[V3_STORED_MSRS];	/* core/msr.c's MSRs, this vCPU's values */
+
 	/* Interrupt controllers feeding this vCPU (intr.h). */
 	struct {
 		const struct v3_intr_source_ops *ops;
