@@ -205,12 +205,16 @@ static void host_unhook_irq(unsigned irq)
 	}
 }
 
-static void *host_lock_create(const char *name)
+/* Palacios's levels are Kitten ranks below the run queues' (it kicks). */
+_Static_assert(LOCK_RANK_VMM + V3_LOCK_LEVELS <= LOCK_RANK_SCHED,
+	       "Palacios lock levels overlap the scheduler's");
+
+static void *host_lock_create(const char *name, unsigned level)
 {
 	struct spinlock *lock = kmem_alloc(sizeof(*lock));
 
 	if (lock)
-		spin_lock_init(lock, name, LOCK_RANK_LEAF);
+		spin_lock_init(lock, name, LOCK_RANK_VMM + level);
 	return lock;
 }
 

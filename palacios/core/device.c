@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The table of device types, and device instances of a VM (device.h). */
 #include <palacios/device.h>
+#include <palacios/devices_apic.h>
+#include <palacios/devices_legacy.h>
+#include <palacios/devices_pci.h>
 #include <palacios/vmm.h>
 
 static const struct v3_device_type *const device_types[] = {
@@ -8,6 +11,14 @@ static const struct v3_device_type *const device_types[] = {
 	&v3_dev_debug_exit,
 	&v3_dev_testdev,
 	&v3_dev_acpi_pm,
+	&v3_dev_pic,
+	&v3_dev_pit,
+	&v3_dev_rtc,
+	&v3_dev_i8042,
+	&v3_dev_lapic,
+	&v3_dev_ioapic,
+	&v3_dev_uart,
+	&v3_dev_pci,
 };
 
 static bool same(const char *a, const char *b)
@@ -41,6 +52,14 @@ int v3_device_create(struct v3_vm *vm, const char *name)
 	dev->next = vm->devices;
 	vm->devices = dev;
 	return 0;
+}
+
+void *v3_device_find(struct v3_vm *vm, const char *name)
+{
+	for (struct v3_device *dev = vm->devices; dev; dev = dev->next)
+		if (same(dev->type->name, name))
+			return dev->priv;
+	return NULL;
 }
 
 void v3_devices_free(struct v3_vm *vm)

@@ -11,6 +11,7 @@
  */
 #include <palacios/arch.h>
 #include <palacios/device.h>
+#include <palacios/devices_legacy.h>
 #include <palacios/paging.h>
 #include <palacios/vmm.h>
 
@@ -19,7 +20,8 @@ static unsigned next_vm_id;
 /* Every VM is the same PC; devices without what they need (a disk)
  * decline with -ENODEV and are left out. */
 static const char *const default_devices[] = {
-	"debugcon", "debug-exit", "testdev", "acpi-pm",
+	"debugcon", "debug-exit", "testdev", "acpi-pm", "pic", "pit", "rtc",
+	"i8042", "lapic", "ioapic", "uart", "pci",
 };
 
 int v3_cr_init(struct v3_vm *vm);
@@ -156,7 +158,7 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 	vm->paging = cfg.paging;
 	vm->state = V3_VM_CREATED;
 	vm->exit_status = -1;
-	vm->lock = v3_host->lock_create("v3_vm");
+	vm->lock = v3_host->lock_create("v3_vm", V3_LOCK_VM);
 	if (!vm->lock)
 		FAIL("out of memory");
 
@@ -173,6 +175,8 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 		if (ret && ret != -V3_ENODEV)
 			FAIL("cannot create device %s", default_devices[i]);
 	}
+	if (v3_device_find(vm, "rtc"))
+		v3_rtc_set_memory(v3_device_find(vm, "rtc"), vm->mem_size);
 	if (v3_cr_init(vm) || v3_msr_init(vm) || v3_hypercall_init(vm))
 		FAIL("cannot install the VMM's own hooks");
 	if (vm->paging == V3_PAGING_NESTED && v3_npt_build(vm))

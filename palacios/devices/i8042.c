@@ -349,7 +349,7 @@ static int kbc_create(struct v3_vm *vm, void **priv)
 
 	if (!k)
 		return -V3_ENOMEM;
-	k->lock = v3_host->lock_create("i8042");
+	k->lock = v3_host->lock_create("i8042", V3_LOCK_DEVICE);
 	if (!k->lock) {
 		v3_free(k);
 		return -V3_ENOMEM;

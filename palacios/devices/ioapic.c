@@ -92,7 +92,7 @@ static int ioapic_send(struct ioapic *io, unsigned pin)
 		.source_vcpu = -1,
 	};
 
-	if (m.delivery == 3 || m.delivery == 6) {
+	if (m.delivery == 3 || m.delivery == 6) {	/* reserved here */
 		ioapic_report(io, REP_MODE,
 			      "pin %u: reserved delivery mode %u: not sent",
 			      pin, m.delivery);
@@ -116,6 +116,8 @@ static void ioapic_service_level(struct ioapic *io, unsigned pin)
 		*e |= RTE_PENDING;
 }
 
+/* A device's line moved: edge entries fire on the rise, level ones
+ * whenever they may. */
 static void ioapic_set_line(struct v3_vm *vm, unsigned irq, bool level,
 			    void *priv)
 {
@@ -142,6 +144,8 @@ static const struct v3_irq_router_ops ioapic_router_ops = {
 	.set_line = ioapic_set_line,
 };
 
+/* A local APIC retired a level vector: the entries that sent it may send
+ * again (several pins can share a vector). */
 static void ioapic_eoi(struct v3_vm *vm, uint8_t vector, void *priv)
 {
 	struct ioapic *io = priv;
@@ -303,7 +307,7 @@ static int ioapic_create(struct v3_vm *vm, void **priv)
 	io->id = vm->nr_vcpus & 0xf;	/* as the MADT says, up to 15 vCPUs */
 	for (unsigned pin = 0; pin < V3_IOAPIC_PINS; pin++)
 		io->rte[pin] = RTE_MASKED;
-	io->lock = v3_host->lock_create("ioapic");
+	io->lock = v3_host->lock_create("ioapic", V3_LOCK_ROUTER);
 	ret = io->lock ? 0 : -V3_ENOMEM;
 	if (!ret)
 		ret = v3_mem_hook(&vm->mem, V3_IOAPIC_BASE, V3_PAGE_SIZE,

@@ -29,10 +29,10 @@
  * periodic. A period starts where the last one ended, so it never
  * drifts, and periods missed while the vCPU was away raise one interrupt.
  *
- * Omitted: x2APIC, TSC-deadline mode (CPUID leaf 1 hides both), the
- * remote read register, focus processor checking; the thermal, perf and
- * LINT entries are kept but nothing drives them. CPUID leaf 1 also gets
- * the vCPU's APIC id and an APIC-present bit that follows the MSR.
+ * Omitted: x2APIC and TSC-deadline mode (core/cpuid.c hides both and
+ * gives each vCPU its APIC id; its APIC-present bit does not follow the
+ * MSR), the remote read register, focus processor checking; the thermal,
+ * perf and LINT entries are kept but nothing drives them.
  */
 #include <palacios/devices_apic.h>
 #include <palacios/vmm.h>
@@ -85,10 +85,6 @@ static const uint32_t lvt_writable[LVT_NR] = {
 #define ICR_LOGICAL	(1u << 11)
 #define ICR_ASSERT	(1u << 14)
 #define ICR_LEVEL	(1u << 15)
-
-#define CPUID1_EDX_APIC		(1u << 9)
-#define CPUID1_ECX_X2APIC	(1u << 21)
-#define CPUID1_ECX_TSC_DEADLINE	(1u << 24)
 
 enum { SH_NONE, SH_SELF, SH_ALL, SH_ALL_BUT_SELF };
 
@@ -659,21 +655,6 @@ static int lapic_msr_write(struct v3_vcpu *v, uint32_t msr, uint64_t val,
 	return 0;
 }
 
-static int lapic_cpuid(struct v3_vcpu *v, uint32_t leaf, uint32_t subleaf,
-		       uint32_t regs[4], void *priv)
-{
-	struct lapic_dev *d = priv;
-
-	(void)leaf, (void)subleaf;
-	regs[1] = (regs[1] & 0x00ffffff) | v->id << 24;
-	regs[2] &= ~(CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE);
-	if (d->apic[v->id].enabled)
-		regs[3] |= CPUID1_EDX_APIC;
-	else
-		regs[3] &= ~CPUID1_EDX_APIC;
-	return 0;
-}
-
 /* --- the vCPU's interrupt source ----------------------------------------- */
 
 static int lapic_pending(struct v3_vcpu *v, void *priv)
@@ -737,7 +718,7 @@ static int lapic_create(struct v3_vm *vm, void **priv)
 		a->vcpu = vm->vcpus[i];
 		a->enabled = true;
 		lapic_reset(a);
-		a->lock = v3_host->lock_create("lapic");
+		a->lock = v3_host->lock_create("lapic", V3_LOCK_APIC);
 		if (!a->lock) {
 			ret = -V3_ENOMEM;
 			goto fail;
@@ -759,9 +740,6 @@ static int lapic_create(struct v3_vm *vm, void **priv)
 	}
 	if (ret)
 		goto fail;
-	/* Without it the guest merely sees the host's APIC id bits. */
-	if (v3_hook_cpuid(vm, 1, lapic_cpuid, d))
-		VM_INFO(vm, "lapic: CPUID leaf 1 taken: the guest sees the host's APIC bits");
 	*priv = d;
 	return 0;
 fail:

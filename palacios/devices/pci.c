@@ -586,8 +586,8 @@ static int pci_create(struct v3_vm *vm, void **priv)
 	bus->vm = vm;
 	bus->next_io = V3_PCI_IO_BASE;
 	bus->next_mem = V3_PCI_MEM_BASE;
-	bus->lock = v3_host->lock_create("pci");
-	bus->irq_lock = v3_host->lock_create("pci-irq");
+	bus->lock = v3_host->lock_create("pci", V3_LOCK_BUS);
+	bus->irq_lock = v3_host->lock_create("pci-irq", V3_LOCK_IRQ_SHARE);
 	bus->slots[0] = v3_zalloc(sizeof(*bus->slots[0]));
 	if (!bus->lock || !bus->irq_lock || !bus->slots[0])
 		goto free_bus;

@@ -447,7 +447,7 @@ static int pic_create(struct v3_vm *vm, void **priv)
 	p = v3_zalloc(sizeof(*p));
 	if (!p)
 		return -V3_ENOMEM;
-	p->lock = v3_host->lock_create("pic");
+	p->lock = v3_host->lock_create("pic", V3_LOCK_ROUTER);
 	if (!p->lock) {
 		v3_free(p);
 		return -V3_ENOMEM;

@@ -470,7 +470,7 @@ static int pit_create(struct v3_vm *vm, void **priv)
 	p = v3_zalloc(sizeof(*p));
 	if (!p)
 		return -V3_ENOMEM;
-	p->lock = v3_host->lock_create("pit");
+	p->lock = v3_host->lock_create("pit", V3_LOCK_DEVICE);
 	if (!p->lock) {
 		v3_free(p);
 		return -V3_ENOMEM;

@@ -299,9 +299,10 @@ static void rtc_write_b(struct rtc *r, uint8_t val, uint64_t now)
 		val &= ~B_UIE;	/* as the datasheet: SET clears UIE */
 	if (val & B_DSE)
 		rtc_report(r, RTC_REP_DSE, "daylight saving (DSE) unsupported: ignored");
-	if (!(old & B_SET) && (val & B_SET))
-		rtc_latch_time(r, now);		/* freeze for the guest to set */
 	r->cmos[RTC_B] = val;
+	/* Frozen for the guest to set, in the form it will write them. */
+	if (!(old & B_SET) && (val & B_SET))
+		rtc_latch_time(r, now);
 	if ((old & B_SET) && !(val & B_SET))
 		rtc_rebase(r, now, now);	/* the divider chain restarts */
 	rtc_update_irq(r);
@@ -471,7 +472,7 @@ static int rtc_create(struct v3_vm *vm, void **priv)
 	r = v3_zalloc(sizeof(*r));
 	if (!r)
 		return -V3_ENOMEM;
-	r->lock = v3_host->lock_create("rtc");
+	r->lock = v3_host->lock_create("rtc", V3_LOCK_DEVICE);
 	if (!r->lock) {
 		v3_free(r);
 		return -V3_ENOMEM;

@@ -357,7 +357,7 @@ static int uart_create(struct v3_vm *vm, void **priv)
 	u->vm = vm;
 	u->modem = modem_inputs(0);
 	u->trigger = 1;
-	u->lock = v3_host->lock_create("uart");
+	u->lock = v3_host->lock_create("uart", V3_LOCK_DEVICE);
 	if (!u->lock)
 		goto fail;
 	ret = v3_hook_io(vm, UART_BASE, UART_BASE + 7, uart_in, uart_out, u);

@@ -37,7 +37,7 @@ static unsigned fake_cpu_id(void) { return 0; }
 static uint64_t fake_khz(void) { return 1000000; }
 static uint64_t fake_time(void) { return fx_now; }
 static void fake_kick(void *t) { (void)t; }
-static void *fake_lock_create(const char *n) { (void)n; return calloc(1, 1); }
+static void *fake_lock_create(const char *n, unsigned l) { (void)n, (void)l; return calloc(1, 1); }
 static unsigned long fake_lock(void *l) { (void)l; return 0; }
 static void fake_unlock(void *l, unsigned long f) { (void)l, (void)f; }
 static void fake_event(void *d) { (void)d; }

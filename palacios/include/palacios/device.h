@@ -27,6 +27,8 @@ struct v3_device {
 /* Create the device called name in vm. -ENOENT if there is none. */
 int v3_device_create(struct v3_vm *vm, const char *name);
 void v3_devices_free(struct v3_vm *vm);
+/* The instance of the device called name in vm, or NULL. */
+void *v3_device_find(struct v3_vm *vm, const char *name);
 
 extern const struct v3_device_type v3_dev_debugcon;
 extern const struct v3_device_type v3_dev_debug_exit;

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define V3_HOST_OPS_VERSION 1
+#define V3_HOST_OPS_VERSION 2
 
 #define V3_EPERM	1
 #define V3_ENOENT	2
@@ -33,6 +33,17 @@
 #define V3_EINVAL	22
 #define V3_ENOSPC	28
 #define V3_ENOSYS	38
+
+/* Lock levels, outermost first (see lock_create). */
+enum v3_lock_level {
+	V3_LOCK_BUS,		/* PCI configuration: calls into devices */
+	V3_LOCK_DEVICE,		/* a device's state: raises IRQ lines */
+	V3_LOCK_IRQ_SHARE,	/* lines shared by several devices (PCI INTx) */
+	V3_LOCK_ROUTER,		/* PIC, IOAPIC: send to local APICs */
+	V3_LOCK_APIC,		/* a local APIC */
+	V3_LOCK_VM,		/* a VM's state and console: takes nothing */
+	V3_LOCK_LEVELS
+};
 
 struct v3_host_ops {
 	uint32_t version;	/* V3_HOST_OPS_VERSION */
@@ -104,9 +115,12 @@ struct v3_host_ops {
 	/*
 	 * Locks that may be taken from a vCPU thread with interrupts
 	 * enabled or disabled. lock returns the interrupt state to give
-	 * back to unlock.
+	 * back to unlock. Each lock has a level (enum v3_lock_level): a
+	 * thread holding a lock may take only locks of a higher level, so a
+	 * host that checks lock order can check Palacios's too. Under any
+	 * of them Palacios may call kick_thread, the timer ops and malloc.
 	 */
-	void *(*lock_create)(const char *name);
+	void *(*lock_create)(const char *name, unsigned level);
 	void (*lock_free)(void *lock);
 	unsigned long (*lock)(void *lock);
 	void (*unlock)(void *lock, unsigned long flags);
