@@ -4,8 +4,9 @@
  * give the guest, plus what each vCPU must see of itself. Removed: SVM
  * and VMX (no nested virtualization), x2APIC and the TSC-deadline timer
  * (the local APIC is an xAPIC), MONITOR/MWAIT (not intercepted: a guest
- * idling in MWAIT would hold its host CPU), machine checks, performance
- * counters and the AMD extended APIC space. Set: the hypervisor bit, each
+ * idling in MWAIT would hold its host CPU), performance counters and
+ * the AMD extended APIC space. Machine checks stay: core/msr.c has banks
+ * that never report an error, as QEMU's machine has. Set: the hypervisor bit, each
  * vCPU's initial APIC id (its number) and the VM's CPU count. Device or
  * VMM hooks (the hypervisor leaf) then replace leaves wholesale.
  */
@@ -16,8 +17,6 @@
 #define L1_ECX_X2APIC		(1u << 21)
 #define L1_ECX_TSC_DEADLINE	(1u << 24)
 #define L1_ECX_HYPERVISOR	(1u << 31)
-#define L1_EDX_MCE		(1u << 7)
-#define L1_EDX_MCA		(1u << 14)
 #define L1_EDX_HTT		(1u << 28)
 #define E1_ECX_SVM		(1u << 2)
 #define E1_ECX_EXTAPIC		(1u << 3)
@@ -44,7 +43,7 @@ static void adjust(struct v3_vcpu *v, uint32_t leaf, uint32_t r[4])
 		r[2] &= ~(L1_ECX_MONITOR | L1_ECX_VMX | L1_ECX_X2APIC |
 			  L1_ECX_TSC_DEADLINE);
 		r[2] |= L1_ECX_HYPERVISOR;
-		r[3] &= ~(L1_EDX_MCE | L1_EDX_MCA | L1_EDX_HTT);
+		r[3] &= ~L1_EDX_HTT;
 		if (n > 1)
 			r[3] |= L1_EDX_HTT;
 		break;

@@ -144,18 +144,37 @@ int v3_handle_msr(struct v3_vcpu *v, bool write)
 }
 
 /*
- * HLT: wait for an interrupt. With interrupts disabled none can come: the
- * guest has stopped itself for good (a panic, usually), so the VM stops.
+ * HLT with interrupts disabled: only INIT (or a stop) wakes this vCPU.
+ * When every vCPU of the VM is in that state the guest has stopped
+ * itself for good (a panic, or the other CPUs parked before a power-off
+ * that never came), so the VM stops.
  */
-int v3_handle_hlt(struct v3_vcpu *v)
+static int halt_forever(struct v3_vcpu *v)
 {
-	if (!(v->rflags & RFLAGS_IF)) {
-		v3_vm_stop_fmt(v->vm, "guest halted with interrupts disabled at rip 0x%llx",
+	struct v3_vm *vm = v->vm;
+
+	if (__atomic_add_fetch(&vm->dead_vcpus, 1, __ATOMIC_SEQ_CST) ==
+	    vm->nr_vcpus) {
+		v3_vm_stop_fmt(vm, "guest halted with interrupts disabled at rip 0x%llx",
 			       (unsigned long long)(v->rip - 1));
 		return -V3_EIO;
 	}
-	/* Sleep until an interrupt is pending: raised by another thread
-	 * (which kicks us) or by one of this vCPU's device timers. */
+	while (!v3_vcpu_should_leave(v) &&
+	       __atomic_load_n(&v->sipi_vector, __ATOMIC_SEQ_CST) != -2)
+		v3_host->sleep_ns(10 * 1000 * 1000);
+	__atomic_sub_fetch(&vm->dead_vcpus, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&v->sipi_vector, __ATOMIC_SEQ_CST) == -2)
+		__atomic_store_n(&v->runnable, false, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* HLT: sleep until an interrupt is pending for this vCPU. */
+int v3_handle_hlt(struct v3_vcpu *v)
+{
+	if (!(v->rflags & RFLAGS_IF))
+		return halt_forever(v);
+	/* Raised by another thread (which kicks us) or by one of this
+	 * vCPU's device timers. */
 	for (;;) {
 		uint64_t now = v3_host->time_ns();
 		uint64_t next = v3_run_timers(v, now), nap = 10 * 1000 * 1000;

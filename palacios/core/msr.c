@@ -3,7 +3,8 @@
  * Model-specific registers the guest may write and read back but that
  * change nothing the VMM emulates: the MTRRs (memory types mean nothing
  * to guest RAM that the host maps write-back), PAT, and the AMD
- * configuration registers Linux looks at while it sets up a CPU. Each
+ * configuration registers Linux looks at while it sets up a CPU, and
+ * machine-check banks that never report an error. Each
  * vCPU keeps its own values, as each CPU has its own MSRs. Any MSR
  * neither here nor hooked by a device raises #GP, as a missing MSR does.
  */
@@ -35,6 +36,13 @@ static const struct stored_msr stored[] = {
 	{ 0xc001001f, 0 },		/* NB_CFG */
 	{ 0xc0011029, 0 },		/* DE_CFG */
 	{ 0xc0000103, 0 },		/* TSC_AUX */
+	{ 0xc0010055, 0 },		/* interrupt pending message (C1E) */
+	{ 0x179, 4 },			/* MCG_CAP: 4 banks, no MCG_CTL */
+	{ 0x17a, 0 },			/* MCG_STATUS */
+	{ 0x400, 0 }, { 0x401, 0 }, { 0x402, 0 }, { 0x403, 0 },	/* bank 0 */
+	{ 0x404, 0 }, { 0x405, 0 }, { 0x406, 0 }, { 0x407, 0 },
+	{ 0x408, 0 }, { 0x409, 0 }, { 0x40a, 0 }, { 0x40b, 0 },
+	{ 0x40c, 0 }, { 0x40d, 0 }, { 0x40e, 0 }, { 0x40f, 0 },	/* bank 3 */
 };
 
 _Static_assert(sizeof(stored) / sizeof(stored[0]) <= V3_STORED_MSRS,

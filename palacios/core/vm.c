@@ -185,8 +185,8 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 	if (ret)
 		FAIL("cannot set up the vCPUs (%d)", ret);
 	rsdp = v3_acpi_build(vm);
-	if (!rsdp)
-		FAIL("guest memory too small for the ACPI tables");
+	if (!rsdp || v3_smbios_build(vm))
+		FAIL("guest memory too small for the firmware tables");
 	if (cfg.boot == V3_BOOT_LINUX)
 		ret = v3_boot_linux(vm, &cfg, rsdp, err, errlen);
 	else

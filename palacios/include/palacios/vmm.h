@@ -98,7 +98,7 @@ struct v3_vcpu {
 
 	struct v3_shadow *shadow;	/* shadow paging state, or NULL */
 
-#define V3_STORED_MSRS 40
+#define V3_STORED_MSRS 64
 	uint64_t msrs[V3_STORED_MSRS];	/* core/msr.c's MSRs, this vCPU's values */
 
 	/* Interrupt controllers feeding this vCPU (intr.h). */
@@ -155,6 +155,7 @@ struct v3_vm {
 	int exit_status;
 	char stop_reason[V3_STOP_REASON_MAX];
 	unsigned running_vcpus;		/* under lock */
+	unsigned dead_vcpus;		/* shared: halted with interrupts off */
 
 	struct v3_mem_map mem;
 	struct v3_hooks hooks;
@@ -213,6 +214,8 @@ int v3_boot_linux(struct v3_vm *vm, const struct v3_vm_config *cfg,
 /* Write the guest's ACPI tables (core/acpi_tables.c); the RSDP's address,
  * or 0 when guest memory is too small. */
 uint64_t v3_acpi_build(struct v3_vm *vm);
+/* The SMBIOS tables (core/smbios.c): 0 or -EINVAL. */
+int v3_smbios_build(struct v3_vm *vm);
 
 /* Stop the VM (from any vCPU or the host) with a reason, printf-style. */
 void v3_vm_stop_fmt(struct v3_vm *vm, const char *fmt, ...)
