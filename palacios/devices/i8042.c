@@ -114,7 +114,8 @@ static void kbc_update_irq(struct kbc *k)
 static void kbc_push(struct kbc *k, uint8_t val, uint8_t status)
 {
 	if (k->count == KBC_QUEUE) {
-		kbc_report(k, KBC_REP_OVERFLOW, "output queue full: byte dropped", val);
+		kbc_report(k, KBC_REP_OVERFLOW,
+			   "output queue full: byte dropped", val);
 		return;
 	}
 	k->queue[(k->head + k->count++) % KBC_QUEUE] =
@@ -189,7 +190,7 @@ static void kbd_write(struct kbc *k, uint8_t val)
 		kbd_send(k, 0xab);
 		kbd_send(k, 0x83);
 		break;
-	case 0xf4 ... 0xfd:		/* enable, disable, defaults, set-3 modes */
+	case 0xf4 ... 0xfd:		/* enable, disable, defaults, set 3 */
 		kbd_send(k, KBD_ACK);
 		break;
 	case 0xfe:			/* resend */
@@ -201,7 +202,8 @@ static void kbd_write(struct kbc *k, uint8_t val)
 		kbd_send(k, 0xaa);
 		break;
 	default:
-		kbc_report(k, KBC_REP_KBD_CMD, "unknown keyboard command answered with resend", val);
+		kbc_report(k, KBC_REP_KBD_CMD,
+			   "unknown keyboard command: resend", val);
 		kbd_send(k, KBD_RESEND);
 		break;
 	}
@@ -212,7 +214,8 @@ static void kbc_write_outport(struct kbc *k, uint8_t val)
 	if (!(val & OUT_RESET))
 		k->reset = true;
 	if (!(val & OUT_A20))
-		kbc_report(k, KBC_REP_A20, "A20 masking unsupported: A20 stays enabled", val);
+		kbc_report(k, KBC_REP_A20,
+			   "A20 masking unsupported: A20 stays enabled", val);
 	k->outport = val;
 }
 
@@ -280,7 +283,7 @@ static void kbc_command(struct kbc *k, uint8_t cmd)
 	case 0xae:
 		k->ram[0] &= ~CTR_KBDDIS;
 		break;
-	case 0xc0:			/* input port: not inhibited, no jumper */
+	case 0xc0:			/* input port: unlocked, no jumper */
 		kbc_push(k, 0xa0, 0);
 		break;
 	case 0xd0:
@@ -288,13 +291,13 @@ static void kbc_command(struct kbc *k, uint8_t cmd)
 			    (k->irq[0] ? OUT_OBF_KBD : 0) |
 			    (k->irq[1] ? OUT_OBF_AUX : 0), 0);
 		break;
-	case 0xf0 ... 0xff:		/* pulse the output lines whose bit is 0 */
+	case 0xf0 ... 0xff:		/* pulse the lines whose bit is 0 */
 		if (!(cmd & OUT_RESET))
 			k->reset = true;
 		break;
-	default:			/* once per command: a probe may try many */
+	default:			/* once per command: probes try many */
 		if (!(k->reported_cmds[cmd / 64] & (1ull << (cmd % 64))))
-			VM_INFO(k->vm, "i8042: command 0x%x unsupported: ignored", cmd);
+			VM_INFO(k->vm, "i8042: command 0x%x ignored", cmd);
 		k->reported_cmds[cmd / 64] |= 1ull << (cmd % 64);
 		break;
 	}
@@ -308,7 +311,8 @@ static int kbc_io_in(struct v3_vcpu *v, uint16_t port, void *data,
 
 	(void)v;
 	v3_memset(data, 0xff, size);	/* wide reads: our byte, then nothing */
-	*(uint8_t *)data = port == KBC_PORT_DATA ? kbc_read_data(k) : kbc_status(k);
+	*(uint8_t *)data = port == KBC_PORT_DATA ? kbc_read_data(k) :
+						   kbc_status(k);
 	v3_host->unlock(k->lock, flags);
 	return 0;
 }
@@ -357,9 +361,10 @@ static int kbc_create(struct v3_vm *vm, void **priv)
 	k->vm = vm;
 	/* As firmware leaves it: keyboard interrupt on, translation. */
 	k->ram[0] = CTR_KBDINT | CTR_SYS | CTR_XLATE;
-	k->outport = 0xc0 | OUT_A20 | OUT_RESET;	/* clock, data idle high */
+	k->outport = 0xc0 | OUT_A20 | OUT_RESET;	/* clock, data idle */
 	k->scan_set = 2;
-	ret = v3_hook_io(vm, KBC_PORT_DATA, KBC_PORT_DATA, kbc_io_in, kbc_io_out, k);
+	ret = v3_hook_io(vm, KBC_PORT_DATA, KBC_PORT_DATA, kbc_io_in,
+			 kbc_io_out, k);
 	if (!ret)
 		ret = v3_hook_io(vm, KBC_PORT_CMD, KBC_PORT_CMD, kbc_io_in,
 				 kbc_io_out, k);

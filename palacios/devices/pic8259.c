@@ -19,6 +19,11 @@
  * output, recomputed from the slave's registers whenever it is looked
  * at, so a slave request is never lost between the two chips.
  *
+ * The pair is the router of IRQ lines 0-15 and an interrupt source of
+ * vCPU 0: pending() is the vector an INTA cycle would read, ack() is
+ * that cycle, and vCPU 0 is kicked whenever the master's output rises,
+ * since lines are driven from any thread.
+ *
  * Omitted: the spurious IRQ 7/15 of a request that vanishes before the
  * acknowledge (the vector already chosen is delivered and no ISR bit is
  * set); MCS-80/85 mode (call addresses instead of vectors: reported,
@@ -139,21 +144,32 @@ static void pic_chip_ack(struct pic_chip *c, unsigned irq)
 		c->lowest = irq;
 }
 
-/* The INTA cycle: the vector delivered, or -1 if nothing is requested. */
-static int pic_inta(struct pic *p)
+/* The vector the pair would give an INTA cycle now, or -1. */
+static int pic_vector(const struct pic *p)
 {
 	int m = pic_chip_pending(p, 0), s;
 
 	if (m < 0)
 		return -1;
-	pic_chip_ack(&p->chip[0], m);
 	if (m != PIC_CASCADE_IR || !pic_cascaded(p))
 		return p->chip[0].base + m;
+	s = pic_chip_pending(p, 1);	/* >= 0: IR2 is the slave's output */
+	return s < 0 ? -1 : p->chip[1].base + s;
+}
+
+/* The INTA cycle: each chip involved moves its request to service. */
+static void pic_inta(struct pic *p)
+{
+	int m = pic_chip_pending(p, 0), s;
+
+	if (m < 0)
+		return;
+	pic_chip_ack(&p->chip[0], m);
+	if (m != PIC_CASCADE_IR || !pic_cascaded(p))
+		return;
 	s = pic_chip_pending(p, 1);
-	if (s < 0)
-		return -1;	/* cannot be: IR2 is the slave's output */
-	pic_chip_ack(&p->chip[1], s);
-	return p->chip[1].base + s;
+	if (s >= 0)
+		pic_chip_ack(&p->chip[1], s);
 }
 
 /* Recompute the master's output; true when it just went high. */
@@ -227,7 +243,7 @@ static void pic_icw1(struct pic *p, struct pic_chip *c, uint8_t val)
 	c->want_icw4 = val & 0x01;
 	if (!c->want_icw4)
 		pic_report(p, PIC_REP_NO_ICW4,
-			   "ICW1 without ICW4 (MCS-80/85 mode) unsupported: using 8086 vectors");
+			   "no ICW4 (MCS-80/85 mode) unsupported: 8086 vectors");
 	/* The datasheet's reset: the edge sense too, so a high edge line
 	 * must fall and rise again before it requests. */
 	c->irr = c->lines & pic_level_mask(c);
@@ -247,7 +263,8 @@ static void pic_write(struct pic *p, unsigned n, bool a0, uint8_t val)
 			pic_icw1(p, c, val);
 		} else if (val & 0x08) {	/* OCW3 */
 			if (val & 0x80)
-				pic_report(p, PIC_REP_BAD_OCW3, "OCW3 with reserved bit 7 set");
+				pic_report(p, PIC_REP_BAD_OCW3,
+					   "OCW3 with reserved bit 7 set");
 			if (val & 0x40)
 				c->special_mask = val & 0x20;
 			if (val & 0x04)
@@ -267,13 +284,13 @@ static void pic_write(struct pic *p, unsigned n, bool a0, uint8_t val)
 	case 3:
 		if (val != (n == 0 ? 1u << PIC_CASCADE_IR : PIC_CASCADE_IR))
 			pic_report(p, PIC_REP_ICW3,
-				   "ICW3 other than the PC's cascade on IR2 ignored");
+				   "ICW3 other than the PC's cascade ignored");
 		c->init_step = c->want_icw4 ? 4 : 0;
 		break;
 	case 4:
 		if (!(val & 0x01))
 			pic_report(p, PIC_REP_MCS80,
-				   "ICW4 MCS-80/85 mode unsupported: using 8086 vectors");
+				   "MCS-80/85 mode unsupported: 8086 vectors");
 		c->auto_eoi = val & 0x02;
 		c->sfnm = val & 0x10;
 		c->init_step = 0;
@@ -386,7 +403,8 @@ static void pic_set_line(struct v3_vm *vm, unsigned irq, bool level, void *priv)
 	bit = 1u << (irq & 7);
 	flags = v3_host->lock(p->lock);
 	if (irq == PIC_CASCADE_IR && pic_cascaded(p)) {
-		pic_report(p, PIC_REP_IRQ2, "IRQ 2 is the cascade input: ignored");
+		pic_report(p, PIC_REP_IRQ2,
+			   "IRQ 2 is the cascade input: ignored");
 	} else if (level) {
 		if (!(c->lines & bit) || (pic_level_mask(c) & bit))
 			c->irr |= bit;
@@ -403,13 +421,9 @@ static int pic_src_pending(struct v3_vcpu *v, void *priv)
 {
 	struct pic *p = priv;
 	unsigned long flags = v3_host->lock(p->lock);
-	int m = pic_chip_pending(p, 0), vec = -1;
+	int vec = pic_vector(p);
 
 	(void)v;
-	if (m >= 0 && m == PIC_CASCADE_IR && pic_cascaded(p))
-		vec = p->chip[1].base + pic_chip_pending(p, 1);
-	else if (m >= 0)
-		vec = p->chip[0].base + m;
 	v3_host->unlock(p->lock, flags);
 	return vec;
 }
@@ -466,8 +480,8 @@ static int pic_create(struct v3_vm *vm, void **priv)
 		ret = v3_hook_io(vm, PIC_SLAVE_PORT, PIC_SLAVE_PORT + 1,
 				 pic_io_in, pic_io_out, p);
 	if (!ret)
-		ret = v3_hook_io(vm, PIC_ELCR_PORT, PIC_ELCR_PORT + 1, pic_io_in,
-				 pic_io_out, p);
+		ret = v3_hook_io(vm, PIC_ELCR_PORT, PIC_ELCR_PORT + 1,
+				 pic_io_in, pic_io_out, p);
 	if (!ret)
 		ret = v3_register_irq_router(vm, &pic_router_ops, p);
 	if (!ret)

@@ -85,7 +85,8 @@ static void pit_report(struct pit *p, enum pit_report what, const char *msg)
 /* The first host time at which `ticks` have elapsed (rounded up). */
 static uint64_t pit_ticks_ns(uint64_t ticks)
 {
-	return ticks / PIT_HZ * PIT_NS + (ticks % PIT_HZ * PIT_NS + PIT_HZ - 1) / PIT_HZ;
+	return ticks / PIT_HZ * PIT_NS +
+	       (ticks % PIT_HZ * PIT_NS + PIT_HZ - 1) / PIT_HZ;
 }
 
 static uint64_t pit_elapsed(const struct pit_channel *c, uint64_t now)
@@ -102,12 +103,14 @@ static uint32_t pit_modulus(const struct pit_channel *c)
 
 static uint32_t pit_from_bcd(uint16_t v)
 {
-	return (v >> 12) * 1000 + (v >> 8 & 15) * 100 + (v >> 4 & 15) * 10 + (v & 15);
+	return (v >> 12) * 1000 + (v >> 8 & 15) * 100 + (v >> 4 & 15) * 10 +
+	       (v & 15);
 }
 
 static uint16_t pit_to_bcd(uint32_t v)
 {
-	return (v / 1000 % 10) << 12 | (v / 100 % 10) << 8 | (v / 10 % 10) << 4 | v % 10;
+	return (v / 1000 % 10) << 12 | (v / 100 % 10) << 8 |
+	       (v / 10 % 10) << 4 | v % 10;
 }
 
 /* The tick of the first rising edge of OUT after tick t, or PIT_NONE. */
@@ -134,7 +137,8 @@ static void pit_load(struct pit *p, struct pit_channel *c, uint64_t now)
 	if (!c->n)
 		c->n = mod;
 	if (c->n == 1 && (c->mode == 2 || c->mode == 3)) {
-		pit_report(p, PIT_REP_COUNT1, "count 1 is illegal in modes 2 and 3: using 2");
+		pit_report(p, PIT_REP_COUNT1,
+			   "count 1 is illegal in modes 2 and 3: using 2");
 		c->n = 2;
 	}
 	c->armed = true;
@@ -425,7 +429,8 @@ static uint64_t pit_deadline(struct v3_vcpu *v, void *priv)
 	if (c->reload_pending && c->reload_at < edge)
 		edge = c->reload_at;	/* the new count's edges start there */
 	if (c->running && edge != PIT_NONE)
-		when = c->load_ns + (edge > c->base ? pit_ticks_ns(edge - c->base) : 0);
+		when = c->load_ns +
+		       (edge > c->base ? pit_ticks_ns(edge - c->base) : 0);
 	v3_host->unlock(p->lock, flags);
 	return when;
 }
@@ -442,7 +447,8 @@ static void pit_expire(struct v3_vcpu *v, uint64_t now, void *priv)
 	pit_sync(p, c, now);
 	t = pit_elapsed(c, now);
 	if (c->running && c->next_edge != PIT_NONE && t >= c->next_edge) {
-		c->next_edge = pit_edge_after(c, t);	/* collapse missed edges */
+		/* All edges up to now become this one pulse. */
+		c->next_edge = pit_edge_after(c, t);
 		pulse = true;
 	}
 	v3_host->unlock(p->lock, flags);
@@ -476,7 +482,7 @@ static int pit_create(struct v3_vm *vm, void **priv)
 		return -V3_ENOMEM;
 	}
 	p->vm = vm;
-	/* Idle until programmed; the gates of channels 0 and 1 are tied high. */
+	/* Idle until programmed; channels 0 and 1 have their gates high. */
 	for (unsigned i = 0; i < 3; i++) {
 		p->ch[i].ctrl = 0x30;
 		p->ch[i].rw = 3;

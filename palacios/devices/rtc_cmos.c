@@ -22,11 +22,12 @@
  * no alarm interrupt was enabled is missed.
  *
  * The day of the week is derived from the date: writes to it are kept
- * only while SET holds the clock. Omitted: daylight-saving adjustment (DSE is reported and ignored),
- * divider chain control (any DV value other than 010 is reported; the
- * clock keeps running), the square-wave pin (not wired on a PC).
- * The rest of the 128 bytes is plain NVRAM; v3_rtc_set_memory() fills in
- * the fields firmware reads for the memory size.
+ * only while SET holds the clock. Omitted: daylight-saving adjustment
+ * (DSE is reported and ignored), divider chain control (a DV other than
+ * 010 is reported and the clock keeps running), the square-wave pin (not
+ * wired on a PC). The rest of the 128 bytes is plain NVRAM;
+ * v3_rtc_set_memory() fills in the fields firmware reads for the memory
+ * size.
  */
 #include <palacios/devices_legacy.h>
 #include <palacios/vmm.h>
@@ -71,7 +72,7 @@ struct rtc {
 	uint8_t cmos[128];	/* time registers as last computed or set */
 	uint8_t index;
 	uint64_t base_s, base_ns;
-	uint64_t last_sec;	/* updates accounted for: seconds since base_ns */
+	uint64_t last_sec;	/* updates accounted for (s since base_ns) */
 	uint64_t last_pf;	/* periodic ticks accounted for */
 	uint8_t flags;		/* status C's PF, AF, UF */
 	bool irq;
@@ -220,7 +221,9 @@ static void rtc_sync(struct rtc *r, uint64_t now)
 
 	if (!(r->cmos[RTC_B] & B_SET) && s > r->last_sec) {
 		static const uint8_t alarm[3][2] = {
-			{ 0x01, RTC_SEC }, { 0x03, RTC_MIN }, { 0x05, RTC_HOUR },
+			{ 0x01, RTC_SEC },
+			{ 0x03, RTC_MIN },
+			{ 0x05, RTC_HOUR },
 		};
 		bool match = true;
 
@@ -254,8 +257,9 @@ static void rtc_rebase(struct rtc *r, uint64_t at, uint64_t now)
 
 static bool rtc_is_time_reg(unsigned i)
 {
-	return i == RTC_SEC || i == RTC_MIN || i == RTC_HOUR || i == RTC_WDAY ||
-	       i == RTC_MDAY || i == RTC_MONTH || i == RTC_YEAR || i == RTC_CENTURY;
+	return i == RTC_SEC || i == RTC_MIN || i == RTC_HOUR ||
+	       i == RTC_WDAY || i == RTC_MDAY || i == RTC_MONTH ||
+	       i == RTC_YEAR || i == RTC_CENTURY;
 }
 
 static void rtc_latch_time(struct rtc *r, uint64_t now)
@@ -298,7 +302,8 @@ static void rtc_write_b(struct rtc *r, uint8_t val, uint64_t now)
 	if (val & B_SET)
 		val &= ~B_UIE;	/* as the datasheet: SET clears UIE */
 	if (val & B_DSE)
-		rtc_report(r, RTC_REP_DSE, "daylight saving (DSE) unsupported: ignored");
+		rtc_report(r, RTC_REP_DSE,
+			   "daylight saving (DSE) unsupported: ignored");
 	r->cmos[RTC_B] = val;
 	/* Frozen for the guest to set, in the form it will write them. */
 	if (!(old & B_SET) && (val & B_SET))
@@ -316,7 +321,8 @@ static void rtc_write(struct rtc *r, uint8_t val, uint64_t now)
 	switch (i) {
 	case RTC_A:
 		if ((val & A_DV) != A_DV_NORMAL)
-			rtc_report(r, RTC_REP_DV, "divider control other than 010 unsupported: the clock keeps running");
+			rtc_report(r, RTC_REP_DV,
+				   "divider control unsupported: clock runs on");
 		r->cmos[RTC_A] = val & ~A_UIP;
 		r->last_pf = rtc_pf_shift(r) >= 0 ? rtc_pf_index(r, now) : 0;
 		return;
@@ -337,25 +343,41 @@ static void rtc_write(struct rtc *r, uint8_t val, uint64_t now)
 	rtc_rebase(r, now - rtc_since(r, now) % RTC_NS, now);
 }
 
+/*
+ * Whether an access to the current register may move the timer's
+ * deadline (time base, rates, enables, the IRQ pending): vCPU 0 computes
+ * deadlines before it enters the guest, so it must look again. NVRAM
+ * accesses, the bulk of them, leave it alone.
+ */
+static bool rtc_moves_deadline(const struct rtc *r)
+{
+	return r->index <= RTC_C || r->index == RTC_CENTURY;
+}
+
 static int rtc_io_in(struct v3_vcpu *v, uint16_t port, void *data,
 		     unsigned size, void *priv)
 {
 	struct rtc *r = priv;
 	unsigned long flags = v3_host->lock(r->lock);
 	uint64_t now = v3_host->time_ns();
+	bool kick = false;
 
 	(void)v;
 	for (unsigned i = 0; i < size; i++) {
 		uint8_t *b = (uint8_t *)data + i;
 
-		if (port + i == RTC_PORT)
+		if (port + i == RTC_PORT) {
 			*b = r->index;
-		else if (port + i == RTC_PORT + 1)
+		} else if (port + i == RTC_PORT + 1) {
 			*b = rtc_read(r, now);
-		else
+			kick |= r->index == RTC_C;
+		} else {
 			*b = 0xff;	/* past our ports */
+		}
 	}
 	v3_host->unlock(r->lock, flags);
+	if (kick)
+		v3_intr_kick(r->vm->vcpus[0]);
 	return 0;
 }
 
@@ -365,19 +387,22 @@ static int rtc_io_out(struct v3_vcpu *v, uint16_t port, const void *data,
 	struct rtc *r = priv;
 	unsigned long flags = v3_host->lock(r->lock);
 	uint64_t now = v3_host->time_ns();
+	bool kick = false;
 
 	(void)v;
 	for (unsigned i = 0; i < size; i++) {
 		uint8_t b = ((const uint8_t *)data)[i];
 
-		if (port + i == RTC_PORT)
-			r->index = b & 0x7f;	/* bit 7 masks NMIs: none to mask */
-		else if (port + i == RTC_PORT + 1)
+		if (port + i == RTC_PORT) {
+			r->index = b & 0x7f;	/* bit 7: NMI mask, none here */
+		} else if (port + i == RTC_PORT + 1) {
 			rtc_write(r, b, now);
+			kick |= rtc_moves_deadline(r);
+		}
 	}
 	v3_host->unlock(r->lock, flags);
-	/* vCPU 0 computes the next deadline before it enters the guest. */
-	v3_intr_kick(r->vm->vcpus[0]);
+	if (kick)
+		v3_intr_kick(r->vm->vcpus[0]);
 	return 0;
 }
 
@@ -385,7 +410,8 @@ static int rtc_io_out(struct v3_vcpu *v, uint16_t port, const void *data,
 static uint64_t rtc_ticks_ns(uint64_t ticks)
 {
 	return ticks / RTC_DIVIDER_HZ * RTC_NS +
-	       (ticks % RTC_DIVIDER_HZ * RTC_NS + RTC_DIVIDER_HZ - 1) / RTC_DIVIDER_HZ;
+	       (ticks % RTC_DIVIDER_HZ * RTC_NS + RTC_DIVIDER_HZ - 1) /
+		       RTC_DIVIDER_HZ;
 }
 
 static uint64_t rtc_deadline(struct v3_vcpu *v, void *priv)
@@ -437,7 +463,7 @@ void v3_rtc_set_memory(void *rtc, uint64_t mem)
 		mid = 0xffff;
 	if (high > 0xffffff)
 		high = 0xffffff;
-	c[0x14] = 0x02;			/* FPU; no floppy; EGA/VGA class display */
+	c[0x14] = 0x02;			/* FPU; no floppy; EGA/VGA class */
 	c[0x15] = 640 & 0xff;		/* base memory, KiB */
 	c[0x16] = 640 >> 8;
 	c[0x17] = c[0x30] = ext_kb & 0xff;	/* KiB above 1 MiB */

@@ -60,3 +60,4 @@ test_v3_testdev_SRCS := $(V3_FIXTURE) palacios/devices/debugcon.c \
 	palacios/devices/debug_exit.c palacios/devices/testdev.c
 include tests/unit/decoder.mk
 include tests/unit/devices_apic.mk
+include tests/unit/devices_legacy.mk
