@@ -12,6 +12,14 @@
  *   0x07000  the zero page        0x20000  the command line
  *   0x9fc00  reserved (EBDA)      0xe0000  ACPI tables (reserved)
  *   0x100000 the kernel           top of RAM: the initrd
+ *
+ * The command line gets tsc_early_khz= with the host's TSC frequency
+ * (the guest's TSC is the host's) and tsc=reliable, unless it sets them:
+ * Linux calibrates the TSC by counting port reads against the PIT and
+ * wants 10,000 of them in 10 ms, more than I/O exits allow; and it
+ * checks the TSC against jiffies, which count PIT interrupts that a
+ * vCPU out of the CPU takes late. Both checks fail in a VM while the
+ * TSC itself, the host's invariant TSC, is the better clock.
  */
 #include <palacios/vmm.h>
 
@@ -74,6 +82,34 @@ static bool is_bzimage(const uint8_t *k, uint64_t size)
 	       !v3_memcmp(k + HDR_HEADER, "HdrS", 4);
 }
 
+static bool has_word(const char *s, const char *word)
+{
+	for (; *s; s++) {
+		unsigned i = 0;
+
+		while (word[i] && s[i] == word[i])
+			i++;
+		if (!word[i])
+			return true;
+	}
+	return false;
+}
+
+/* The guest's command line with the TSC settings added; its length. */
+static unsigned build_cmdline(char *dst, unsigned size, const char *given)
+{
+	const char *cl = given ? given : "";
+	unsigned n = v3_snprintf(dst, size, "%s", cl);
+
+	if (!has_word(cl, "tsc_early_khz=") && n < size)
+		n += v3_snprintf(dst + n, size - n, "%stsc_early_khz=%llu",
+				 n ? " " : "",
+				 (unsigned long long)v3_host->cpu_khz());
+	if (!has_word(cl, "tsc=") && n < size)
+		n += v3_snprintf(dst + n, size - n, " tsc=reliable");
+	return n;
+}
+
 /* The PC memory map the guest is told: RAM less the BIOS-era holes. */
 static unsigned build_e820(struct e820_entry *e, uint64_t mem)
 {
@@ -129,12 +165,11 @@ int v3_boot_linux(struct v3_vm *vm, const struct v3_vm_config *cfg,
 	v3_memcpy(zp + HDR_START, k + HDR_START, hdr_end - HDR_START);
 	zp[HDR_LOADER] = 0xff;	/* "undefined" boot loader */
 
-	cl_len = cfg->cmdline ? __builtin_strlen(cfg->cmdline) + 1 : 1;
-	if (cl_len > CMDLINE_MAX ||
+	dst = v3_gpa_to_hva(vm, CMDLINE, CMDLINE_MAX);
+	cl_len = build_cmdline(dst, CMDLINE_MAX, cfg->cmdline) + 1;
+	if (cl_len >= CMDLINE_MAX ||
 	    (version >= 0x206 && cl_len > get32(k, HDR_CMDLINE_SZ) + 1ull))
 		ERR("command line too long (%llu bytes)", (unsigned long long)cl_len);
-	dst = v3_gpa_to_hva(vm, CMDLINE, cl_len);
-	v3_memcpy(dst, cfg->cmdline ? cfg->cmdline : "", cl_len);
 	put32(zp, HDR_CMDLINE, CMDLINE);
 
 	if (cfg->initrd) {

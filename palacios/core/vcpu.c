@@ -21,6 +21,8 @@
 
 void v3_vm_vcpu_done(struct v3_vm *vm);
 
+#define RFLAGS_IF	(1ull << 9)
+
 bool v3_vcpu_should_leave(const struct v3_vcpu *v)
 {
 	return __atomic_load_n(&v->vm->stop_requested, __ATOMIC_SEQ_CST) ||
@@ -66,10 +68,23 @@ static void host_timer_fired(void *arg)
 	(void)arg;	/* the interrupt itself makes the guest exit */
 }
 
-/* Run due device timers; have the host end the guest run at the next. */
+/*
+ * Run due device timers; have the host end the guest run at the next
+ * deadline. While the guest has interrupts disabled nothing a timer
+ * raises could be delivered, so instead of a host interrupt at the
+ * deadline the guest exits when it enables interrupts (the backend's
+ * interrupt-window exit) and the timers are looked at then. This keeps
+ * host interrupts out of the guest's interrupts-off stretches, where
+ * Linux calibrates the TSC against the PIT and rejects a sample that
+ * took ten times longer than another.
+ */
 static void service_timers(struct v3_vcpu *v)
 {
 	uint64_t next = v3_run_timers(v, v3_host->time_ns());
+
+	v->want_window = !(v->rflags & RFLAGS_IF) && next != V3_NO_DEADLINE;
+	if (v->want_window)
+		next = V3_NO_DEADLINE;
 
 	if (next == v->host_timer_deadline)
 		return;

@@ -318,16 +318,17 @@ static void inject_event(struct v3_vcpu *v, struct svm_vcpu *s)
 		return;
 	}
 	vector = v3_pending_irq(v);
-	if (vector < 0)
+	if (vector < 0 && !v->want_window)
 		return;
-	if ((v->rflags & (1 << 9)) && !v->interrupt_shadow) {
+	if (vector >= 0 && (v->rflags & (1 << 9)) && !v->interrupt_shadow) {
 		struct v3_event e = { .valid = true, .vector = vector };
 
 		c->eventinj = event_bits(&e, SVM_EVT_TYPE_INTR);
 		v3_ack_irq(v, vector);
 		return;
 	}
-	/* A virtual interrupt makes the CPU exit once the guest can take it. */
+	/* A virtual interrupt makes the CPU exit once the guest can take one
+	 * (to deliver the vector, or to look at timers: want_window). */
 	c->vintr |= SVM_V_IRQ | SVM_V_IGN_TPR;
 	c->intercept_misc1 |= SVM_INTERCEPT_VINTR;
 }

@@ -118,6 +118,7 @@ struct v3_vcpu {
 	unsigned nr_timers;
 	void *host_timer;
 	uint64_t host_timer_deadline;
+	bool want_window;		/* exit when the guest enables interrupts */
 
 	/* Multiprocessor start-up: an AP waits for INIT, then SIPI. */
 	bool runnable;			/* shared */
