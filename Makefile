@@ -235,12 +235,19 @@ deps:
 	@tools/deps
 
 # The demo: boot on 4 CPUs and show the boot log and interrupt counts;
-# then run an unmodified, multi-threaded static glibc program as a job.
+# then run an unmodified, multi-threaded static glibc program as a job;
+# then boot Debian's Linux kernel (fetched by apt) in a Palacios VM on
+# Kitten, to a busybox shell that runs a command and powers off.
 RUN_APPEND ?= irqstats exit_when_done
 run: deps all linux-tests
 	tools/qemu-run --show --smp 4 --append "$(RUN_APPEND)" -- $(QEMU_ARGS)
 	@echo; echo '$$ tools/kitten run --cpus 4 build/linux/heat-demo'
 	@tools/kitten run --cpus 4 $(BUILD)/linux/heat-demo; echo "exit status $$?"
+	@tools/guest-linux initrd $(BUILD)/initrd/demo-linux.cpio tests/guests/linux/smoke.init
+	@echo; echo '$$ tools/kitten vm --cpus 2 --kernel vmlinuz --initrd busybox.cpio --append "console=ttyS0 quiet"'
+	@tools/kitten vm --cpus 2 --mem 256M --kernel $$(tools/guest-linux kernel) \
+		--initrd $(BUILD)/initrd/demo-linux.cpio --append "console=ttyS0 quiet"; \
+		echo "exit status $$?"
 
 check: deps all iso linux-tests guests bench-guests $(UNIT_BINS)
 	tools/check

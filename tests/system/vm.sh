@@ -54,3 +54,9 @@ if selected vm-bad-guests-then-good; then
 			"${bad_images[3]}:/notmb.img" "${bad_images[4]}:/huge.img" \
 			"${bad_images[5]}:/good.img")"
 fi
+
+# Kitten as a guest of Kitten + Palacios (the paper's Kitten-in-Palacios
+# case): the same image boots in a VM with 2 vCPUs, finds them through the
+# VM's ACPI tables, and its in-kernel self-tests pass there.
+vm_ktap kitten-in-palacios -- --cpus 2 --mem 256M --guest-timeout 300 \
+	--kernel "$BUILD/kitten32.elf" --append "ktest=all ktest.cpus=2 ktest.mem=256M"
