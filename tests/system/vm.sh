@@ -12,6 +12,13 @@ for paging in nested shadow; do
 	done
 done
 
+# A guest writing garbage to every emulated device: the VMM survives and
+# still answers the guest afterwards.
+for paging in nested shadow; do
+	vm_ktap "vm-garbage-$paging" -- --paging "$paging" --mem 16M \
+		--guest-timeout 120 --kernel "$guests/garbage.elf"
+done
+
 # The exit-cost benchmark guest runs and reports (its numbers are for
 # `make bench`; here only that it works).
 kitten_vm_expect vm-exit-cost 0 '^exit-cost: io [0-9]+ instructions per round trip$' \
