@@ -25,7 +25,8 @@ int v3_hook_io(struct v3_vm *vm, uint16_t first, uint16_t last,
 		    h->io[i].first <= last)
 			return -V3_EEXIST;
 	if (h->nr_io < V3_MAX_IO_HOOKS) {
-		h->io[h->nr_io] = (struct v3_io_hook){ first, last, in, out, priv };
+		h->io[h->nr_io] =
+			(struct v3_io_hook){ first, last, in, out, priv };
 		__atomic_store_n(&h->nr_io, h->nr_io + 1, __ATOMIC_RELEASE);
 		return 0;
 	}

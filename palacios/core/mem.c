@@ -48,7 +48,8 @@ int v3_mem_hook(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
 		return -V3_EEXIST;
 	if (map->nr_hooks < V3_MEM_MAX_REGIONS) {
 		map->hooks[map->nr_hooks] = (struct v3_mem_region){
-			.start = gpa, .end = gpa + size, .ops = ops, .priv = priv,
+			.start = gpa, .end = gpa + size,
+			.ops = ops, .priv = priv,
 		};
 		__atomic_store_n(&map->nr_hooks, map->nr_hooks + 1,
 				 __ATOMIC_RELEASE);
@@ -77,7 +78,8 @@ int v3_mem_unhook(struct v3_mem_map *map, uint64_t gpa, uint64_t size)
 		struct v3_mem_region *r = &map->hooks[i];
 
 		if (r->end && r->start == gpa && r->end - r->start == size) {
-			__atomic_store_n(&r->start, UINT64_MAX, __ATOMIC_RELEASE);
+			__atomic_store_n(&r->start, UINT64_MAX,
+					 __ATOMIC_RELEASE);
 			__atomic_store_n(&r->end, 0, __ATOMIC_RELEASE);
 			return 0;
 		}

@@ -52,7 +52,8 @@
 
 #define CMD_IO		0x0001
 #define CMD_MEM		0x0002
-#define CMD_WRITABLE	0x0547	/* I/O, memory, master, parity, SERR#, INTx off */
+/* Writable: I/O, memory, bus master, parity, SERR#, interrupt disable. */
+#define CMD_WRITABLE	0x0547
 #define CMD_INTX_OFF	0x0400
 #define STATUS_INTX	0x0008
 
@@ -178,7 +179,9 @@ static int bar_mmio_write(struct v3_vcpu *v, uint64_t gpa, const void *buf,
 	return bar_write(v, priv, gpa, buf, len);
 }
 
-static const struct v3_mmio_ops bar_mmio_ops = { bar_mmio_read, bar_mmio_write };
+static const struct v3_mmio_ops bar_mmio_ops = {
+	bar_mmio_read, bar_mmio_write
+};
 
 static bool over_ram(const struct v3_vm *vm, uint64_t start, uint64_t end)
 {
@@ -268,11 +271,12 @@ static uint32_t cfg_read(struct v3_pci_dev *d, unsigned reg, unsigned len)
 	uint32_t val;
 
 	if (reg >= PCI_HDR_SIZE) {
-		val = d->desc.cfg_read ? d->desc.cfg_read(reg & ~3u, d->desc.priv) : 0;
+		val = d->desc.cfg_read ?
+		      d->desc.cfg_read(reg & ~3u, d->desc.priv) : 0;
 		return (val >> (8 * (reg & 3))) & len_mask(len);
 	}
 	val = cfg_get(d, reg, len);
-	/* The interrupt status bit follows the pin, which moves without the lock. */
+	/* The interrupt status bit follows the pin (not under our lock). */
 	if (reg <= PCI_STATUS && reg + len > PCI_STATUS &&
 	    __atomic_load_n(&d->irq_level, __ATOMIC_RELAXED))
 		val |= STATUS_INTX << (8 * (PCI_STATUS - reg));
@@ -327,7 +331,8 @@ static int data_in(struct v3_vcpu *v, uint16_t port, void *data, unsigned size,
 		   void *priv)
 {
 	struct pci_bus *bus = priv;
-	unsigned off = port - PCI_DATA_PORT, n = size < 4 - off ? size : 4 - off;
+	unsigned off = port - PCI_DATA_PORT;
+	unsigned n = size < 4 - off ? size : 4 - off;
 	uint32_t val = ~0u;
 	unsigned long flags = v3_host->lock(bus->lock);
 	struct v3_pci_dev *d = cfg_target(bus);
@@ -345,7 +350,8 @@ static int data_out(struct v3_vcpu *v, uint16_t port, const void *data,
 		    unsigned size, void *priv)
 {
 	struct pci_bus *bus = priv;
-	unsigned off = port - PCI_DATA_PORT, n = size < 4 - off ? size : 4 - off;
+	unsigned off = port - PCI_DATA_PORT;
+	unsigned n = size < 4 - off ? size : 4 - off;
 	uint32_t val = 0;
 	unsigned long flags;
 	struct v3_pci_dev *d;
@@ -592,12 +598,12 @@ static int pci_create(struct v3_vm *vm, void **priv)
 	if (!bus->lock || !bus->irq_lock || !bus->slots[0])
 		goto free_bus;
 	dev_init(bus->slots[0], bus, 0, &bridge_desc);
-	ret = v3_hook_io(vm, PCI_ADDR_PORT, PCI_ADDR_PORT + 3, addr_in, addr_out,
-			 bus);
+	ret = v3_hook_io(vm, PCI_ADDR_PORT, PCI_ADDR_PORT + 3, addr_in,
+			 addr_out, bus);
 	if (ret)
 		goto free_bus;
-	ret = v3_hook_io(vm, PCI_DATA_PORT, PCI_DATA_PORT + 3, data_in, data_out,
-			 bus);
+	ret = v3_hook_io(vm, PCI_DATA_PORT, PCI_DATA_PORT + 3, data_in,
+			 data_out, bus);
 	if (ret)
 		goto unhook_addr;
 	*priv = bus;

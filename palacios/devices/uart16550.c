@@ -93,7 +93,7 @@ struct uart {
 	bool irq;		/* the level driven on IRQ 4 */
 	uint8_t rx[UART_FIFO];
 	unsigned rx_head, rx_count;
-	uint8_t rbr;		/* the last byte read, for reads of an empty RBR */
+	uint8_t rbr;		/* the last byte read: an empty RBR repeats it */
 	uint8_t queue[UART_QUEUE];
 	unsigned q_head, q_count;
 	uint8_t reported;
@@ -128,7 +128,8 @@ static void rx_push(struct uart *u, uint8_t c)
 /* Host input moves into the FIFO as it has room, unless in loopback. */
 static void rx_refill(struct uart *u)
 {
-	while (!(u->mcr & MCR_LOOP) && u->q_count && u->rx_count < rx_capacity(u)) {
+	while (!(u->mcr & MCR_LOOP) && u->q_count &&
+	       u->rx_count < rx_capacity(u)) {
 		rx_push(u, u->queue[u->q_head]);
 		u->q_head = (u->q_head + 1) % UART_QUEUE;
 		u->q_count--;
@@ -249,7 +250,7 @@ static bool uart_write(struct uart *u, unsigned reg, uint8_t val)
 		/* Other bits count only with the enable bit; a mode change
 		 * empties the FIFOs. */
 		if (!(val & FCR_ENABLE) != !u->fifo_on ||
-		    (val & (FCR_ENABLE | FCR_RX_RESET)) == (FCR_ENABLE | FCR_RX_RESET))
+		    ((val & FCR_ENABLE) && (val & FCR_RX_RESET)))
 			u->rx_count = 0;
 		u->fifo_on = val & FCR_ENABLE;
 		if (u->fifo_on)

@@ -297,7 +297,8 @@ static void reg_write(struct v3_virtio *vd, uint32_t off, uint32_t val)
 		if (!val)
 			virtio_reset(vd);
 		else	/* NEEDS_RESET stays until a reset */
-			vd->status = val | (vd->status & V3_VIRTIO_S_NEEDS_RESET);
+			vd->status = val |
+				     (vd->status & V3_VIRTIO_S_NEEDS_RESET);
 		break;
 	default:
 		report_once(vd, REPORT_WRITE, "write to a read-only register", off);

@@ -80,7 +80,6 @@ static uint8_t blk_request(struct blk *b, const struct v3_virtq_req *r,
 			   uint32_t *written)
 {
 	uint64_t data_in = r->in_len ? r->in_len - 1 : 0;
-	uint64_t data_out = r->out_len - BLK_HDR_BYTES;
 	struct blk_hdr h;
 	uint8_t *p;
 
@@ -94,16 +93,16 @@ static uint8_t blk_request(struct blk *b, const struct v3_virtq_req *r,
 			return BLK_S_IOERR;
 		*written = v3_virtq_write(r, 0, p, data_in);
 		return BLK_S_OK;
-	case BLK_T_OUT:
-		if (!blk_range(b, h.sector, data_out, &p))
+	case BLK_T_OUT:	/* the header was read, so out_len >= its size */
+		if (!blk_range(b, h.sector, r->out_len - BLK_HDR_BYTES, &p))
 			return BLK_S_IOERR;
-		v3_virtq_read(r, BLK_HDR_BYTES, p, data_out);
+		v3_virtq_read(r, BLK_HDR_BYTES, p, r->out_len - BLK_HDR_BYTES);
 		return BLK_S_OK;
 	case BLK_T_FLUSH:
 		return BLK_S_OK;
 	case BLK_T_GET_ID:
-		*written = v3_virtq_write(r, 0, b->id,
-					  data_in < BLK_ID_BYTES ? data_in : BLK_ID_BYTES);
+		*written = v3_virtq_write(r, 0, b->id, data_in < BLK_ID_BYTES ?
+						       data_in : BLK_ID_BYTES);
 		return BLK_S_OK;
 	default:
 		if (!b->reported_type) {

@@ -60,4 +60,5 @@ test_v3_testdev_SRCS := $(V3_FIXTURE) palacios/devices/debugcon.c \
 	palacios/devices/debug_exit.c palacios/devices/testdev.c
 include tests/unit/decoder.mk
 include tests/unit/devices_apic.mk
+include tests/unit/devices_pci.mk
 include tests/unit/devices_legacy.mk

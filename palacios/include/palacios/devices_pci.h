@@ -30,7 +30,8 @@ void v3_uart_input(void *uart, const char *buf, size_t len);
  * virtio-net's peer: a host inside the VMM at 10.0.2.2, MAC
  * 52:54:00:00:00:02, that answers ARP requests for its address and ICMP
  * echo requests to it (devices/net_peer.c). The network device hands it
- * every frame the guest sends; it answers through send(), synchronously.
+ * every frame the guest sends; it answers through send(), synchronously
+ * (so under whatever lock the caller holds). Not thread-safe by itself.
  */
 struct v3_net_peer_stats {
 	uint64_t rx_frames;	/* from the guest */
@@ -39,14 +40,17 @@ struct v3_net_peer_stats {
 	uint64_t ignored;	/* frames not for the peer, or malformed */
 };
 
+#define V3_NET_PEER_IP		0x0a000202u	/* 10.0.2.2 */
+#define V3_NET_FRAME_MAX	1514	/* Ethernet, no FCS or VLAN tag */
+
 struct v3_net_peer {
+	/* Set by the owner: where answers go. */
 	void (*send)(void *ctx, const uint8_t *frame, size_t len);
 	void *ctx;
 	struct v3_net_peer_stats stats;
+	uint16_t ip_id;
+	uint8_t buf[V3_NET_FRAME_MAX];	/* the answer being built */
 };
-
-#define V3_NET_PEER_IP		0x0a000202u	/* 10.0.2.2 */
-#define V3_NET_FRAME_MAX	1514		/* Ethernet, no FCS or VLAN tag */
 
 void v3_net_peer_receive(struct v3_net_peer *p, const uint8_t *frame,
 			 size_t len);

@@ -34,12 +34,12 @@ struct v3_pci_dev;
 #define V3_PCI_MAX_BARS		6
 #define V3_PCI_IO_BASE		0xc000u
 #define V3_PCI_MEM_BASE		0xe0000000u
-#define V3_PCI_MEM_LIMIT	0xfec00000u	/* the IOAPIC and up are not ours */
+#define V3_PCI_MEM_LIMIT	0xfec00000u	/* the IOAPIC and up: not ours */
 
 enum v3_pci_bar_type {
 	V3_PCI_BAR_NONE,
 	V3_PCI_BAR_IO,		/* ports: size a power of two, 4 to 256 */
-	V3_PCI_BAR_MEM32,	/* 32-bit, not prefetchable: a power of two, >= 4096 */
+	V3_PCI_BAR_MEM32,	/* 32-bit, not prefetchable: 2^n, >= 4096 */
 };
 
 /*
@@ -63,7 +63,7 @@ struct v3_pci_dev_desc {
 	const char *name;		/* for the log */
 	uint16_t vendor, device;
 	uint16_t subsys_vendor, subsys_id;
-	uint32_t class_code;		/* base << 16 | sub-class << 8 | prog-if */
+	uint32_t class_code;		/* base << 16 | sub << 8 | prog-if */
 	uint8_t revision;
 	uint8_t int_pin;		/* 0: none; 1-4: INTA#-INTD# */
 	struct v3_pci_bar_desc bars[V3_PCI_MAX_BARS];
@@ -75,7 +75,8 @@ struct v3_pci_dev_desc {
 	 * with the bus's lock held: do not call back into the bus.
 	 */
 	uint32_t (*cfg_read)(unsigned reg, void *priv);
-	void (*cfg_write)(unsigned reg, uint32_t val, uint32_t mask, void *priv);
+	void (*cfg_write)(unsigned reg, uint32_t val, uint32_t mask,
+			  void *priv);
 	void *priv;
 };
 

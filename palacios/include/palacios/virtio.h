@@ -32,12 +32,8 @@ struct v3_virtio;
 #define V3_VIRTQ_SIZE		128
 #define V3_VIRTIO_MAX_QUEUES	2
 
-/* Device status bits. */
-#define V3_VIRTIO_S_ACKNOWLEDGE	0x01
-#define V3_VIRTIO_S_DRIVER	0x02
-#define V3_VIRTIO_S_DRIVER_OK	0x04
+/* The device status bit the device sets: its rings are unusable. */
 #define V3_VIRTIO_S_NEEDS_RESET	0x40
-#define V3_VIRTIO_S_FAILED	0x80
 
 /* Byte ranges of a request: the device-readable ones, then the writable. */
 struct v3_virtq_seg {
