@@ -364,6 +364,11 @@ void vmm_status(struct vmm_vm *vm, struct kitten_vm_status *st)
 	st->nr_exit_kinds = n;
 }
 
+int vmm_disk_write_back(struct vmm_vm *vm, void *image, size_t len)
+{
+	return v3_vm_disk_write_back(vm->v3, image, len) ? -EINVAL : 0;
+}
+
 int vmm_free(struct vmm_vm *vm)
 {
 	int ret = v3_vm_free(vm->v3);

@@ -28,6 +28,7 @@
 struct vm_slot {
 	struct vmm_vm *vm;
 	struct aspace *owner;
+	uint64_t image, image_len;	/* where the owner keeps its image */
 	bool busy;		/* a call is using it: not to be freed */
 };
 
@@ -84,7 +85,8 @@ long sys_kitten_vm_create(uint64_t image, uint64_t len, uint64_t errbuf,
 	flags = spin_lock_irqsave(&vms_lock);
 	for (unsigned i = 0; i < MAX_VMS; i++) {
 		if (!vms[i].vm) {
-			vms[i] = (struct vm_slot){ .vm = vm, .owner = as };
+			vms[i] = (struct vm_slot){ .vm = vm, .owner = as,
+						   .image = image, .image_len = len };
 			id = i + 1;
 			break;
 		}
@@ -173,6 +175,12 @@ long sys_kitten_vm_free(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3,
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!vm)
 		return -ENOENT;
+	/* The guest's disk goes back into the image, for the next VM made
+	 * from it, if the owner still has the image mapped writable. */
+	if (aspace_range_ok(task_current()->aspace, vms[id - 1].image,
+			    vms[id - 1].image_len, ASPACE_W))
+		vmm_disk_write_back(vm, (void *)vms[id - 1].image,
+				    vms[id - 1].image_len);
 	ret = vmm_free(vm);
 	flags = spin_lock_irqsave(&vms_lock);
 	if (!ret)

@@ -3,14 +3,18 @@
  * ACPI tables for the guest (ACPI 1.0 forms, which every OS reads): the
  * RSDP where a PC BIOS leaves it (0xE0000, found by scanning or through
  * boot_params), an RSDT listing a FADT and a MADT, the FACS and a DSDT
- * whose only object is \_S5, so the guest can power off through the
- * PM1a control register (devices/acpi_pm.c).
+ * with two objects: \_S5, so the guest can power off through the PM1a
+ * control register (devices/acpi_pm.c), and the PCI root bridge
+ * \_SB.PCI0, whose _PRT tells the guest which IOAPIC input each slot's
+ * INTx pins drive (the wiring of devices/pci.c). The AML is assembled
+ * here byte by byte (ACPI spec, chapter 20).
  *
  * The MADT is how the guest finds its CPUs and interrupt controllers:
  * one local APIC per vCPU (APIC id = vCPU number), one IOAPIC with GSIs
  * 0-23 identity-mapped to the ISA IRQs (no overrides are needed for
  * that), and the dual 8259s present (PCAT_COMPAT).
  */
+#include <palacios/pci.h>
 #include <palacios/vmm.h>
 
 #define ACPI_BASE	0xe0000
@@ -19,7 +23,7 @@
 #define FADT_AT		(ACPI_BASE + 0x080)
 #define FACS_AT		(ACPI_BASE + 0x100)	/* 64-byte aligned */
 #define DSDT_AT		(ACPI_BASE + 0x140)
-#define MADT_AT		(ACPI_BASE + 0x200)
+#define MADT_AT		(ACPI_BASE + 0x400)	/* after the DSDT's ~500 bytes */
 
 /* The PM block devices/acpi_pm.c emulates. */
 #define PM1A_EVT	0x600
@@ -107,17 +111,112 @@ static void build_fadt(uint8_t *t)
 }
 
 /* Name (_S5, Package () { 5, 5, 0, 0 }): S5 is SLP_TYP 5. */
-static const uint8_t dsdt_aml[] = {
+static const uint8_t aml_s5[] = {
 	0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04,
 	0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00,
 };
 
+#define PRT_SLOTS 8	/* bus-0 slots described: 1 .. PRT_SLOTS - 1 */
+
+struct aml {
+	uint8_t *p;
+	unsigned len;
+};
+
+static void emit(struct aml *a, const void *bytes, unsigned n)
+{
+	v3_memcpy(a->p + a->len, bytes, n);
+	a->len += n;
+}
+
+static void emit_byte(struct aml *a, uint8_t b)
+{
+	emit(a, &b, 1);
+}
+
+/* A PkgLength (it counts itself) for a body of n bytes; 1 or 2 bytes. */
+static void emit_pkglen(struct aml *a, unsigned n)
+{
+	if (n + 1 < 0x40) {
+		emit_byte(a, n + 1);
+	} else {
+		n += 2;
+		emit_byte(a, 0x40 | (n & 0xf));
+		emit_byte(a, n >> 4);
+	}
+}
+
+/* An integer: ZeroOp, OneOp, BytePrefix or DWordPrefix form. */
+static void emit_int(struct aml *a, uint32_t v)
+{
+	if (v <= 1) {
+		emit_byte(a, v);
+	} else if (v <= 0xff) {
+		emit_byte(a, 0x0a);
+		emit_byte(a, v);
+	} else {
+		emit_byte(a, 0x0c);
+		emit(a, &v, 4);
+	}
+}
+
+/* Package () { 0xSSSSFFFF, pin, 0, GSI }: one _PRT entry (pin 0 = INTA). */
+static void emit_prt_entry(struct aml *a, unsigned slot, unsigned pin)
+{
+	uint8_t body[16];
+	struct aml e = { body, 0 };
+
+	emit_byte(&e, 4);
+	emit_int(&e, slot << 16 | 0xffff);
+	emit_int(&e, pin);
+	emit_int(&e, 0);
+	emit_int(&e, v3_pci_intx_line(slot, pin + 1));
+	emit_byte(a, 0x12);		/* PackageOp */
+	emit_pkglen(a, e.len);
+	emit(a, body, e.len);
+}
+
+/*
+ * Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"))
+ *   Name (_ADR, 0)  Name (_UID, 0)  Name (_PRT, Package () { ... }) } }
+ */
+static void emit_pci0(struct aml *a)
+{
+	static const uint8_t names[] = {
+		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x0a, 0x03,
+		0x08, '_', 'A', 'D', 'R', 0x00,
+		0x08, '_', 'U', 'I', 'D', 0x00,
+	};
+	uint8_t prt[(PRT_SLOTS - 1) * 4 * 16], dev[sizeof(prt) + 64];
+	struct aml p = { prt, 0 }, d = { dev, 0 };
+	unsigned entries = 0;
+
+	for (unsigned slot = 1; slot < PRT_SLOTS; slot++)
+		for (unsigned pin = 0; pin < 4; pin++, entries++)
+			emit_prt_entry(&p, slot, pin);
+
+	emit(&d, "PCI0", 4);
+	emit(&d, names, sizeof(names));
+	emit(&d, (const uint8_t[]){ 0x08, '_', 'P', 'R', 'T', 0x12 }, 6);
+	emit_pkglen(&d, p.len + 1);
+	emit_byte(&d, entries);
+	emit(&d, prt, p.len);
+
+	emit_byte(a, 0x10);		/* ScopeOp */
+	emit_pkglen(a, 5 + 2 + (d.len + 1 < 0x40 ? 1 : 2) + d.len);
+	emit(a, "\\_SB_", 5);
+	emit(a, (const uint8_t[]){ 0x5b, 0x82 }, 2);	/* DeviceOp */
+	emit_pkglen(a, d.len);
+	emit(a, dev, d.len);
+}
+
 static void build_dsdt(uint8_t *t)
 {
-	unsigned len = sizeof(struct acpi_header) + sizeof(dsdt_aml);
+	struct aml a = { t + sizeof(struct acpi_header), 0 };
 
-	header((void *)t, "DSDT", len, 1);
-	v3_memcpy(t + sizeof(struct acpi_header), dsdt_aml, sizeof(dsdt_aml));
+	emit(&a, aml_s5, sizeof(aml_s5));
+	emit_pci0(&a);
+	header((void *)t, "DSDT", sizeof(struct acpi_header) + a.len, 1);
 	finish((void *)t);
 }
 

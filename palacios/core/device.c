@@ -19,6 +19,8 @@ static const struct v3_device_type *const device_types[] = {
 	&v3_dev_ioapic,
 	&v3_dev_uart,
 	&v3_dev_pci,
+	&v3_dev_virtio_blk,
+	&v3_dev_virtio_net,
 };
 
 static bool same(const char *a, const char *b)

@@ -69,6 +69,7 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 			(const char *)base + h->cmdline.offset : NULL,
 		.disk = h->disk.size ? base + h->disk.offset : NULL,
 		.disk_size = h->disk.size,
+		.disk_offset = h->disk.offset,
 	};
 	return 0;
 }

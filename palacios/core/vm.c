@@ -21,7 +21,7 @@ static unsigned next_vm_id;
  * decline with -ENODEV and are left out. */
 static const char *const default_devices[] = {
 	"debugcon", "debug-exit", "testdev", "acpi-pm", "pic", "pit", "rtc",
-	"i8042", "lapic", "ioapic", "uart", "pci",
+	"i8042", "lapic", "ioapic", "uart", "pci", "virtio-blk", "virtio-net",
 };
 
 int v3_cr_init(struct v3_vm *vm);
@@ -75,6 +75,7 @@ static int add_disk(struct v3_vm *vm, const struct v3_vm_config *cfg)
 		return -V3_ENOMEM;
 	vm->disk = v3_host->phys_to_virt(pa);
 	vm->disk_size = cfg->disk_size;
+	vm->disk_offset = cfg->disk_offset;
 	v3_memcpy(vm->disk, cfg->disk, cfg->disk_size);
 	return 0;
 }
@@ -322,6 +323,25 @@ int v3_vm_free(struct v3_vm *vm)
 		if (vm->vcpus[i] && vm->vcpus[i]->thread)
 			v3_host->join_thread(vm->vcpus[i]->thread);
 	vm_destroy(vm);
+	return 0;
+}
+
+int v3_vm_disk_write_back(struct v3_vm *vm, void *image, size_t size)
+{
+	const struct v3_image *h = image;
+	unsigned long flags = v3_host->lock(vm->lock);
+	bool stopped = vm->state == V3_VM_STOPPED || vm->state == V3_VM_CREATED;
+
+	v3_host->unlock(vm->lock, flags);
+	if (!stopped)
+		return -V3_EBUSY;
+	if (!vm->disk)
+		return 0;
+	if (size < sizeof(*h) || h->disk.offset != vm->disk_offset ||
+	    h->disk.size != vm->disk_size || h->disk.offset > size ||
+	    h->disk.size > size - h->disk.offset)
+		return -V3_EINVAL;
+	v3_memcpy((uint8_t *)image + vm->disk_offset, vm->disk, vm->disk_size);
 	return 0;
 }
 

@@ -248,7 +248,7 @@ static void intx_update(struct v3_pci_dev *d)
 {
 	struct pci_bus *bus = d->bus;
 	bool on = d->irq_level && !d->intx_off && d->desc.int_pin;
-	unsigned line = (d->slot + d->desc.int_pin - 1) % PCI_NR_IRQS;
+	unsigned line = v3_pci_intx_line(d->slot, d->desc.int_pin) - PCI_FIRST_IRQ;
 
 	if (on == d->irq_on)
 		return;
@@ -442,8 +442,7 @@ static void dev_init(struct v3_pci_dev *d, struct pci_bus *bus, unsigned slot,
 	cfg_put(d->cfg, PCI_SUBSYS + 2, desc->subsys_id, 2);
 	d->cfg[PCI_INT_PIN] = desc->int_pin;
 	if (desc->int_pin)
-		d->cfg[PCI_INT_LINE] = PCI_FIRST_IRQ +
-				       (slot + desc->int_pin - 1) % PCI_NR_IRQS;
+		d->cfg[PCI_INT_LINE] = v3_pci_intx_line(slot, desc->int_pin);
 	cfg_put(d->wmask, PCI_COMMAND, CMD_WRITABLE, 2);
 	d->wmask[PCI_CACHE_LINE] = d->wmask[PCI_LATENCY] = 0xff;
 	d->wmask[PCI_INT_LINE] = 0xff;

@@ -43,3 +43,30 @@ if selected linux-vm; then
 		fail "linux-vm-log" "only inside Palacios: $extra"
 	fi
 fi
+
+# The guest's devices: a file written to its virtio-blk disk in one boot
+# is read back in the next (vmrun --boots 2 keeps the disk), and it pings
+# the VMM's test peer over virtio-net.
+if selected linux-vm-devices; then
+	lk=$("$top/tools/guest-linux" kernel)
+	dinitrd=$BUILD/initrd/linux-devices.cpio
+	disk=$BUILD/initrd/linux-disk.img
+	mkdir -p "$BUILD/initrd"
+	"$top/tools/guest-linux" initrd "$dinitrd" "$top/tests/guests/linux/devices.init"
+	dd if=/dev/zero of="$disk" bs=1M count=1 status=none
+	kitten_vm_expect linux-vm-devices 0 \
+		'^guest: disk: wrote "written by boot [0-9a-f]{8}"$' \
+		'^guest: disk: read back "written by boot [0-9a-f]{8}"$' \
+		'^guest: net: 3 packets transmitted, 3 packets received, 0% packet loss$' \
+		-- --boots 2 --mem 256M --kernel "$lk" --initrd "$dinitrd" \
+		--disk "$disk" --append "console=ttyS0 quiet" --guest-timeout 300
+	# The same note, not two writes.
+	out=$logs/linux-vm-devices.out
+	w=$(sed -n 's/^guest: disk: wrote "\(.*\)"$/\1/p' "$out")
+	r=$(sed -n 's/^guest: disk: read back "\(.*\)"$/\1/p' "$out")
+	if [ -n "$w" ] && [ "$w" = "$r" ]; then
+		pass "linux-vm-devices: boot 2 read what boot 1 wrote"
+	else
+		fail "linux-vm-devices" "wrote '$w', read back '$r'"
+	fi
+fi

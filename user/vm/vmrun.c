@@ -4,8 +4,11 @@
  * tools/mkvmimage), relay its console to standard output, and report why
  * it stopped and how often it exited to the VMM, by reason.
  *
- *   vmrun [--cpus 1,2] [--timeout SEC] IMAGE
+ *   vmrun [--cpus 1,2] [--timeout SEC] [--boots N] IMAGE
  *
+ * --boots N runs the VM N times in a row from the same image, which
+ * keeps the guest's disk from one boot to the next (the kernel writes it
+ * back into the image when the VM is freed).
  * vCPU i runs on the i-th CPU of --cpus (default: CPUs 1, 2, ..., leaving
  * CPU 0 to this program). The exit status is the guest's debug-exit
  * value; 124 when --timeout stopped the VM; 125 when it stopped for any
@@ -75,48 +78,16 @@ static void report(const struct kitten_vm_status *st)
 	printf("\n");
 }
 
-int main(int argc, char **argv)
+/* One VM from the image: create, launch, relay, report, free. */
+static int run_once(const struct v3_image *h, long size, const char *path,
+		    const unsigned *cpus, unsigned ncpus, unsigned timeout_s)
 {
-	unsigned cpus[64], ncpus = 0, timeout_s = 0;
-	const char *path = NULL;
 	struct kitten_vm_status st;
-	const struct v3_image *h;
 	char err[160], buf[512];
-	uint64_t start;
 	bool timed_out = false;
-	long size, n;
-	int id, i;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--cpus") && i + 1 < argc)
-			ncpus = parse_cpus(argv[++i], cpus, 64);
-		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-			const char *s = argv[++i];
-
-			if (!parse_uint(&s, &timeout_s) || *s) {
-				printf("vmrun: bad --timeout %s\n", argv[i]);
-				return 2;
-			}
-		}
-		else if (argv[i][0] != '-' && !path)
-			path = argv[i];
-		else {
-			printf("vmrun: bad argument %s\n", argv[i]);
-			return 2;
-		}
-	}
-	if (!path) {
-		printf("usage: vmrun [--cpus LIST] [--timeout SEC] IMAGE\n");
-		return 2;
-	}
-	h = read_image(path, &size);
-	if (!h) {
-		printf("vmrun: %s: cannot read\n", path);
-		return 2;
-	}
-	if (!ncpus && (unsigned long)size >= sizeof(*h) && h->vcpus <= 64)
-		for (ncpus = 0; ncpus < h->vcpus; ncpus++)
-			cpus[ncpus] = ncpus + 1;
+	uint64_t start;
+	long n;
+	int id;
 
 	id = vm_create(h, size, err, sizeof(err));
 	if (id < 0) {
@@ -154,4 +125,60 @@ int main(int argc, char **argv)
 	if (timed_out)
 		return 124;
 	return st.exit_status >= 0 ? st.exit_status : 125;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned cpus[64], ncpus = 0, timeout_s = 0, boots = 1;
+	const char *path = NULL;
+	const struct v3_image *h;
+	long size;
+	int i, status = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--cpus") && i + 1 < argc)
+			ncpus = parse_cpus(argv[++i], cpus, 64);
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+			const char *s = argv[++i];
+
+			if (!parse_uint(&s, &timeout_s) || *s) {
+				printf("vmrun: bad --timeout %s\n", argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "--boots") && i + 1 < argc) {
+			const char *s = argv[++i];
+
+			if (!parse_uint(&s, &boots) || *s || !boots) {
+				printf("vmrun: bad --boots %s\n", argv[i]);
+				return 2;
+			}
+		}
+		else if (argv[i][0] != '-' && !path)
+			path = argv[i];
+		else {
+			printf("vmrun: bad argument %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!path) {
+		printf("usage: vmrun [--cpus LIST] [--timeout SEC] [--boots N] IMAGE\n");
+		return 2;
+	}
+	h = read_image(path, &size);
+	if (!h) {
+		printf("vmrun: %s: cannot read\n", path);
+		return 2;
+	}
+	if (!ncpus && (unsigned long)size >= sizeof(*h) && h->vcpus <= 64)
+		for (ncpus = 0; ncpus < h->vcpus; ncpus++)
+			cpus[ncpus] = ncpus + 1;
+
+	for (unsigned boot = 1; boot <= boots; boot++) {
+		if (boots > 1)
+			printf("vmrun: boot %u of %u\n", boot, boots);
+		status = run_once(h, size, path, cpus, ncpus, timeout_s);
+		if (status)
+			break;
+	}
+	return status;
 }

@@ -29,6 +29,8 @@ int vmm_stop(struct vmm_vm *vm, const char *reason);
 long vmm_console_read(struct vmm_vm *vm, char *buf, size_t len,
 		      uint64_t timeout_ns);
 void vmm_status(struct vmm_vm *vm, struct kitten_vm_status *st);
+/* Copy a stopped VM's disk back into its image (same layout). */
+int vmm_disk_write_back(struct vmm_vm *vm, void *image, size_t len);
 /* Free a stopped VM; -EBUSY while it runs. */
 int vmm_free(struct vmm_vm *vm);
 

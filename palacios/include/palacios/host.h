@@ -158,6 +158,14 @@ int v3_vm_stop(struct v3_vm *vm, const char *reason);
 /* Free a VM that is stopped (or never started). -EBUSY otherwise. */
 int v3_vm_free(struct v3_vm *vm);
 
+/*
+ * Copy a stopped VM's disk, as the guest left it, back into the image it
+ * was created from (image[0..size), the same layout), so that a VM made
+ * again from that image boots with the guest's changes. -EINVAL when the
+ * image does not match; 0 when the VM has no disk.
+ */
+int v3_vm_disk_write_back(struct v3_vm *vm, void *image, size_t size);
+
 /* Take up to len bytes the guest wrote to its console. */
 size_t v3_vm_console_read(struct v3_vm *vm, char *buf, size_t len);
 

@@ -92,4 +92,14 @@ void v3_pci_unregister(struct v3_pci_dev *d);
 /* Drive the device's INTx pin (any thread; it may hold its own lock). */
 void v3_pci_set_irq(struct v3_pci_dev *d, bool level);
 
+/*
+ * The IRQ line INTx pin `pin` (1 = INTA) of bus-0 slot `slot` drives:
+ * lines 9-11, swizzled by slot as on a PC. The firmware tables (the
+ * DSDT's _PRT) describe the same wiring.
+ */
+static inline unsigned v3_pci_intx_line(unsigned slot, unsigned pin)
+{
+	return 9 + (slot + pin - 1) % 3;
+}
+
 #endif

@@ -182,6 +182,7 @@ struct v3_vm {
 	 * (NULL: no disk); devices read it while they are created. */
 	uint8_t *disk;
 	uint64_t disk_size;
+	uint64_t disk_offset;		/* where the image carries it */
 	uint64_t npt_root;		/* host-physical root of nested tables */
 	struct v3_vcpu *vcpus[V3_IMAGE_MAX_VCPUS];
 };
@@ -199,6 +200,7 @@ struct v3_vm_config {
 	const char *cmdline;	/* NUL-terminated, or NULL */
 	const uint8_t *disk;	/* the block device's image, or NULL */
 	uint64_t disk_size;
+	uint64_t disk_offset;	/* its offset in the image */
 };
 
 /* Check an image and describe it; on error, a reason in err. */
