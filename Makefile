@@ -187,6 +187,14 @@ tools: $(ELFCHECK) $(MKVMIMAGE)
 
 include tests/guests/guests.mk
 
+# --- benchmarks (bench/README.md) ---------------------------------------------
+
+include bench/bench.mk
+
+# Every configuration, three runs each: bench/report.md, bench/results.csv.
+bench: deps all bench-programs guests
+	bench/run-bench
+
 # --- benchmark guests -------------------------------------------------------
 
 BENCH_GUESTS := $(BUILD)/bench/exit_cost.elf
@@ -255,6 +263,6 @@ check: deps all iso linux-tests guests bench-guests $(UNIT_BINS)
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all palacios bench-guests iso user tools linux-tests unit unit-build deps run check clean
+.PHONY: all palacios bench bench-guests iso user tools linux-tests unit unit-build deps run check clean
 -include $(KERNEL_OBJS:.o=.d) $(PALACIOS_OBJS:.o=.d)
 -include $(shell find $(BUILD)/user-obj -name '*.d' 2>/dev/null)

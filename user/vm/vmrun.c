@@ -121,6 +121,9 @@ static int run_once(const struct v3_image *h, long size, const char *path,
 	}
 	vm_status(id, &st);
 	report(&st);
+	/* Under QEMU's -icount shift=0 this is the instructions executed. */
+	printf("vmrun: ran %lu.%03lu s\n", (unsigned long)((now_ns() - start) / 1000000000),
+	       (unsigned long)((now_ns() - start) / 1000000 % 1000));
 	vm_free(id);
 	if (timed_out)
 		return 124;
