@@ -176,9 +176,46 @@ static void emit_prt_entry(struct aml *a, unsigned slot, unsigned pin)
 	emit(a, body, e.len);
 }
 
+/* A word address-space descriptor (type 0 memory, 1 I/O, 2 bus). */
+static void emit_word_space(struct aml *a, uint8_t type, uint8_t type_flags,
+			    uint16_t min, uint16_t max)
+{
+	uint16_t w[5] = { 0, min, max, 0, (uint16_t)(max - min + 1) };
+
+	emit(a, (const uint8_t[]){ 0x88, 0x0d, 0x00, type, 0x0c, type_flags }, 6);
+	emit(a, w, sizeof(w));
+}
+
+/*
+ * Name (_CRS, ResourceTemplate () { ... }): the root bridge decodes bus
+ * numbers 0-255, the configuration ports, I/O outside them, and the
+ * memory window devices/pci.c assigns BARs from.
+ */
+static void emit_pci0_crs(struct aml *a)
+{
+	uint8_t rt[128];
+	struct aml r = { rt, 0 };
+	uint32_t mem[5] = { 0, V3_PCI_MEM_BASE, V3_PCI_MEM_LIMIT - 1, 0,
+			    V3_PCI_MEM_LIMIT - V3_PCI_MEM_BASE };
+
+	emit_word_space(&r, 2, 0, 0x00, 0xff);
+	emit(&r, (const uint8_t[]){ 0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08 }, 8);
+	emit_word_space(&r, 1, 0x03, 0x0000, 0x0cf7);
+	emit_word_space(&r, 1, 0x03, 0x0d00, 0xffff);
+	emit(&r, (const uint8_t[]){ 0x87, 0x17, 0x00, 0x00, 0x0c, 0x01 }, 6);
+	emit(&r, mem, sizeof(mem));
+	emit(&r, (const uint8_t[]){ 0x79, 0x00 }, 2);	/* end tag */
+
+	emit(a, (const uint8_t[]){ 0x08, '_', 'C', 'R', 'S', 0x11 }, 6);
+	emit_pkglen(a, 2 + r.len);
+	emit(a, (const uint8_t[]){ 0x0a, r.len }, 2);	/* BufferSize */
+	emit(a, rt, r.len);
+}
+
 /*
  * Scope (\_SB) { Device (PCI0) { Name (_HID, EisaId ("PNP0A03"))
- *   Name (_ADR, 0)  Name (_UID, 0)  Name (_PRT, Package () { ... }) } }
+ *   Name (_ADR, 0)  Name (_UID, 0)  Name (_CRS, ...)
+ *   Name (_PRT, Package () { ... }) } }
  */
 static void emit_pci0(struct aml *a)
 {
@@ -187,7 +224,7 @@ static void emit_pci0(struct aml *a)
 		0x08, '_', 'A', 'D', 'R', 0x00,
 		0x08, '_', 'U', 'I', 'D', 0x00,
 	};
-	uint8_t prt[(PRT_SLOTS - 1) * 4 * 16], dev[sizeof(prt) + 64];
+	uint8_t prt[(PRT_SLOTS - 1) * 4 * 16], dev[sizeof(prt) + 200];
 	struct aml p = { prt, 0 }, d = { dev, 0 };
 	unsigned entries = 0;
 
@@ -197,6 +234,7 @@ static void emit_pci0(struct aml *a)
 
 	emit(&d, "PCI0", 4);
 	emit(&d, names, sizeof(names));
+	emit_pci0_crs(&d);
 	emit(&d, (const uint8_t[]){ 0x08, '_', 'P', 'R', 'T', 0x12 }, 6);
 	emit_pkglen(&d, p.len + 1);
 	emit_byte(&d, entries);

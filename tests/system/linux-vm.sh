@@ -62,8 +62,8 @@ if selected linux-vm-devices; then
 		--disk "$disk" --append "console=ttyS0 quiet" --guest-timeout 300
 	# The same note, not two writes.
 	out=$logs/linux-vm-devices.out
-	w=$(sed -n 's/^guest: disk: wrote "\(.*\)"$/\1/p' "$out")
-	r=$(sed -n 's/^guest: disk: read back "\(.*\)"$/\1/p' "$out")
+	w=$(tr -d '\r' <"$out" | sed -n 's/^guest: disk: wrote "\(.*\)"$/\1/p')
+	r=$(tr -d '\r' <"$out" | sed -n 's/^guest: disk: read back "\(.*\)"$/\1/p')
 	if [ -n "$w" ] && [ "$w" = "$r" ]; then
 		pass "linux-vm-devices: boot 2 read what boot 1 wrote"
 	else
