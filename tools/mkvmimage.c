@@ -6,6 +6,7 @@
  *
  *   mkvmimage -o OUT [--mem SIZE] [--cpus N] [--paging nested|shadow]
  *             --kernel FILE [--initrd FILE] [--append CMDLINE] [--disk FILE]
+ *             [--passthrough-io FIRST-LAST]
  *
  * The boot protocol follows from the kernel: a Linux bzImage boots by the
  * Linux boot protocol, anything else as multiboot.
@@ -86,6 +87,16 @@ int main(int argc, char **argv)
 			append = val;
 		else if (!strcmp(opt, "--disk"))
 			disk = val;
+		else if (!strcmp(opt, "--passthrough-io")) {
+			unsigned first, last;
+			char end;
+
+			if (sscanf(val, "%x-%x%c", &first, &last, &end) != 2 ||
+			    !last || first > last || last > 0xffff)
+				die("--passthrough-io %s: FIRST-LAST, hex ports", val);
+			h.passthrough_io_first = first;
+			h.passthrough_io_last = last;
+		}
 		else if (!strcmp(opt, "--mem"))
 			h.mem_size = parse_size(val);
 		else if (!strcmp(opt, "--cpus")) {
@@ -106,7 +117,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!out || !kernel)
-		die("%s", "usage: mkvmimage -o OUT [--mem SIZE] [--cpus N] [--paging nested|shadow] --kernel FILE [--initrd FILE] [--append CMDLINE] [--disk FILE]");
+		die("%s", "usage: mkvmimage -o OUT [--mem SIZE] [--cpus N] [--paging nested|shadow] --kernel FILE [--initrd FILE] [--append CMDLINE] [--disk FILE] [--passthrough-io FIRST-LAST]");
 	if (h.mem_size < V3_IMAGE_MIN_MEM || h.mem_size > V3_IMAGE_MAX_MEM ||
 	    (h.mem_size & 4095))
 		die("--mem: %s", "a multiple of 4 KiB from 1M to 64G");

@@ -117,6 +117,15 @@ const struct v3_io_hook *v3_find_io_hook(const struct v3_hooks *h,
 	return NULL;
 }
 
+bool v3_io_hooked(const struct v3_hooks *h, uint16_t first, uint16_t last)
+{
+	for (unsigned i = 0; i < h->nr_io; i++)
+		if (io_live(&h->io[i]) && first <= h->io[i].last &&
+		    h->io[i].first <= last)
+			return true;
+	return false;
+}
+
 const struct v3_msr_hook *v3_find_msr_hook(const struct v3_hooks *h,
 					   uint32_t msr)
 {

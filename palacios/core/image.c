@@ -52,6 +52,10 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 		REFUSE("a payload lies outside the image");
 	if (!h->kernel.size)
 		REFUSE("no kernel");
+	if (h->passthrough_io_last &&
+	    h->passthrough_io_first > h->passthrough_io_last)
+		REFUSE("passthrough ports 0x%x-0x%x: an empty range",
+		       h->passthrough_io_first, h->passthrough_io_last);
 	if (h->cmdline.size &&
 	    base[h->cmdline.offset + h->cmdline.size - 1] != '\0')
 		REFUSE("command line not NUL-terminated");
@@ -70,6 +74,8 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 		.disk = h->disk.size ? base + h->disk.offset : NULL,
 		.disk_size = h->disk.size,
 		.disk_offset = h->disk.offset,
+		.passthrough_io_first = h->passthrough_io_first,
+		.passthrough_io_last = h->passthrough_io_last,
 	};
 	return 0;
 }

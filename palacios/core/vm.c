@@ -157,6 +157,8 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 	vm->mem_size = cfg.mem_size;
 	vm->nr_vcpus = cfg.vcpus;
 	vm->paging = cfg.paging;
+	vm->passthrough_io_first = cfg.passthrough_io_first;
+	vm->passthrough_io_last = cfg.passthrough_io_last;
 	vm->state = V3_VM_CREATED;
 	vm->exit_status = -1;
 	vm->lock = v3_host->lock_create("v3_vm", V3_LOCK_VM);
@@ -176,6 +178,11 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 		if (ret && ret != -V3_ENODEV)
 			FAIL("cannot create device %s", default_devices[i]);
 	}
+	if (vm->passthrough_io_last &&
+	    v3_io_hooked(&vm->hooks, vm->passthrough_io_first,
+			 vm->passthrough_io_last))
+		FAIL("passthrough ports 0x%x-0x%x overlap an emulated device",
+		     vm->passthrough_io_first, vm->passthrough_io_last);
 	if (v3_device_find(vm, "rtc"))
 		v3_rtc_set_memory(v3_device_find(vm, "rtc"), vm->mem_size);
 	if (v3_cr_init(vm) || v3_msr_init(vm) || v3_hypercall_init(vm))

@@ -156,9 +156,15 @@ static int svm_vcpu_init(struct v3_vcpu *v)
 	v->arch = s;
 	c = s->vmcb;
 
-	/* Every port exits: an unhooked one is reported, not passed. */
+	/* Every port exits (an unhooked one is reported), except the host
+	 * ports the VM passes through, which the guest reaches directly. */
 	v3_memset(v3_host->phys_to_virt(s->iopm_pa), 0xff,
 		  IOPM_PAGES * V3_PAGE_SIZE);
+	for (unsigned port = v->vm->passthrough_io_first;
+	     v->vm->passthrough_io_last && port <= v->vm->passthrough_io_last;
+	     port++)
+		((uint8_t *)v3_host->phys_to_virt(s->iopm_pa))[port / 8] &=
+			~(1u << (port % 8));
 	init_msrpm(v3_host->phys_to_virt(s->msrpm_pa));
 	c->iopm_base_pa = s->iopm_pa;
 	c->msrpm_base_pa = s->msrpm_pa;

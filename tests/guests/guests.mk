@@ -23,7 +23,7 @@ GUEST_OBJCOPY ?= objcopy
 GUEST_SRC := tests/guests
 GUEST_OUT := $(BUILD)/guests
 
-GUESTS_32 := paging32 paging_pae wild_write triple_fault spin garbage
+GUESTS_32 := paging32 paging_pae wild_write triple_fault spin garbage passthrough
 GUESTS_64 := basic mmio paging64
 GUEST_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUESTS_32) $(GUESTS_64))
 

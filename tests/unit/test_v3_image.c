@@ -108,6 +108,8 @@ static void test_bad_images(void **state)
 	refused(&t, sizeof(t), "no kernel");
 	t = good(), t.cmdline[7] = 'x';
 	refused(&t, sizeof(t), "not NUL-terminated");
+	t = good(), t.h.passthrough_io_first = 0x500, t.h.passthrough_io_last = 0x400;
+	refused(&t, sizeof(t), "passthrough ports 0x500-0x400");
 }
 
 int main(void)

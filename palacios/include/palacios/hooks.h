@@ -95,6 +95,8 @@ int v3_unhook_io(struct v3_vm *vm, uint16_t first, uint16_t last);
 
 const struct v3_io_hook *v3_find_io_hook(const struct v3_hooks *h,
 					 uint16_t port);
+/* True when any port in [first, last] is hooked. */
+bool v3_io_hooked(const struct v3_hooks *h, uint16_t first, uint16_t last);
 const struct v3_msr_hook *v3_find_msr_hook(const struct v3_hooks *h,
 					   uint32_t msr);
 const struct v3_cpuid_hook *v3_find_cpuid_hook(const struct v3_hooks *h,

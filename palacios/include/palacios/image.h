@@ -56,6 +56,9 @@ struct v3_image {
 	struct v3_image_blob initrd;	/* size 0: none */
 	struct v3_image_blob cmdline;	/* NUL-terminated; size 0: none */
 	struct v3_image_blob disk;	/* the block device's image; 0: none */
+	/* Host I/O ports [first, last] the guest uses directly, without
+	 * exits (passthrough I/O); last 0: none. */
+	uint16_t passthrough_io_first, passthrough_io_last;
 } __attribute__((packed));
 
 #endif

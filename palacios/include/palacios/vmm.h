@@ -183,6 +183,8 @@ struct v3_vm {
 	uint8_t *disk;
 	uint64_t disk_size;
 	uint64_t disk_offset;		/* where the image carries it */
+	/* Host ports the guest reaches directly (last 0: none). */
+	uint16_t passthrough_io_first, passthrough_io_last;
 	uint64_t npt_root;		/* host-physical root of nested tables */
 	struct v3_vcpu *vcpus[V3_IMAGE_MAX_VCPUS];
 };
@@ -201,6 +203,7 @@ struct v3_vm_config {
 	const uint8_t *disk;	/* the block device's image, or NULL */
 	uint64_t disk_size;
 	uint64_t disk_offset;	/* its offset in the image */
+	uint16_t passthrough_io_first, passthrough_io_last;
 };
 
 /* Check an image and describe it; on error, a reason in err. */
