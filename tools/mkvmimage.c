@@ -6,7 +6,10 @@
  *
  *   mkvmimage -o OUT [--mem SIZE] [--cpus N] [--paging nested|shadow]
  *             --kernel FILE [--initrd FILE] [--append CMDLINE] [--disk FILE]
- *             [--passthrough-io FIRST-LAST]
+ *             [--passthrough-io FIRST-LAST] [--bios FILE]
+ *
+ * With --bios, the VM starts in FILE (a PC BIOS such as SeaBIOS) from the
+ * CPU's reset vector instead of in a kernel.
  *
  * The boot protocol follows from the kernel: a Linux bzImage boots by the
  * Linux boot protocol, anything else as multiboot.
@@ -62,7 +65,7 @@ static unsigned long long parse_size(const char *s)
 int main(int argc, char **argv)
 {
 	const char *out = NULL, *kernel = NULL, *initrd = NULL, *append = NULL;
-	const char *disk = NULL;
+	const char *disk = NULL, *bios = NULL;
 	struct v3_image h = { .magic = V3_IMAGE_MAGIC, .version = V3_IMAGE_VERSION,
 			      .header_size = sizeof(h), .mem_size = 64 << 20,
 			      .vcpus = 1, .paging = V3_PAGING_NESTED,
@@ -87,6 +90,8 @@ int main(int argc, char **argv)
 			append = val;
 		else if (!strcmp(opt, "--disk"))
 			disk = val;
+		else if (!strcmp(opt, "--bios"))
+			bios = val;
 		else if (!strcmp(opt, "--passthrough-io")) {
 			unsigned first, last;
 			char end;
@@ -116,6 +121,10 @@ int main(int argc, char **argv)
 			die("unknown option %s", opt);
 		}
 	}
+	if (bios && kernel)
+		die("%s", "--bios and --kernel: one or the other");
+	if (bios)
+		kernel = bios;
 	if (!out || !kernel)
 		die("%s", "usage: mkvmimage -o OUT [--mem SIZE] [--cpus N] [--paging nested|shadow] --kernel FILE [--initrd FILE] [--append CMDLINE] [--disk FILE] [--passthrough-io FIRST-LAST]");
 	if (h.mem_size < V3_IMAGE_MIN_MEM || h.mem_size > V3_IMAGE_MAX_MEM ||
@@ -128,7 +137,9 @@ int main(int argc, char **argv)
 	if (disk)
 		dbuf = slurp(disk, &dsize);
 	/* "HdrS" at 0x202: the Linux boot protocol's setup header. */
-	if (ksize > 0x206 && !memcmp(kbuf + 0x202, "HdrS", 4))
+	if (bios)
+		h.boot = V3_BOOT_BIOS;
+	else if (ksize > 0x206 && !memcmp(kbuf + 0x202, "HdrS", 4))
 		h.boot = V3_BOOT_LINUX;
 	h.kernel = (struct v3_image_blob){ sizeof(h), ksize };
 	h.initrd = (struct v3_image_blob){ sizeof(h) + ksize, isize };

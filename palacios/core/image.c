@@ -43,7 +43,8 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 		REFUSE("%u vCPUs: 1 to %u", h->vcpus, V3_IMAGE_MAX_VCPUS);
 	if (h->paging != V3_PAGING_NESTED && h->paging != V3_PAGING_SHADOW)
 		REFUSE("unknown paging mode %u", h->paging);
-	if (h->boot != V3_BOOT_MULTIBOOT && h->boot != V3_BOOT_LINUX)
+	if (h->boot != V3_BOOT_MULTIBOOT && h->boot != V3_BOOT_LINUX &&
+	    h->boot != V3_BOOT_BIOS)
 		REFUSE("unknown boot protocol %u", h->boot);
 	if (h->flags)
 		REFUSE("unknown flags 0x%x", h->flags);
@@ -52,6 +53,12 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 		REFUSE("a payload lies outside the image");
 	if (!h->kernel.size)
 		REFUSE("no kernel");
+	if (h->boot == V3_BOOT_BIOS &&
+	    (h->kernel.size & 0xffff || h->kernel.size > (256 << 10)))
+		REFUSE("BIOS image of %llu bytes: 64, 128, 192 or 256 KiB",
+		       (unsigned long long)h->kernel.size);
+	if (h->boot == V3_BOOT_BIOS && h->paging != V3_PAGING_NESTED)
+		REFUSE("a BIOS starts in real mode: it needs nested paging");
 	if (h->passthrough_io_last &&
 	    h->passthrough_io_first > h->passthrough_io_last)
 		REFUSE("passthrough ports 0x%x-0x%x: an empty range",

@@ -48,6 +48,8 @@ static void vm_destroy(struct v3_vm *vm)
 				    (vm->disk_size + V3_PAGE_SIZE - 1) / V3_PAGE_SIZE);
 	if (vm->ram_hpa)
 		v3_host->free_pages(vm->ram_hpa, vm->ram_pages);
+	if (vm->bios_hpa)
+		v3_host->free_pages(vm->bios_hpa, vm->bios_pages);
 	if (vm->lock)
 		v3_host->lock_free(vm->lock);
 	v3_free(vm);
@@ -187,18 +189,24 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 		v3_rtc_set_memory(v3_device_find(vm, "rtc"), vm->mem_size);
 	if (v3_cr_init(vm) || v3_msr_init(vm) || v3_hypercall_init(vm))
 		FAIL("cannot install the VMM's own hooks");
+	/* A BIOS maps itself below 4 GiB: before the nested tables are made.
+	 * It writes its own firmware tables. */
+	if (cfg.boot == V3_BOOT_BIOS && v3_boot_bios(vm, &cfg, err, errlen))
+		goto fail;
 	if (vm->paging == V3_PAGING_NESTED && v3_npt_build(vm))
 		FAIL("out of memory for nested page tables");
 	ret = init_vcpus(vm);
 	if (ret)
 		FAIL("cannot set up the vCPUs (%d)", ret);
-	rsdp = v3_acpi_build(vm);
-	if (!rsdp || v3_smbios_build(vm))
-		FAIL("guest memory too small for the firmware tables");
-	if (cfg.boot == V3_BOOT_LINUX)
-		ret = v3_boot_linux(vm, &cfg, rsdp, err, errlen);
-	else
-		ret = v3_boot_multiboot(vm, &cfg, err, errlen);
+	if (cfg.boot != V3_BOOT_BIOS) {
+		rsdp = v3_acpi_build(vm);
+		if (!rsdp || v3_smbios_build(vm))
+			FAIL("guest memory too small for the firmware tables");
+		if (cfg.boot == V3_BOOT_LINUX)
+			ret = v3_boot_linux(vm, &cfg, rsdp, err, errlen);
+		else
+			ret = v3_boot_multiboot(vm, &cfg, err, errlen);
+	}
 	if (ret)
 		goto fail;
 

@@ -126,6 +126,13 @@ static void ioapic_set_line(struct v3_vm *vm, unsigned irq, bool level,
 	bool rising;
 
 	(void)vm;
+	/* ISA IRQ 0 (the PIT) is wired to input 2, as on PCs with an
+	 * IOAPIC (and QEMU): the firmware tables say so (an interrupt source
+	 * override in the MADT; SeaBIOS's MP table). */
+	if (irq == 0)
+		irq = 2;
+	else if (irq == 2)
+		return;		/* the PIC cascade: nothing drives it */
 	if (irq >= V3_IOAPIC_PINS)
 		return;
 	flags = v3_host->lock(io->lock);

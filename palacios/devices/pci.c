@@ -235,7 +235,8 @@ static void bar_update(struct v3_pci_dev *d, unsigned i)
 	bool io = bd->type == V3_PCI_BAR_IO;
 	uint32_t base = cfg_get(d, PCI_BAR0 + 4 * i, 4) & (io ? ~3u : ~0xfu);
 	bool decode = cfg_get(d, PCI_COMMAND, 2) & (io ? CMD_IO : CMD_MEM);
-	bool want = bd->type != V3_PCI_BAR_NONE && decode && base;
+	bool want = bd->type != V3_PCI_BAR_NONE && decode && base &&
+		    (!io || base + bd->size <= 0x10000);	/* ports are 16 bits */
 
 	if (b->mapped && (!want || b->base != base))
 		bar_unmap(b);
@@ -452,8 +453,11 @@ static void dev_init(struct v3_pci_dev *d, struct pci_bus *bus, unsigned slot,
 
 		d->bars[i] = (struct pci_bar){ .dev = d, .index = i };
 		if (bd->type == V3_PCI_BAR_IO) {
+			/* All 32 bits, as QEMU's: a BIOS sizes the BAR from
+			 * the whole register (SeaBIOS takes zero upper bits
+			 * for a 64 KiB-sized BAR). */
 			d->cfg[reg] = 1;	/* I/O space indicator */
-			cfg_put(d->wmask, reg, ~(bd->size - 1) & 0xfffc, 4);
+			cfg_put(d->wmask, reg, ~(bd->size - 1) & ~3u, 4);
 		} else if (bd->type == V3_PCI_BAR_MEM32) {
 			cfg_put(d->wmask, reg, ~(bd->size - 1) & ~0xfu, 4);
 		}

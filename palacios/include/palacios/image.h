@@ -28,6 +28,7 @@ enum v3_paging_mode {
 enum v3_boot_protocol {
 	V3_BOOT_MULTIBOOT = 1,	/* an ELF multiboot kernel, entered in 32-bit mode */
 	V3_BOOT_LINUX = 2,	/* a bzImage, by the Linux boot protocol */
+	V3_BOOT_BIOS = 3,	/* the kernel blob is a PC BIOS (SeaBIOS), from reset */
 };
 
 /* A payload: bytes [offset, offset + size) of the image. */

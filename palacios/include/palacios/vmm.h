@@ -178,6 +178,7 @@ struct v3_vm {
 	unsigned nr_eoi_listeners;
 
 	uint64_t ram_hpa, ram_pages;	/* guest RAM, one host extent */
+	uint64_t bios_hpa, bios_pages;	/* the BIOS's copy below 4 GiB, or 0 */
 	/* The block device's backing image, in host memory owned by the VM
 	 * (NULL: no disk); devices read it while they are created. */
 	uint8_t *disk;
@@ -217,6 +218,9 @@ int v3_boot_multiboot(struct v3_vm *vm, const struct v3_vm_config *cfg,
  * root the kernel is told about. */
 int v3_boot_linux(struct v3_vm *vm, const struct v3_vm_config *cfg,
 		  uint64_t rsdp, char *err, size_t errlen);
+/* The same for a PC BIOS (core/bios_boot.c), from the reset vector. */
+int v3_boot_bios(struct v3_vm *vm, const struct v3_vm_config *cfg,
+		 char *err, size_t errlen);
 /* Write the guest's ACPI tables (core/acpi_tables.c); the RSDP's address,
  * or 0 when guest memory is too small. */
 uint64_t v3_acpi_build(struct v3_vm *vm);
