@@ -11,9 +11,8 @@
  *
  * The MADT is how the guest finds its CPUs and interrupt controllers:
  * one local APIC per vCPU (APIC id = vCPU number), one IOAPIC with GSIs
- * 0-23, ISA IRQ 0 overridden to GSI 2 as on every PC with an IOAPIC
- * (devices/ioapic.c wires it so), and the dual 8259s present
- * (PCAT_COMPAT).
+ * 0-23 identity-mapped to the ISA IRQs (no overrides are needed for
+ * that), and the dual 8259s present (PCAT_COMPAT).
  */
 #include <palacios/pci.h>
 #include <palacios/vmm.h>
@@ -282,13 +281,6 @@ static unsigned build_madt(uint8_t *t, unsigned nr_vcpus)
 		v3_memcpy(ioapic + 4, &(uint32_t){ IOAPIC_ADDR }, 4);
 		v3_memcpy(t + len, ioapic, 12);
 		len += 12;
-	}
-	{
-		/* The PIT: ISA IRQ 0 on GSI 2, edge, active high. */
-		uint8_t iso[10] = { 2, 10, 0, 0, 2, 0, 0, 0, 0, 0 };
-
-		v3_memcpy(t + len, iso, 10);
-		len += 10;
 	}
 	{
 		/* The SCI: ISA IRQ 9, level-triggered, active high. */

@@ -159,6 +159,7 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 	vm->mem_size = cfg.mem_size;
 	vm->nr_vcpus = cfg.vcpus;
 	vm->paging = cfg.paging;
+	vm->irq0_on_pin2 = cfg.boot == V3_BOOT_BIOS;
 	vm->passthrough_io_first = cfg.passthrough_io_first;
 	vm->passthrough_io_last = cfg.passthrough_io_last;
 	vm->state = V3_VM_CREATED;

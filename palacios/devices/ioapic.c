@@ -118,33 +118,38 @@ static void ioapic_service_level(struct ioapic *io, unsigned pin)
 
 /* A device's line moved: edge entries fire on the rise, level ones
  * whenever they may. */
+/* Input `pin` went to `level`. */
+static void ioapic_input(struct ioapic *io, unsigned pin, bool level)
+{
+	unsigned long flags = v3_host->lock(io->lock);
+	bool rising = level && !io->line[pin];
+
+	io->line[pin] = level;
+	if (!level)
+		io->rte[pin] &= ~RTE_PENDING;
+	else if (rte_level(io->rte[pin]))
+		ioapic_service_level(io, pin);
+	else if (rising && !(io->rte[pin] & RTE_MASKED))
+		ioapic_send(io, pin);
+	v3_host->unlock(io->lock, flags);
+}
+
 static void ioapic_set_line(struct v3_vm *vm, unsigned irq, bool level,
 			    void *priv)
 {
 	struct ioapic *io = priv;
-	unsigned long flags;
-	bool rising;
 
-	(void)vm;
-	/* ISA IRQ 0 (the PIT) is wired to input 2, as on PCs with an
-	 * IOAPIC (and QEMU): the firmware tables say so (an interrupt source
-	 * override in the MADT; SeaBIOS's MP table). */
-	if (irq == 0)
-		irq = 2;
-	else if (irq == 2)
-		return;		/* the PIC cascade: nothing drives it */
-	if (irq >= V3_IOAPIC_PINS)
+	/*
+	 * ISA IRQ 0 (the PIT) is on input 0 as the VMM's own firmware tables
+	 * describe it (ISA IRQs on the inputs of the same number), or on
+	 * input 2 when a BIOS made the tables: SeaBIOS's MP table says so,
+	 * as on a PC. Line 2 is the PIC cascade, which no device drives.
+	 */
+	if (irq == 2 || irq >= V3_IOAPIC_PINS)
 		return;
-	flags = v3_host->lock(io->lock);
-	rising = level && !io->line[irq];
-	io->line[irq] = level;
-	if (!level)
-		io->rte[irq] &= ~RTE_PENDING;
-	else if (rte_level(io->rte[irq]))
-		ioapic_service_level(io, irq);
-	else if (rising && !(io->rte[irq] & RTE_MASKED))
-		ioapic_send(io, irq);
-	v3_host->unlock(io->lock, flags);
+	if (irq == 0 && vm->irq0_on_pin2)
+		irq = 2;
+	ioapic_input(io, irq, level);
 }
 
 static const struct v3_irq_router_ops ioapic_router_ops = {

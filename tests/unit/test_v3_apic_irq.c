@@ -114,12 +114,11 @@ static void test_level_end_to_end(void **state)
 	assert_int_equal(rte_lo(vm, 11) & REMOTE_IRR, 0);
 	nothing_pending(vm, 2);
 
-	/* An edge interrupt's EOI leaves a level one in service alone.
-	 * (ISA IRQ 0 is wired to input 2.) */
-	rte_wr(vm, 2, 0x60, 0);
+	/* An edge interrupt's EOI leaves a level one in service alone. */
+	rte_wr(vm, 3, 0x60, 0);
 	v3_irq_set_line(vm, 11, true);
 	assert_int_equal(fx_take_vector(vm, 0), 0x4b);
-	v3_irq_pulse(vm, 0);
+	v3_irq_pulse(vm, 3);
 	assert_int_equal(fx_take_vector(vm, 0), 0x60);
 	lapic_wr(vm, 0, EOI, 0);
 	assert_true(rte_lo(vm, 11) & REMOTE_IRR);

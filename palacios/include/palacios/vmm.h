@@ -179,6 +179,7 @@ struct v3_vm {
 
 	uint64_t ram_hpa, ram_pages;	/* guest RAM, one host extent */
 	uint64_t bios_hpa, bios_pages;	/* the BIOS's copy below 4 GiB, or 0 */
+	bool irq0_on_pin2;		/* the PIT on IOAPIC input 2 (a BIOS's tables) */
 	/* The block device's backing image, in host memory owned by the VM
 	 * (NULL: no disk); devices read it while they are created. */
 	uint8_t *disk;
