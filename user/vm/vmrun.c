@@ -91,12 +91,15 @@ static int run_once(const struct v3_image *h, long size, const char *path,
 
 	id = vm_create(h, size, err, sizeof(err));
 	if (id < 0) {
-		printf("vmrun: %s: refused: %s\n", path, id == -22 ? err :
-		       id == -19 ? "this machine cannot run VMs" : "error");
+		printf("vmrun: %s: refused: %s\n", path,
+		       id == -22   ? err
+		       : id == -19 ? "this machine cannot run VMs"
+				   : "error");
 		return 2;
 	}
 	if (vm_launch(id, cpus, ncpus) < 0) {
-		printf("vmrun: cannot launch on the given CPUs (the VM has %u vCPUs)\n",
+		printf("vmrun: cannot launch on the given CPUs (the VM has %u "
+		       "vCPUs)\n",
 		       h->vcpus);
 		vm_free(id);
 		return 2;
@@ -122,7 +125,8 @@ static int run_once(const struct v3_image *h, long size, const char *path,
 	vm_status(id, &st);
 	report(&st);
 	/* Under QEMU's -icount shift=0 this is the instructions executed. */
-	printf("vmrun: ran %lu.%03lu s\n", (unsigned long)((now_ns() - start) / 1000000000),
+	printf("vmrun: ran %lu.%03lu s\n",
+	       (unsigned long)((now_ns() - start) / 1000000000),
 	       (unsigned long)((now_ns() - start) / 1000000 % 1000));
 	vm_free(id);
 	if (timed_out)
@@ -155,8 +159,7 @@ int main(int argc, char **argv)
 				printf("vmrun: bad --boots %s\n", argv[i]);
 				return 2;
 			}
-		}
-		else if (argv[i][0] != '-' && !path)
+		} else if (argv[i][0] != '-' && !path)
 			path = argv[i];
 		else {
 			printf("vmrun: bad argument %s\n", argv[i]);
@@ -164,7 +167,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!path) {
-		printf("usage: vmrun [--cpus LIST] [--timeout SEC] [--boots N] IMAGE\n");
+		printf("usage: vmrun [--cpus LIST] [--timeout SEC] [--boots N] "
+		       "IMAGE\n");
 		return 2;
 	}
 	h = read_image(path, &size);
