@@ -62,7 +62,6 @@ int v3_gpt_walk(const struct v3_gpt_mem *mem, const struct v3_gpt_request *rq,
 	unsigned n, i;
 	uint64_t table, entries[4], gpas[4];
 	bool writable = true, user = true, nx = false;
-	bool up_w = true, up_u = true, up_nx = false;
 	uint64_t size = 4096;
 	int ret;
 
@@ -93,7 +92,6 @@ int v3_gpt_walk(const struct v3_gpt_mem *mem, const struct v3_gpt_request *rq,
 			res->pf_error = fault(rq, false);
 			return V3_GPT_FAULT;
 		}
-		up_w = writable, up_u = user, up_nx = nx;	/* levels above i */
 		/* PAE's PDPTEs carry no permissions. */
 		if (!(rq->mode == V3_GPT_PAE && i == 0)) {
 			writable &= !!(e & PTE_W);
@@ -140,14 +138,9 @@ int v3_gpt_walk(const struct v3_gpt_mem *mem, const struct v3_gpt_request *rq,
 	res->page_size = size;
 	res->gpa = entry_addr(entries[n - 1], lv[n - 1].entry_size, size) |
 		   (gva & (size - 1));
-	res->leaf_table = size == 4096 ? gpas[n - 1] & ~0xfffull : 0;
-	res->leaf_entry_size = lv[n - 1].entry_size;
 	res->writable = writable;
 	res->user = user;
 	res->nx = nx;
-	res->upper_writable = up_w;
-	res->upper_user = up_u;
-	res->upper_nx = up_nx;
 	res->dirty = entries[n - 1] & PTE_D;
 	return 0;
 }

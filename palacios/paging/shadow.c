@@ -22,12 +22,6 @@
  * guest's large page lies in one 2 MiB-aligned run of RAM (guest RAM is
  * one aligned host extent), it is shadowed with a 2 MiB page instead.
  *
- * A fault also fills, from the same guest page table, the neighbours the
- * guest has already used (accessed bit set): after a CR3 write has
- * emptied the shadow tables, one fault per 2 MiB refills what the guest
- * was working on instead of one per 4 KiB page. Entries without the
- * accessed bit still fault, so the guest's A bits stay exact.
- *
  * 32-bit guests (paging off, two-level or PAE) run on PAE shadow tables,
  * which reach all host memory; 64-bit guests on four-level ones. Freed
  * table pages are kept in a small per-vCPU cache for the next fills,
@@ -196,48 +190,6 @@ void v3_shadow_invlpg(struct v3_vcpu *v, uint64_t gva)
 	v3_arch->flush_tlb(v);
 }
 
-/* Shadow flags for a guest entry, given what the levels above allow. */
-static uint64_t shadow_flags(bool user, bool writable, bool dirty, bool nx)
-{
-	return PTE_P | (user ? PTE_U : 0) | (writable && dirty ? PTE_W : 0) |
-	       (nx ? PTE_NX : 0);
-}
-
-/* Fill the shadow table around va from the guest's leaf table. */
-static void prefetch(struct v3_vcpu *v, struct v3_shadow *s, uint64_t va,
-		     const struct v3_gpt_result *res)
-{
-	const uint8_t *table = v3_gpa_to_hva(v->vm, res->leaf_table, V3_PAGE_SIZE);
-	bool wide = res->leaf_entry_size == 8, nxe = v->efer & EFER_NXE;
-	/* A 32-bit guest table maps 4 MiB; the shadow table half of it. */
-	unsigned first = wide ? 0 : (va >> 12) & 0x200;
-	uint64_t base = va & ~(V3_LARGE_PAGE - 1);
-
-	if (!table)
-		return;
-	for (unsigned i = 0; i < 512; i++) {
-		uint64_t e, gpa, hpa, *spte, page = base + i * V3_PAGE_SIZE;
-
-		if (wide)
-			v3_memcpy(&e, table + i * 8, 8);
-		else
-			e = ((const uint32_t *)table)[first + i];
-		if (!(e & PTE_P) || !(e & PTE_A))
-			continue;
-		gpa = wide ? e & PTE_ADDR : e & 0xfffff000ull;
-		if (!v3_mem_ram_hpa(&v->vm->mem, gpa, V3_PAGE_SIZE, &hpa))
-			continue;
-		spte = v3_pt_entry(&s->pages, s->root, s->levels, page, 1);
-		if (spte && (*spte & PTE_P))
-			continue;
-		v3_pt_map(&s->pages, s->root, s->levels, page, hpa, V3_PAGE_SIZE,
-			  shadow_flags(res->upper_user && (e & PTE_U),
-				       res->upper_writable && (e & PTE_W),
-				       e & PTE_D,
-				       res->upper_nx || (wide && nxe && (e & PTE_NX))));
-	}
-}
-
 /*
  * Shadow the 2 MiB around va with one large page when the guest maps it
  * with a large page and the host memory behind it is one aligned run.
@@ -340,8 +292,6 @@ int v3_handle_shadow_pf(struct v3_vcpu *v, uint64_t addr, uint32_t error)
 	if (res.page_size > V3_PAGE_SIZE)
 		*v3_pt_entry(&s->pages, s->root, s->levels, va, 2) |=
 			SHADOW_FROM_LARGE;
-	else if (res.leaf_table && v3_guest_paging(v))
-		prefetch(v, s, va, &res);
 	v3_arch->flush_tlb(v);
 	return 0;
 }

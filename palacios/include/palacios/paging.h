@@ -61,12 +61,6 @@ struct v3_gpt_result {
 	bool writable, user, nx;	/* combined over all levels */
 	bool dirty;		/* the leaf's D bit (after any update) */
 	uint32_t pf_error;	/* when the walk faults */
-	/* Where the leaf entry lies (4 KiB pages only: a shadow fault fills
-	 * its neighbours from the same table), and the permissions the
-	 * levels above it grant. */
-	uint64_t leaf_table;	/* guest-physical; 0 for large pages */
-	unsigned leaf_entry_size;
-	bool upper_writable, upper_user, upper_nx;
 };
 
 #define V3_GPT_FAULT 1
