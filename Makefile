@@ -252,8 +252,8 @@ run: deps all linux-tests
 	@echo; echo '$$ tools/kitten run --cpus 4 build/linux/heat-demo'
 	@tools/kitten run --cpus 4 $(BUILD)/linux/heat-demo; echo "exit status $$?"
 	@tools/guest-linux initrd $(BUILD)/initrd/demo-linux.cpio tests/guests/linux/smoke.init
-	@echo; echo '$$ tools/kitten vm --kernel vmlinuz --initrd busybox.cpio --append "console=ttyS0 quiet"'
-	@tools/kitten vm --mem 256M --kernel $$(tools/guest-linux kernel) \
+	@echo; echo '$$ tools/kitten vm --cpus 2 --kernel vmlinuz --initrd busybox.cpio --append "console=ttyS0 quiet"'
+	@tools/kitten vm --cpus 2 --mem 256M --kernel $$(tools/guest-linux kernel) \
 		--initrd $(BUILD)/initrd/demo-linux.cpio --append "console=ttyS0 quiet"; \
 		echo "exit status $$?"
 

@@ -3,9 +3,9 @@
  * The vCPU thread: one host thread per vCPU, bound to its host CPU. It
  * enables virtualization on that CPU and then enters the guest again and
  * again until the VM stops; each entry handles one exit (the backend's
- * vcpu_run). Before each entry it runs the devices' due timers and has
- * the host interrupt the guest at the next deadline. A pause parks the
- * thread outside the guest.
+ * vcpu_run). Just before each entry, with host interrupts held off, it
+ * runs the devices' due timers and has the host interrupt the guest at
+ * the next deadline. A pause parks the thread outside the guest.
  *
  * vCPU 0 starts where the boot loader put it; the others wait, as
  * application processors do, for INIT and a start-up IPI from the guest,
@@ -95,6 +95,12 @@ static void service_timers(struct v3_vcpu *v)
 		v3_host->timer_arm(v->host_timer, next);
 }
 
+void v3_vcpu_before_entry(struct v3_vcpu *v)
+{
+	if (v->nr_timers)
+		service_timers(v);
+}
+
 void v3_vcpu_thread(void *arg)
 {
 	struct v3_vcpu *v = arg;
@@ -118,8 +124,6 @@ void v3_vcpu_thread(void *arg)
 			await_startup(v);
 			continue;
 		}
-		if (v->nr_timers)
-			service_timers(v);
 		if (v3_arch->vcpu_run(v) < 0)
 			break;
 		if (v->exits[V3_EXIT_INTR] != intr)

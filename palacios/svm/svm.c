@@ -345,6 +345,8 @@ static int svm_vcpu_run(struct v3_vcpu *v)
 	struct vmcb *c = s->vmcb;
 	unsigned cpu = v3_host->cpu_id();
 
+	__asm__ volatile("clgi" ::: "memory");	/* see v3_arch_ops.vcpu_run */
+	v3_vcpu_before_entry(v);
 	load_state(v, c);
 	inject_event(v, s);
 	svm_world_switch(s->vmcb_pa, &v->regs, host_vmsave_pa[cpu]);

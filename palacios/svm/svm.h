@@ -17,7 +17,7 @@ struct svm_vcpu {
 	uint64_t reinject;	/* EXITINTINFO to deliver on the next entry */
 };
 
-/* svm_entry.S: run the guest until the next #VMEXIT. */
+/* svm_entry.S: run the guest until the next #VMEXIT; call with GIF clear. */
 void svm_world_switch(uint64_t vmcb_pa, struct v3_gprs *regs,
 		      uint64_t host_vmsave_pa);
 

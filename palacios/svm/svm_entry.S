@@ -8,9 +8,11 @@
  * and from its VMCB. The general registers other than RAX and RSP are not
  * in the VMCB at all; they are loaded from and stored to struct v3_gprs.
  *
- * GIF is clear throughout, with RFLAGS.IF set before VMRUN so that a host
- * interrupt during the guest causes an exit; it is taken by the host once
- * the caller's flags come back.
+ * The caller has cleared GIF (svm_vcpu_run), so host interrupts wait from
+ * before the entry was prepared until after the exit. RFLAGS.IF is set
+ * before VMRUN so that a host interrupt, pending already or arriving in
+ * the guest, causes an exit; it is taken by the host once GIF is set
+ * and the caller's flags come back.
  */
 #define GPR(n) (8 * (n))	/* struct v3_gprs: rax rcx rdx rbx rsp rbp rsi rdi r8.. */
 
@@ -28,7 +30,6 @@ svm_world_switch:
 	push %rdx			/* host VMSAVE area */
 	push %rsi			/* regs */
 
-	clgi
 	sti
 	mov %rdx, %rax
 	vmsave %rax

@@ -10,11 +10,8 @@ if selected linux-vm; then
 	mkdir -p "$BUILD/initrd"
 	"$top/tools/guest-linux" initrd "$linitrd" "$top/tests/guests/linux/smoke.init"
 
-	# One vCPU: with two, the guest's second CPU sometimes stalls in its
-	# delay-loop calibration (waiting for jiffies) on a loaded host; it
-	# is an open issue, not checked here. Kitten as a guest runs on two.
 	for paging in nested shadow; do
-		for cpus in 1; do
+		for cpus in 1 2; do
 			kitten_vm_expect "linux-vm-$paging-$cpus" 0 \
 				"^guest: Linux [0-9.]+-[0-9]+-amd64 up with $cpus CPU\\(s\\)\$" \
 				'^guest: shell says HELLO FROM BUSYBOX$' \
