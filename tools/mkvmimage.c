@@ -6,7 +6,8 @@
  *
  *   mkvmimage -o OUT [--mem SIZE] [--cpus N] [--paging nested|shadow]
  *             --kernel FILE [--initrd FILE] [--append CMDLINE] [--disk FILE]
- *             [--passthrough-io FIRST-LAST] [--bios FILE]
+ *             [--passthrough-io FIRST-LAST] [--passthrough-irq N]
+ *             [--passthrough-mem FIRST-LAST] [--bios FILE]
  *
  * With --bios, the VM starts in FILE (a PC BIOS such as SeaBIOS) from the
  * CPU's reset vector instead of in a kernel.
@@ -101,6 +102,22 @@ int main(int argc, char **argv)
 				die("--passthrough-io %s: FIRST-LAST, hex ports", val);
 			h.passthrough_io_first = first;
 			h.passthrough_io_last = last;
+		} else if (!strcmp(opt, "--passthrough-irq")) {
+			char *end;
+			unsigned long irq = strtoul(val, &end, 10);
+
+			if (*end || irq < 1 || irq > 15)
+				die("--passthrough-irq %s: an ISA IRQ, 1 to 15", val);
+			h.passthrough_irq = irq;
+		} else if (!strcmp(opt, "--passthrough-mem")) {
+			unsigned long long first, last;
+			char end;
+
+			if (sscanf(val, "%llx-%llx%c", &first, &last, &end) != 2 ||
+			    first > last || (first & 0xfff) || (~last & 0xfff))
+				die("--passthrough-mem %s: FIRST-LAST, hex, whole 4 KiB pages", val);
+			h.passthrough_mem_base = first;
+			h.passthrough_mem_size = last - first + 1;
 		}
 		else if (!strcmp(opt, "--mem"))
 			h.mem_size = parse_size(val);

@@ -14,6 +14,7 @@
 
 #include <arch/layout.h>
 #include <arch/percpu.h>
+#include <arch/platform.h>
 #include <arch/smp.h>
 #include <arch/time.h>
 #include <kitten/errno.h>
@@ -263,6 +264,7 @@ static const struct v3_host_ops kitten_host_ops = {
 	.timer_free = host_timer_free,
 	.hook_irq = host_hook_irq,
 	.unhook_irq = host_unhook_irq,
+	.is_device_memory = platform_unclaimed_device_memory,
 	.lock_create = host_lock_create,
 	.lock_free = kmem_free,
 	.lock = host_lock,

@@ -21,6 +21,7 @@ static const struct v3_device_type *const device_types[] = {
 	&v3_dev_pci,
 	&v3_dev_virtio_blk,
 	&v3_dev_virtio_net,
+	&v3_dev_passthrough,
 };
 
 static bool same(const char *a, const char *b)

@@ -63,6 +63,17 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 	    h->passthrough_io_first > h->passthrough_io_last)
 		REFUSE("passthrough ports 0x%x-0x%x: an empty range",
 		       h->passthrough_io_first, h->passthrough_io_last);
+	if (h->passthrough_irq > 15)
+		REFUSE("passthrough IRQ %u: an ISA IRQ is 1 to 15",
+		       h->passthrough_irq);
+	if (h->passthrough_mem_size &&
+	    ((h->passthrough_mem_base | h->passthrough_mem_size) & (V3_PAGE_SIZE - 1) ||
+	     h->passthrough_mem_base < h->mem_size ||
+	     h->passthrough_mem_base + h->passthrough_mem_size < h->passthrough_mem_base ||
+	     h->passthrough_mem_base + h->passthrough_mem_size > (1ull << 40)))
+		REFUSE("passthrough memory 0x%llx+0x%llx: page aligned, above the guest's RAM, below 1 TiB",
+		       (unsigned long long)h->passthrough_mem_base,
+		       (unsigned long long)h->passthrough_mem_size);
 	if (h->cmdline.size &&
 	    base[h->cmdline.offset + h->cmdline.size - 1] != '\0')
 		REFUSE("command line not NUL-terminated");
@@ -83,6 +94,9 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 		.disk_offset = h->disk.offset,
 		.passthrough_io_first = h->passthrough_io_first,
 		.passthrough_io_last = h->passthrough_io_last,
+		.passthrough_irq = h->passthrough_irq,
+		.passthrough_mem_base = h->passthrough_mem_base,
+		.passthrough_mem_size = h->passthrough_mem_size,
 	};
 	return 0;
 }

@@ -22,8 +22,8 @@ static bool valid_range(uint64_t gpa, uint64_t size)
 	return size && !(gpa & 0xfff) && !(size & 0xfff) && gpa + size > gpa;
 }
 
-int v3_mem_add_ram(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
-		   uint64_t hpa)
+static int add_backed(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
+		      uint64_t hpa, bool device)
 {
 	if (!valid_range(gpa, size) || (hpa & 0xfff))
 		return -V3_EINVAL;
@@ -32,9 +32,21 @@ int v3_mem_add_ram(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
 	if (map->nr_ram == V3_MEM_MAX_REGIONS)
 		return -V3_ENOSPC;
 	map->ram[map->nr_ram++] = (struct v3_mem_region){
-		.start = gpa, .end = gpa + size, .hpa = hpa,
+		.start = gpa, .end = gpa + size, .hpa = hpa, .device = device,
 	};
 	return 0;
+}
+
+int v3_mem_add_ram(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
+		   uint64_t hpa)
+{
+	return add_backed(map, gpa, size, hpa, false);
+}
+
+int v3_mem_add_device(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
+		      uint64_t hpa)
+{
+	return add_backed(map, gpa, size, hpa, true);
 }
 
 int v3_mem_hook(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
@@ -109,13 +121,22 @@ bool v3_mem_hooked(const struct v3_mem_map *map, uint64_t gpa, uint64_t size)
 	return overlaps(map->hooks, map->nr_hooks, gpa, gpa + size);
 }
 
-bool v3_mem_ram_hpa(const struct v3_mem_map *map, uint64_t gpa, uint64_t len,
-		    uint64_t *hpa)
+bool v3_mem_backing(const struct v3_mem_map *map, uint64_t gpa, uint64_t len,
+		    uint64_t *hpa, bool *device)
 {
 	const struct v3_mem_region *r = find(map->ram, map->nr_ram, gpa);
 
 	if (!r || len > r->end - gpa || v3_mem_hooked(map, gpa, len ? len : 1))
 		return false;
 	*hpa = r->hpa + (gpa - r->start);
+	*device = r->device;
 	return true;
+}
+
+bool v3_mem_ram_hpa(const struct v3_mem_map *map, uint64_t gpa, uint64_t len,
+		    uint64_t *hpa)
+{
+	bool device;
+
+	return v3_mem_backing(map, gpa, len, hpa, &device) && !device;
 }

@@ -22,6 +22,7 @@ static unsigned next_vm_id;
 static const char *const default_devices[] = {
 	"debugcon", "debug-exit", "testdev", "acpi-pm", "pic", "pit", "rtc",
 	"i8042", "lapic", "ioapic", "uart", "pci", "virtio-blk", "virtio-net",
+	"passthrough",
 };
 
 int v3_cr_init(struct v3_vm *vm);
@@ -162,6 +163,9 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 	vm->irq0_on_pin2 = cfg.boot == V3_BOOT_BIOS;
 	vm->passthrough_io_first = cfg.passthrough_io_first;
 	vm->passthrough_io_last = cfg.passthrough_io_last;
+	vm->passthrough_irq = cfg.passthrough_irq;
+	vm->passthrough_mem_base = cfg.passthrough_mem_base;
+	vm->passthrough_mem_size = cfg.passthrough_mem_size;
 	vm->state = V3_VM_CREATED;
 	vm->exit_status = -1;
 	vm->lock = v3_host->lock_create("v3_vm", V3_LOCK_VM);
@@ -176,6 +180,16 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 	if (add_disk(vm, &cfg))
 		FAIL("cannot allocate %llu MiB for the disk image",
 		     (unsigned long long)(cfg.disk_size >> 20));
+	if (vm->passthrough_irq && (V3_EMULATED_IRQ_LINES >> vm->passthrough_irq) & 1)
+		FAIL("passthrough IRQ %u is the line of an emulated device",
+		     vm->passthrough_irq);
+	if (vm->passthrough_mem_size &&
+	    !v3_host->is_device_memory(vm->passthrough_mem_base,
+				       vm->passthrough_mem_size))
+		FAIL("passthrough memory 0x%llx-0x%llx: the host has RAM or its own devices there",
+		     (unsigned long long)vm->passthrough_mem_base,
+		     (unsigned long long)(vm->passthrough_mem_base +
+					  vm->passthrough_mem_size - 1));
 	for (unsigned i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++) {
 		ret = v3_device_create(vm, default_devices[i]);
 		if (ret && ret != -V3_ENODEV)

@@ -19,7 +19,8 @@ static bool host_ops_complete(const struct v3_host_ops *h)
 	       h->num_cpus && h->cpu_id && h->cpu_khz && h->time_ns &&
 	       h->start_thread && h->join_thread && h->yield && h->sleep_ns && h->kick_thread &&
 	       h->timer_create && h->timer_arm && h->timer_cancel &&
-	       h->timer_free && h->hook_irq && h->unhook_irq && h->lock_create &&
+	       h->timer_free && h->hook_irq && h->unhook_irq &&
+	       h->is_device_memory && h->lock_create &&
 	       h->lock_free && h->lock && h->unlock && h->vm_event;
 }
 

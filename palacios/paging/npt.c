@@ -4,7 +4,8 @@
  * host-physical, built once when the VM is created because the memory map
  * does not change while it runs. RAM is mapped with 2 MiB pages where the
  * guest and host addresses are both aligned and the 2 MiB lie in one RAM
- * region with no hook; 4 KiB pages fill the rest. Hooked pages and holes
+ * region with no hook; 4 KiB pages fill the rest. Passed-through device
+ * memory is mapped the same way, uncached. Hooked pages and holes
  * stay unmapped, so the guest's accesses to them exit as nested page
  * faults: MMIO is emulated, anything else stops the VM.
  */
@@ -35,7 +36,7 @@ static const struct v3_pt_pages host_pages = {
 
 static int map_region(struct v3_vm *vm, const struct v3_mem_region *r)
 {
-	const uint64_t flags = PTE_W | PTE_U;
+	const uint64_t flags = PTE_W | PTE_U | (r->device ? PTE_PCD | PTE_PWT : 0);
 	uint64_t gpa = r->start;
 
 	while (gpa < r->end) {

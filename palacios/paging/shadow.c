@@ -240,6 +240,7 @@ int v3_handle_shadow_pf(struct v3_vcpu *v, uint64_t addr, uint32_t error)
 	struct v3_shadow *s = v->shadow;
 	struct v3_gpt_result res;
 	uint64_t gpa, hpa, flags, va;
+	bool device;
 	int ret;
 
 	ret = guest_translate(v, addr, error, &res);
@@ -254,7 +255,7 @@ int v3_handle_shadow_pf(struct v3_vcpu *v, uint64_t addr, uint32_t error)
 	}
 
 	gpa = res.gpa & V3_PAGE_MASK;
-	if (!v3_mem_ram_hpa(&v->vm->mem, gpa, V3_PAGE_SIZE, &hpa)) {
+	if (!v3_mem_backing(&v->vm->mem, gpa, V3_PAGE_SIZE, &hpa, &device)) {
 		if (v3_mem_hooked(&v->vm->mem, gpa, V3_PAGE_SIZE))
 			return v3_emulate_mmio(v);
 		v3_vm_stop_fmt(v->vm, "guest access to unbacked guest-physical 0x%llx (address 0x%llx, rip 0x%llx)",
@@ -275,6 +276,8 @@ int v3_handle_shadow_pf(struct v3_vcpu *v, uint64_t addr, uint32_t error)
 	}
 	if (res.nx)
 		flags |= PTE_NX;
+	if (device)	/* passed-through device memory: uncached */
+		flags |= PTE_PCD | PTE_PWT;
 
 	va = addr & V3_PAGE_MASK;
 	if (s->levels == 3)

@@ -23,7 +23,8 @@ GUEST_OBJCOPY ?= objcopy
 GUEST_SRC := tests/guests
 GUEST_OUT := $(BUILD)/guests
 
-GUESTS_32 := paging32 paging_pae wild_write triple_fault spin garbage passthrough
+GUESTS_32 := paging32 paging_pae wild_write triple_fault spin garbage passthrough \
+	passthrough_dev
 GUESTS_64 := basic mmio paging64
 GUEST_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUESTS_32) $(GUESTS_64))
 

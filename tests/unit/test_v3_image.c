@@ -71,6 +71,16 @@ static void test_good_image(void **state)
 	assert_int_equal(cfg.kernel_size, 64);
 	assert_null(cfg.initrd);
 	assert_string_equal(cfg.cmdline, "quiet");
+	assert_int_equal(cfg.passthrough_irq, 0);
+	assert_int_equal(cfg.passthrough_mem_size, 0);
+
+	t.h.passthrough_irq = 7;
+	t.h.passthrough_mem_base = 0xff000000;
+	t.h.passthrough_mem_size = 0x10000;
+	assert_int_equal(v3_image_parse(&t, sizeof(t), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.passthrough_irq, 7);
+	assert_int_equal(cfg.passthrough_mem_base, 0xff000000);
+	assert_int_equal(cfg.passthrough_mem_size, 0x10000);
 }
 
 static void test_bad_images(void **state)
@@ -110,6 +120,16 @@ static void test_bad_images(void **state)
 	refused(&t, sizeof(t), "not NUL-terminated");
 	t = good(), t.h.passthrough_io_first = 0x500, t.h.passthrough_io_last = 0x400;
 	refused(&t, sizeof(t), "passthrough ports 0x500-0x400");
+	t = good(), t.h.passthrough_irq = 16;
+	refused(&t, sizeof(t), "passthrough IRQ 16");
+	t = good(), t.h.passthrough_mem_base = 0xff000800, t.h.passthrough_mem_size = 0x1000;
+	refused(&t, sizeof(t), "passthrough memory 0xff000800+0x1000");
+	t = good(), t.h.passthrough_mem_base = 0xff000000, t.h.passthrough_mem_size = 0x800;
+	refused(&t, sizeof(t), "passthrough memory");
+	t = good(), t.h.passthrough_mem_base = 0x1000000, t.h.passthrough_mem_size = 0x1000;
+	refused(&t, sizeof(t), "above the guest's RAM");
+	t = good(), t.h.passthrough_mem_base = ~0xfffull, t.h.passthrough_mem_size = 0x2000;
+	refused(&t, sizeof(t), "passthrough memory");
 }
 
 int main(void)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The guest-physical memory map: RAM regions, hooks over RAM and over
- * holes, and every refusal (overlap, misalignment, full table).
+ * The guest-physical memory map: RAM regions, passed-through device
+ * memory, hooks over RAM and over holes, and every refusal (overlap,
+ * misalignment, full table).
  */
 #include "support.h"
 
@@ -55,6 +56,33 @@ static void test_ram_and_hooks(void **state)
 	assert_false(v3_mem_hooked(&map, 0x9f000, 0x1000));
 }
 
+/* Device memory backs page tables like RAM, but the VMM never touches it. */
+static void test_device_memory(void **state)
+{
+	struct v3_mem_map map = { 0 };
+	uint64_t hpa;
+	bool device;
+
+	(void)state;
+	assert_int_equal(v3_mem_add_ram(&map, 0, 16 << 20, 0x40000000), 0);
+	assert_int_equal(v3_mem_add_device(&map, 0xff000000, 0x10000, 0xff000000), 0);
+	assert_int_equal(v3_mem_add_device(&map, 0xff00f000, 0x1000, 0), -V3_EEXIST);
+
+	assert_true(v3_mem_backing(&map, 0xff001008, 8, &hpa, &device));
+	assert_int_equal(hpa, 0xff001008);
+	assert_true(device);
+	assert_true(v3_mem_backing(&map, 0x2000, 8, &hpa, &device));
+	assert_int_equal(hpa, 0x40002000);
+	assert_false(device);
+	assert_false(v3_mem_ram_hpa(&map, 0xff001008, 8, &hpa));
+	assert_false(v3_mem_backing(&map, 0xff00fffc, 8, &hpa, &device));
+	assert_false(v3_mem_backing(&map, 0xff010000, 1, &hpa, &device));
+
+	/* A hook over it wins, as over RAM. */
+	assert_int_equal(v3_mem_hook(&map, 0xff002000, 0x1000, &ops, NULL), 0);
+	assert_false(v3_mem_backing(&map, 0xff002000, 4, &hpa, &device));
+}
+
 static void test_refusals(void **state)
 {
 	struct v3_mem_map map = { 0 };
@@ -81,6 +109,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ram_and_hooks),
+		cmocka_unit_test(test_device_memory),
 		cmocka_unit_test(test_refusals),
 	};
 

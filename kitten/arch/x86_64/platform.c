@@ -17,6 +17,8 @@
 #include <arch/platform.h>
 #include <arch/smp.h>
 #include <kitten/cmdline.h>
+#include <kitten/memmap.h>
+#include <kitten/mm.h>
 #include <kitten/platform.h>
 #include <kitten/printk.h>
 
@@ -86,4 +88,23 @@ void platform_start_cpus(void)
 		for (unsigned i = 0; i < platform.nr_cpus; i++)
 			if (platform.cpus[i].apic_id == c->apic_id)
 				c->numa_node = platform.cpus[i].node;
+}
+
+static bool overlap(paddr_t a, uint64_t asize, paddr_t b, uint64_t bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+bool platform_unclaimed_device_memory(paddr_t pa, uint64_t size)
+{
+	const struct memmap *mm = mm_memmap();
+	bool claimed = overlap(pa, size, platform.lapic_address, PAGE_SIZE) ||
+		       (platform.hpet_address &&
+			overlap(pa, size, platform.hpet_address, PAGE_SIZE));
+
+	for (unsigned i = 0; i < platform.nr_ioapics; i++)
+		claimed |= overlap(pa, size, platform.ioapics[i].address, PAGE_SIZE);
+	for (unsigned i = 0; i < mm->nr; i++)
+		claimed |= overlap(pa, size, mm->entries[i].base, mm->entries[i].size);
+	return size && pa + size > pa && !claimed;
 }

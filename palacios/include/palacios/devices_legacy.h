@@ -9,6 +9,7 @@
  *   rtc    MC146818 clock and CMOS NVRAM (0x70, 0x71), IRQ 8
  *   i8042  keyboard controller (0x60, 0x64): probing, IRQ 1, and the
  *          reset line, which stops the VM
+ *   passthrough  a host device's memory and ISA IRQ, given to the guest
  *
  * Device interrupts cross devices only through the IRQ lines of intr.h.
  * Lock order: a device's own lock, then the PIC's (devices drive lines
@@ -25,6 +26,14 @@ extern const struct v3_device_type v3_dev_pic;
 extern const struct v3_device_type v3_dev_pit;
 extern const struct v3_device_type v3_dev_rtc;
 extern const struct v3_device_type v3_dev_i8042;
+extern const struct v3_device_type v3_dev_passthrough;
+
+/*
+ * The ISA lines the emulated PC drives, which a passthrough IRQ may not
+ * share: PIT 0, keyboard 1, the PIC cascade 2, COM1 4, RTC 8, PCI INTx
+ * 9-11 (pci.c), mouse 12.
+ */
+#define V3_EMULATED_IRQ_LINES	0x1f17u
 
 /*
  * Describe mem_bytes of guest RAM, laid out from address 0 without a

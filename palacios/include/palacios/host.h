@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define V3_HOST_OPS_VERSION 2
+#define V3_HOST_OPS_VERSION 3
 
 #define V3_EPERM	1
 #define V3_ENOENT	2
@@ -111,6 +111,12 @@ struct v3_host_ops {
 	int (*hook_irq)(unsigned irq, void (*handler)(unsigned irq, void *arg),
 			void *arg);
 	void (*unhook_irq)(unsigned irq);
+	/*
+	 * Whether host-physical [pa, pa + size) is device memory the host
+	 * lets a guest map: none of it RAM, firmware tables or a device the
+	 * host drives itself (its interrupt controllers).
+	 */
+	bool (*is_device_memory)(uint64_t pa, uint64_t size);
 
 	/*
 	 * Locks that may be taken from a vCPU thread with interrupts

@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #define V3_IMAGE_MAGIC		"V3IMAGE"	/* 8 bytes with the NUL */
-#define V3_IMAGE_VERSION	1
+#define V3_IMAGE_VERSION	2
 
 enum v3_paging_mode {
 	V3_PAGING_NESTED = 1,	/* AMD NPT: the guest owns its page tables */
@@ -60,6 +60,13 @@ struct v3_image {
 	/* Host I/O ports [first, last] the guest uses directly, without
 	 * exits (passthrough I/O); last 0: none. */
 	uint16_t passthrough_io_first, passthrough_io_last;
+	/* A host ISA IRQ (1-15, edge-triggered) raised on the guest's line
+	 * of the same number; 0: none. */
+	uint8_t passthrough_irq;
+	/* Host device memory [base, base + size), page aligned, mapped
+	 * uncached at the same guest-physical address, above the guest's
+	 * RAM; size 0: none. */
+	uint64_t passthrough_mem_base, passthrough_mem_size;
 } __attribute__((packed));
 
 #endif

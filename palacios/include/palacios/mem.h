@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The guest-physical memory map: RAM regions backed by contiguous
- * host-physical extents, and hooked regions (MMIO) whose accesses are
- * emulated and handed to a device. A hook may lie over RAM (as a PC's
+ * host-physical extents, passed-through host device memory (mapped like
+ * RAM, uncached, and never read or written by the VMM itself), and
+ * hooked regions (MMIO) whose accesses are emulated and handed to a
+ * device. A hook may lie over RAM (as a PC's
  * legacy VGA window does); lookups see the hook first.
  *
  * The map is filled while the VM is created and read-only afterwards, so
@@ -34,6 +36,7 @@ struct v3_mmio_ops {
 struct v3_mem_region {
 	uint64_t start, end;		/* [start, end), page aligned */
 	uint64_t hpa;			/* RAM: host-physical of start */
+	bool device;			/* host device memory, not RAM */
 	const struct v3_mmio_ops *ops;	/* hooked: the device's handlers */
 	void *priv;
 };
@@ -41,7 +44,7 @@ struct v3_mem_region {
 #define V3_MEM_MAX_REGIONS 32
 
 struct v3_mem_map {
-	struct v3_mem_region ram[V3_MEM_MAX_REGIONS];
+	struct v3_mem_region ram[V3_MEM_MAX_REGIONS];	/* and device memory */
 	struct v3_mem_region hooks[V3_MEM_MAX_REGIONS];
 	unsigned nr_ram, nr_hooks;
 };
@@ -49,6 +52,9 @@ struct v3_mem_map {
 /* Add RAM [gpa, gpa + size) backed at hpa. -EINVAL, -EEXIST, -ENOSPC. */
 int v3_mem_add_ram(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
 		   uint64_t hpa);
+/* Map host device memory at hpa to [gpa, gpa + size), as for RAM. */
+int v3_mem_add_device(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
+		      uint64_t hpa);
 /* Hook [gpa, gpa + size) for a device. -EINVAL, -EEXIST, -ENOSPC. */
 int v3_mem_hook(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
 		const struct v3_mmio_ops *ops, void *priv);
@@ -63,6 +69,10 @@ const struct v3_mem_region *v3_mem_find(const struct v3_mem_map *map,
  * false when gpa is not plain RAM (unbacked or hooked). */
 bool v3_mem_ram_hpa(const struct v3_mem_map *map, uint64_t gpa, uint64_t len,
 		    uint64_t *hpa);
+/* What backs gpa, with len bytes in one region, for the page tables that
+ * map it: RAM or device memory (*device), unhooked. */
+bool v3_mem_backing(const struct v3_mem_map *map, uint64_t gpa, uint64_t len,
+		    uint64_t *hpa, bool *device);
 /* True when any hook overlaps [gpa, gpa + size). */
 bool v3_mem_hooked(const struct v3_mem_map *map, uint64_t gpa, uint64_t size);
 

@@ -187,6 +187,10 @@ struct v3_vm {
 	uint64_t disk_offset;		/* where the image carries it */
 	/* Host ports the guest reaches directly (last 0: none). */
 	uint16_t passthrough_io_first, passthrough_io_last;
+	/* The host IRQ and device memory the passthrough device forwards
+	 * and maps (devices/passthrough.c); 0: none. */
+	unsigned passthrough_irq;
+	uint64_t passthrough_mem_base, passthrough_mem_size;
 	uint64_t npt_root;		/* host-physical root of nested tables */
 	struct v3_vcpu *vcpus[V3_IMAGE_MAX_VCPUS];
 };
@@ -206,6 +210,8 @@ struct v3_vm_config {
 	uint64_t disk_size;
 	uint64_t disk_offset;	/* its offset in the image */
 	uint16_t passthrough_io_first, passthrough_io_last;
+	unsigned passthrough_irq;	/* 0: none */
+	uint64_t passthrough_mem_base, passthrough_mem_size;
 };
 
 /* Check an image and describe it; on error, a reason in err. */
