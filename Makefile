@@ -79,6 +79,20 @@ $(BUILD)/syscall_names.o: $(BUILD)/syscall_names.c
 	$(CC) $(KCFLAGS) -c $< -o $@
 KERNEL_OBJS += $(BUILD)/syscall_names.o
 
+# The vDSO: user code every process has mapped (kitten/vdso), built as a
+# shared object and embedded in the kernel (kernel/vdso_image.S).
+VDSO := $(BUILD)/vdso/vdso.so
+VDSO_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -fPIC -ffreestanding \
+	-fno-stack-protector -fno-asynchronous-unwind-tables \
+	-nostdinc -isystem $(shell $(CC) -print-file-name=include) -Ikitten/include
+$(VDSO): kitten/vdso/vdso.c kitten/vdso/vdso.lds kitten/include/kitten/vdso.h Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(VDSO_CFLAGS) -shared -nostdlib -Wl,-T,kitten/vdso/vdso.lds \
+		-Wl,--hash-style=both -Wl,-soname=linux-vdso.so.1 -Wl,--no-undefined \
+		-Wl,-z,noexecstack -Wl,--build-id=none -o $@ kitten/vdso/vdso.c
+$(BUILD)/kitten/kernel/vdso_image.S.o: $(VDSO)
+$(BUILD)/kitten/kernel/vdso_image.S.o: KASFLAGS += -DVDSO_IMAGE='"$(VDSO)"'
+
 $(BUILD)/kitten.pass1.elf: $(KERNEL_OBJS) $(PALACIOS_LIB) kitten/arch/x86_64/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJS) $(PALACIOS_LIB)
 
@@ -151,7 +165,7 @@ USER_PROGS := $(BUILD)/user/init $(BUILD)/user/native_job $(BUILD)/user/vmrun
 user: $(USER_PROGS)
 
 # Linux test programs, built as users build them: static glibc and musl.
-LINUX_TESTS := $(foreach t,hello threads signals files badargs,$(BUILD)/linux/$(t)-glibc $(BUILD)/linux/$(t)-musl)
+LINUX_TESTS := $(foreach t,hello threads signals files badargs clock,$(BUILD)/linux/$(t)-glibc $(BUILD)/linux/$(t)-musl)
 $(BUILD)/linux/%-glibc: user/tests/linux/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -static -pthread -o $@ $<

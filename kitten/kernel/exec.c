@@ -15,6 +15,7 @@
 #include <kitten/pmem.h>
 #include <kitten/ramfs.h>
 #include <kitten/string.h>
+#include <kitten/vdso.h>
 
 #define PIE_BASE	0x400000ULL		/* where a static-PIE goes */
 #define STACK_SIZE	(2ULL << 20)
@@ -29,7 +30,8 @@
 #define AT_CLKTCK	17
 #define AT_SECURE	23
 #define AT_RANDOM	25
-#define NR_AUXV		8	/* pairs, AT_NULL included */
+#define AT_SYSINFO_EHDR	33
+#define NR_AUXV		9	/* pairs, AT_NULL included */
 
 static unsigned perms_of(uint32_t elf_flags)
 {
@@ -118,6 +120,7 @@ static uint64_t build_stack(char *top, const char *const *argv, int argc,
 	sp[i++] = AT_ENTRY;	sp[i++] = img->entry + bias;
 	sp[i++] = AT_CLKTCK;	sp[i++] = 100;
 	sp[i++] = AT_RANDOM;	sp[i++] = random;
+	sp[i++] = AT_SYSINFO_EHDR; sp[i++] = VDSO_TEXT_VA;
 	sp[i++] = AT_NULL;	sp[i++] = 0;
 	return u;
 }

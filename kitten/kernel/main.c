@@ -19,6 +19,7 @@
 #include <arch/x86.h>
 #include <kitten/cmdline.h>
 #include <kitten/console.h>
+#include <kitten/exec.h>
 #include <kitten/irq.h>
 #include <kitten/kernel.h>
 #include <kitten/aspace.h>
@@ -151,6 +152,7 @@ void kernel_main(uint32_t magic, uint32_t info)
 
 	mm_init(&boot_info);
 	time_init();
+	vdso_init();
 	platform_init(&boot_info);
 
 	boot_cpu.apic_id = apic_read_id();

@@ -45,8 +45,9 @@ static int copy_memory(struct aspace *as)
 					 LARGE_PAGE_SIZE : PAGE_SIZE;
 		paddr_t pa;
 
-		if (!aspace_range_ok(parent, r->start, size, 0))
-			continue;	/* a window with nothing mapped in it */
+		if (!aspace_range_ok(parent, r->start, size, 0) ||
+		    vdso_region(r->start))
+			continue;	/* nothing mapped, or the child has it */
 		err = pmem_alloc(as->owner, size, align, &pa);
 		if (!err)
 			memcpy(__va(pa), (const void *)r->start, size);

@@ -12,6 +12,7 @@
 #include <arch/x86.h>
 #include <kitten/aspace.h>
 #include <kitten/errno.h>
+#include <kitten/exec.h>
 #include <kitten/kmem.h>
 #include <kitten/mm.h>
 #include <kitten/mmap.h>
@@ -76,6 +77,10 @@ int aspace_create(unsigned owner, struct aspace **out)
 	spin_lock_init(&as->threads_lock, "threads", LOCK_RANK_THREADS);
 	waitqueue_init(&as->threads_wq);
 	as->group_exit = -1;
+	if (vdso_map(as)) {
+		aspace_put(as);
+		return -ENOMEM;
+	}
 	*out = as;
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "job.h"
 
 #include <kitten/elf.h>
+#include <kitten/vdso.h>
 
 #define WINDOW		0x4000000000ULL		/* init's view of job memory */
 #define WINDOW_SIZE	(64ULL << 30)
@@ -136,8 +137,8 @@ static void build_stack(void *mem, void *p)
 	uint64_t random = STACK_TOP - (top - k);
 
 	k = (char *)((uintptr_t)k & ~15UL);
-	/* argc, argv, NULL, env, NULL, 8 auxv pairs + AT_NULL */
-	n = 1 + argc + 1 + nenv + 1 + 18;
+	/* argc, argv, NULL, env, NULL, 9 auxv pairs + AT_NULL */
+	n = 1 + argc + 1 + nenv + 1 + 20;
 	if (n & 1)
 		n++;
 	sp = (uint64_t *)k - n;
@@ -158,6 +159,7 @@ static void build_stack(void *mem, void *p)
 	sp[i++] = 17;	sp[i++] = 100;				/* AT_CLKTCK */
 	sp[i++] = 23;	sp[i++] = 0;				/* AT_SECURE */
 	sp[i++] = 25;	sp[i++] = random;			/* AT_RANDOM */
+	sp[i++] = 33;	sp[i++] = VDSO_TEXT_VA;			/* AT_SYSINFO_EHDR */
 	sp[i++] = 0;	sp[i++] = 0;				/* AT_NULL */
 	c->sp = STACK_TOP - ((char *)top - (char *)sp);
 }

@@ -13,6 +13,7 @@
 #include <arch/x86.h>
 #include <kitten/panic.h>
 #include <kitten/printk.h>
+#include <kitten/vdso.h>
 
 #define PIT_HZ		1193182ULL
 #define PIT_CH2_DATA	0x42
@@ -63,6 +64,12 @@ uint64_t time_ns(void)
 	uint64_t ticks = rdtsc() - tsc_base;
 
 	return (uint64_t)(((unsigned __int128)ticks * ns_per_tick_32) >> 32);
+}
+
+void time_vdso_fill(struct vdso_time *t)
+{
+	t->tsc_base = tsc_base;
+	t->ns_per_tick_32 = ns_per_tick_32;
 }
 
 uint64_t tsc_hz(void)

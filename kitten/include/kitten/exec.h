@@ -29,4 +29,11 @@ int exec_load(const struct inode *file, const char *const *argv, int argc,
 	      const char *const *envp, int envc, uint64_t heap,
 	      unsigned owner, struct exec_image *out, const char **why);
 
+/* The vDSO (kernel/vdso.c): set up at boot, after the clock; mapped into
+ * every new address space; vdso_region tells its regions apart (fork
+ * does not copy them). */
+void vdso_init(void);
+int vdso_map(struct aspace *as);
+bool vdso_region(vaddr_t start);
+
 #endif

@@ -21,6 +21,10 @@ uint64_t time_ns(void);
 /* TSC ticks per second. */
 uint64_t tsc_hz(void);
 
+/* The clock's parameters, for the vDSO to read it as time_ns() does. */
+struct vdso_time;
+void time_vdso_fill(struct vdso_time *t);
+
 /* Spin for ns nanoseconds (for hardware delays, not for waiting on work). */
 void udelay_ns(uint64_t ns);
 
