@@ -12,6 +12,12 @@
  * Time slices: when the queue is non-empty after a switch, the CPU arms
  * its slice timer; when it is empty, there is nothing to share and the
  * timer is not armed. That is the whole of tickless operation.
+ *
+ * A new task on its creator's own CPU does not preempt the creator; it
+ * runs when the creator blocks, or at the end of a slice armed for it.
+ * The init task starts a rank on its own CPU and then waits for the job:
+ * the rank then starts on a CPU with nothing queued, and no slice timer
+ * interrupts it later (FWQ's one long sample, bench/notes.md).
  */
 #define pr_fmt(fmt) "sched: " fmt
 
@@ -96,8 +102,11 @@ void sched_enqueue_new(struct task *t)
 
 	t->state = TASK_RUNNABLE;
 	enqueue(rq, t);
+	if (t->cpu == this_cpu_id() && rq->slice.cpu < 0)
+		timer_add(&rq->slice, time_ns() + CONFIG_TIME_SLICE_MS * NSEC_PER_MSEC);
 	spin_unlock_irqrestore(&rq->lock, flags);
-	kick(t->cpu);
+	if (t->cpu != this_cpu_id())
+		kick(t->cpu);
 }
 
 void task_wake(struct task *t)
