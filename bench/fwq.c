@@ -10,9 +10,9 @@
  *
  * Under QEMU with -icount the quantum is the same number of instructions
  * every time, so any excess is instructions the kernel executed. Each
- * sample includes one clock read (a vDSO call on Linux, a system call on
- * Kitten); that cost is in min as well as max and cancels out of the
- * spread, as long as it is the same every time.
+ * sample includes one clock read (a vDSO call on Linux and on Kitten);
+ * that cost is in min as well as max and cancels out of the spread, as
+ * long as it is the same every time.
  *
  * The step is one multiply-add of a 64-bit linear congruential generator:
  * a dependency chain the compiler can neither fold nor vectorise (the

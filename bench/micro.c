@@ -15,6 +15,10 @@
  *			mapped up front, as on Kitten), then a second pass over
  *			the same pages (the TLB: small pages miss once per
  *			page, large pages once per 2 MiB)
+ *	map_churn	map 1 MiB, write each 4 KiB page, unmap, again and
+ *			again: page-table work (faults, entries made and
+ *			torn down, TLB flushes) with little else, the load
+ *			that shadow paging makes expensive in a guest
  *
  * Each loop runs a few times untimed first, so that one-time costs (the
  * first thread stack, the first wake-up) are not averaged in. The futex
@@ -210,12 +214,39 @@ static int page_touch(long mib)
 	return bad ? 1 : 0;
 }
 
+static int map_churn(long rounds)
+{
+	const long pages = (1 << 20) / PAGE;
+	uint64_t t0 = 0;
+	long bad = 0;
+
+	for (long r = -WARMUP; r < rounds; r++) {
+		char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			fprintf(stderr, "micro: mmap: %s\n", strerror(errno));
+			return 1;
+		}
+		if (r == 0)
+			t0 = bench_now_ns();
+		for (long i = 0; i < pages; i++)
+			p[i * PAGE] = (char)(r + i);
+		for (long i = 0; i < pages; i++)
+			bad += p[i * PAGE] != (char)(r + i);
+		munmap(p, pages * PAGE);
+	}
+	printf("bench map_churn rounds=%ld pages=%ld ns=%.1f ok=%d\n", rounds,
+	       pages, (double)(bench_now_ns() - t0) / rounds, !bad);
+	return bad ? 1 : 0;
+}
+
 static void usage(void)
 {
 	bench_usage_error(
 		"usage: micro [--quick] [--cpus A,B] "
-		"[syscalls threads round_trips mib]\n"
-		"  defaults: 100000 1000 10000 64; --quick: 10000 100 1000 8");
+		"[syscalls threads round_trips mib rounds]\n"
+		"  defaults: 100000 1000 10000 64 200; --quick: 10000 100 1000 8 20");
 }
 
 int main(int argc, char **argv)
@@ -226,6 +257,7 @@ int main(int argc, char **argv)
 		{0, 0, 0, 0},
 	};
 	long calls = 100000, threads = 1000, round_trips = 10000, mib = 64;
+	long rounds = 200;
 	int cpu_a = -1, cpu_b = -1, c, failed = 0;
 	char *comma;
 
@@ -235,6 +267,7 @@ int main(int argc, char **argv)
 			threads = 100;
 			round_trips = 1000;
 			mib = 8;
+			rounds = 20;
 		} else if (c == 'c' && (comma = strchr(optarg, ','))) {
 			*comma = 0;
 			cpu_a = bench_arg_long("cpu", optarg, 0,
@@ -247,19 +280,21 @@ int main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 0 && argc != 4)
+	if (argc != 0 && argc != 5)
 		usage();
-	if (argc == 4) {
+	if (argc == 5) {
 		calls = bench_arg_long("syscalls", argv[0], 1, 1L << 40);
 		threads = bench_arg_long("threads", argv[1], 1, 1L << 30);
 		round_trips =
 			bench_arg_long("round_trips", argv[2], 1, 1L << 40);
 		mib = bench_arg_long("mib", argv[3], 1, 1L << 20);
+		rounds = bench_arg_long("rounds", argv[4], 1, 1L << 30);
 	}
 
 	null_syscall(calls);
 	failed |= thread_create(threads);
 	failed |= futex_pingpong(round_trips, cpu_a, cpu_b);
 	failed |= page_touch(mib);
+	failed |= map_churn(rounds);
 	return failed;
 }

@@ -340,7 +340,7 @@ def clock_facts(results, bench):
     if reads is None:
         return []
     return [f'the timed region reads the clock {num(reads)} times '
-            '(a vDSO call on Linux, a system call on Kitten)']
+            '(a vDSO call on Linux and on Kitten)']
 
 
 def guest_targets(results, bench, label, config, bound):
@@ -562,6 +562,31 @@ def section_exits(results):
                    'exits/s'], rows))
 
 
+EXIT_KINDS = (('io', 'port I/O (OUT to port 0x80)'),
+              ('hypercall', 'hypercall (VMMCALL, echo)'),
+              ('cpuid', 'CPUID'),
+              ('mmio', 'MMIO load, decoded and emulated'))
+
+
+def section_exit_cost(results):
+    """Instructions per VM exit round trip (bench/guests/exit_cost.asm)."""
+    configs = [c for c in sorted(results.configs(), key=config_order)
+               if any(results.has('exit_cost', f'{k}_instr', c)
+                      for k, _ in EXIT_KINDS)]
+    if not configs:
+        return ('## VM exit round trips\n\nNot measured: the CSV has no '
+                'exit_cost rows.\n')
+    rows = [[label] + [num(results.median('exit_cost', f'{kind}_instr', c))
+                       if results.has('exit_cost', f'{kind}_instr', c)
+                       else 'not measured' for c in configs]
+            for kind, label in EXIT_KINDS]
+    return ('## VM exit round trips\n\nInstructions from the guest\'s '
+            'exit to its next instruction, less the loop\'s own, per exit '
+            '(the exit_cost guest, 10,000 of each; under -icount the '
+            'guest\'s TSC counts every instruction the machine executes).'
+            '\n\n' + table(['exit'] + configs, rows))
+
+
 def section_wall(results):
     configs = results.configs()
     walls = sorted((c for c in configs if c.endswith('-wall')),
@@ -644,6 +669,7 @@ def render(results, charts, notes=None, shift=0, source='results.csv'):
         ratio_rows(results, ratio_pairs(configs, wall=False)),
         section_limit(results, shift),
         section_exits(results),
+        section_exit_cost(results),
         section_wall(results),
         section_consistency(results),
         section_misses(targets),

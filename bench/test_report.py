@@ -58,6 +58,9 @@ SYNTHETIC += rows('null_syscall', 'ns', 'linux', [200, 210, 190])
 SYNTHETIC += rows('null_syscall', 'ns', 'kitten', [80, 81, 79])
 SYNTHETIC += rows('stream', 'triad_mbs', 'linux', [1000, 1000, 1000])
 SYNTHETIC += rows('stream', 'triad_mbs', 'kitten', [1100, 1100, 1100])
+SYNTHETIC += rows('exit_cost', 'io_instr', 'palacios-nested', [1500])
+SYNTHETIC += rows('exit_cost', 'mmio_instr', 'palacios-nested', [2300])
+SYNTHETIC += rows('exit_cost', 'io_instr', 'palacios-shadow', [1510])
 SYNTHETIC += rows('stream', 'triad_mbs', 'palacios-nested', [900, 950])
 SYNTHETIC += rows('cg-serial', 'solve_s', 'linux-wall', [0.1, 0.11, 0.1])
 SYNTHETIC += rows('cg-serial', 'solve_s', 'kitten-wall', [0.09, 0.1, 0.09])
@@ -127,6 +130,10 @@ class ReportTest(unittest.TestCase):
                       'guest ÷ native (median) | ≤ 1.01 | 1.0150 (300.0 '
                       'exits/s, whole VM session) | **MISS** |', md)
         self.assertIn('| vm | palacios-shadow | npf | 3000 | 300.0 |', md)
+        # instructions per exit round trip, per paging mode
+        self.assertIn('| port I/O (OUT to port 0x80) | 1500 | 1510 |', md)
+        self.assertIn('| MMIO load, decoded and emulated | 2300 | '
+                      'not measured |', md)
         self.assertIn('4 pass, 2 missed, 4 not measured', md)
         # the physical limit: 4 ms and 2 ms above 1.996 s
         self.assertIn('| cg-serial | solve_s | kitten | 1996000000 | '

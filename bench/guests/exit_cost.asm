@@ -80,6 +80,18 @@ _start:
 	mov esi, msg_cpuid
 	call report
 
+	; MMIO: a load from the test device's page (0xD0000000), which the
+	; VMM takes as a nested (or shadow) page fault, decodes and emulates
+	rdtsc
+	mov [t0], eax
+	mov ecx, N
+.mmio:	mov eax, [0xd0000000]
+	dec ecx
+	jnz .mmio
+	rdtsc
+	mov esi, msg_mmio
+	call report
+
 	mov al, 0
 	out 0xf4, al
 	hlt
@@ -128,6 +140,7 @@ msg_loop_end:	db " TSC ticks per iteration", 10, 0
 msg_io:		db "exit-cost: io ", 0
 msg_hc:		db "exit-cost: hypercall ", 0
 msg_cpuid:	db "exit-cost: cpuid ", 0
+msg_mmio:	db "exit-cost: mmio ", 0
 msg_end:	db " instructions per round trip", 10, 0
 
 section .bss

@@ -18,7 +18,7 @@ if selected bench-quick; then
 	[ $rc = 0 ] && pass "bench-quick: run-bench exit status 0" ||
 		fail "bench-quick" "run-bench exit status $rc (see $logs/bench-quick.log)"
 	for section in '## Targets' '## Answer checks' '## The physical limit' \
-		'## VM exits' '## Ratios' '## Charts'; do
+		'## VM exits' '## VM exit round trips' '## Ratios' '## Charts'; do
 		if grep -q "^$section" "$qout/report.md" 2>/dev/null; then
 			pass "bench-quick: report has '$section'"
 		else
@@ -30,6 +30,13 @@ if selected bench-quick; then
 			pass "bench-quick: cg-serial measured in $config"
 		else
 			fail "bench-quick" "no cg-serial results for $config (see $logs/bench-quick.log)"
+		fi
+	done
+	for paging in nested shadow; do
+		if grep -q "^exit_cost,mmio_instr,palacios-$paging,1,[0-9]" "$qout/raw.csv" 2>/dev/null; then
+			pass "bench-quick: exit round trips measured under $paging paging"
+		else
+			fail "bench-quick" "no exit_cost rows for palacios-$paging (see $logs/bench-quick.log)"
 		fi
 	done
 	if ! grep -q '^cg-[a-z]*,ok,[a-z-]*,[0-9]*,0$' "$qout/raw.csv" 2>/dev/null; then
