@@ -48,7 +48,9 @@ int v3_device_create(struct v3_vm *vm, const char *name)
 	dev->type = type;
 	ret = type->create(vm, &dev->priv);
 	if (ret) {
-		VM_INFO(vm, "device %s: cannot create (%d)", name, ret);
+		/* -ENODEV: the VM's configuration leaves the device out */
+		if (ret != -V3_ENODEV)
+			VM_INFO(vm, "device %s: cannot create (%d)", name, ret);
 		v3_free(dev);
 		return ret;
 	}

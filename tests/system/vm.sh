@@ -22,7 +22,8 @@ done
 # The exit-cost benchmark guest runs and reports (its numbers are for
 # `make bench`; here only that it works).
 kitten_vm_expect vm-exit-cost 0 '^exit-cost: io [0-9]+ instructions per round trip$' \
-	'^exit-cost: hypercall [0-9]+ ' '^vmrun: exits: io=[0-9]+ cpuid=10000 hypercall=10000$' \
+	'^exit-cost: hypercall [0-9]+ ' '^exit-cost: mmio [0-9]+ ' \
+	'^vmrun: exits: io=[0-9]+ cpuid=10000 npf=10000 hypercall=10000$' \
 	-- --mem 16M --kernel "$BUILD/bench/exit_cost.elf"
 
 # Bad settings are refused before anything boots.
