@@ -27,5 +27,22 @@ uint64_t v3_run_timers(struct v3_vcpu *v, uint64_t now)
 		if (d < next)
 			next = d;
 	}
+	v->timers_next = next;
 	return next;
+}
+
+uint64_t v3_next_deadline(struct v3_vcpu *v, uint64_t now)
+{
+	if (__atomic_exchange_n(&v->timers_changed, false, __ATOMIC_SEQ_CST) ||
+	    now >= v->timers_next)
+		return v3_run_timers(v, now);
+	return v->timers_next;
+}
+
+/* The flag first, then the kick: the vCPU looks at the flag after it
+ * exits, and before every entry. */
+void v3_timers_changed(struct v3_vcpu *v)
+{
+	__atomic_store_n(&v->timers_changed, true, __ATOMIC_SEQ_CST);
+	v3_intr_kick(v);
 }

@@ -80,7 +80,7 @@ static void host_timer_fired(void *arg)
  */
 static void service_timers(struct v3_vcpu *v)
 {
-	uint64_t next = v3_run_timers(v, v3_host->time_ns());
+	uint64_t next = v3_next_deadline(v, v3_host->time_ns());
 
 	v->want_window = !(v->rflags & RFLAGS_IF) && next != V3_NO_DEADLINE;
 	if (v->want_window)

@@ -608,6 +608,9 @@ static int lapic_mmio_write(struct v3_vcpu *v, uint64_t gpa, const void *buf,
 		lapic_deliver(d->vm, &fx.msg, d);
 	if (fx.eoi_vector >= 0)
 		v3_apic_eoi_broadcast(d->vm, fx.eoi_vector);
+	if (off == REG_LVT + 0x10 * LVT_TIMER || off == REG_INITIAL ||
+	    off == REG_DIVIDE || off == REG_SVR)
+		v3_timers_changed(v);
 	return 0;
 }
 

@@ -410,9 +410,8 @@ static int pit_io_out(struct v3_vcpu *v, uint16_t port, const void *data,
 		}
 	}
 	v3_host->unlock(p->lock, flags);
-	/* vCPU 0 computes the next deadline before it enters the guest. */
 	if (ch0)
-		v3_intr_kick(p->vm->vcpus[0]);
+		v3_timers_changed(p->vm->vcpus[0]);
 	return 0;
 }
 

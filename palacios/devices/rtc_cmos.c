@@ -377,7 +377,7 @@ static int rtc_io_in(struct v3_vcpu *v, uint16_t port, void *data,
 	}
 	v3_host->unlock(r->lock, flags);
 	if (kick)
-		v3_intr_kick(r->vm->vcpus[0]);
+		v3_timers_changed(r->vm->vcpus[0]);
 	return 0;
 }
 
@@ -402,7 +402,7 @@ static int rtc_io_out(struct v3_vcpu *v, uint16_t port, const void *data,
 	}
 	v3_host->unlock(r->lock, flags);
 	if (kick)
-		v3_intr_kick(r->vm->vcpus[0]);
+		v3_timers_changed(r->vm->vcpus[0]);
 	return 0;
 }
 

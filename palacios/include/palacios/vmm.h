@@ -116,6 +116,8 @@ struct v3_vcpu {
 		void *priv;
 	} timers[V3_MAX_TIMERS];
 	unsigned nr_timers;
+	uint64_t timers_next;		/* their earliest deadline, as last asked */
+	bool timers_changed;		/* shared: a device moved a deadline */
 	void *host_timer;
 	uint64_t host_timer_deadline;
 	bool want_window;		/* exit when the guest enables interrupts */
