@@ -99,13 +99,14 @@ void sched_enqueue_new(struct task *t)
 {
 	struct run_queue *rq = rq_of(t->cpu);
 	unsigned long flags = spin_lock_irqsave(&rq->lock);
+	bool creators_cpu = t->cpu == this_cpu_id();
 
 	t->state = TASK_RUNNABLE;
 	enqueue(rq, t);
-	if (t->cpu == this_cpu_id() && rq->slice.cpu < 0)
+	if (creators_cpu && !timer_pending(&rq->slice))
 		timer_add(&rq->slice, time_ns() + CONFIG_TIME_SLICE_MS * NSEC_PER_MSEC);
 	spin_unlock_irqrestore(&rq->lock, flags);
-	if (t->cpu != this_cpu_id())
+	if (!creators_cpu)
 		kick(t->cpu);
 }
 

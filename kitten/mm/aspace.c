@@ -55,6 +55,7 @@ int aspace_create(unsigned owner, struct aspace **out)
 {
 	struct aspace *as = kmem_zalloc(sizeof(*as));
 	pte_t *mine, *kernel;
+	int err;
 
 	if (!as)
 		return -ENOMEM;
@@ -77,9 +78,10 @@ int aspace_create(unsigned owner, struct aspace **out)
 	spin_lock_init(&as->threads_lock, "threads", LOCK_RANK_THREADS);
 	waitqueue_init(&as->threads_wq);
 	as->group_exit = -1;
-	if (vdso_map(as)) {
+	err = vdso_map(as);
+	if (err) {
 		aspace_put(as);
-		return -ENOMEM;
+		return err;
 	}
 	*out = as;
 	return 0;

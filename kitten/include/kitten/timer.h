@@ -24,6 +24,11 @@ void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data);
 void timer_add(struct timer *t, uint64_t expires);
 /* Disarm; returns true if t was pending. Only from the CPU it is on. */
 bool timer_del(struct timer *t);
+/* Whether t is armed and has not fired yet. */
+static inline bool timer_pending(const struct timer *t)
+{
+	return __atomic_load_n(&t->cpu, __ATOMIC_RELAXED) >= 0;
+}
 
 void timer_init_cpu(void);
 /* Reprogram this CPU's APIC timer for its next event. */
