@@ -9,15 +9,28 @@
  * A handler runs on a frame pushed on the user stack, laid out as Linux
  * lays it out (struct rt_sigframe: return address, ucontext, siginfo,
  * then the FPU state), so the C library's restorer calls rt_sigreturn
- * and siglongjmp() works from a handler. Only the caller itself can be
- * signalled so far (no process table yet).
+ * and siglongjmp() works from a handler.
+ *
+ * kill(), tkill() and tgkill() reach other processes through the process
+ * table (proc.h), with Linux's permission rule (cred_may_signal). A
+ * signal whose action in the target is the default one that ends the
+ * process ends it at once, all its threads, sleeping ones included, as
+ * Linux's fatal-signal shortcut does; any other becomes pending for one
+ * thread that does not block it and is handled at that thread's next
+ * return to user mode (a handled signal does not interrupt a blocking
+ * system call: there is no EINTR yet). The init task is never signalled
+ * by a job.
  */
 #define pr_fmt(fmt) "signal: " fmt
 
 #include <arch/trap.h>
 #include <arch/user.h>
 #include <kitten/aspace.h>
+#include <kitten/cred.h>
 #include <kitten/errno.h>
+#include <kitten/printk.h>
+#include <kitten/proc.h>
+#include <kitten/sched.h>
 #include <kitten/signal.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
@@ -147,7 +160,7 @@ void signal_deliver_pending(struct trap_frame *f)
 	while ((ready = t->sig_pending & ~t->sig_blocked)) {
 		int sig = __builtin_ctzll(ready) + 1;
 
-		t->sig_pending &= ~bit(sig);
+		__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_RELAXED);
 		deliver_one(f, sig, 0, "default action of the signal");
 	}
 }
@@ -164,46 +177,218 @@ void signal_fault(struct trap_frame *f, int sig, uint64_t addr, const char *why)
 	deliver_one(f, sig, addr, why);
 }
 
-static long send_to_self(int sig)
+static bool valid_signal(uint64_t sig)
 {
-	struct task *t = task_current();
+	return sig <= NSIG;
+}
 
-	if (sig < 0 || sig > NSIG)
-		return -EINVAL;
+static void make_pending(struct task *t, int sig)
+{
+	__atomic_fetch_or(&t->sig_pending, bit(sig), __ATOMIC_RELEASE);
+}
+
+static void send_to_self(int sig)
+{
 	if (sig)		/* 0 only asks whether the target exists */
-		t->sig_pending |= bit(sig);
-	return 0;
+		make_pending(task_current(), sig);
+}
+
+/* Would sig, taken by t of process as, end the process? */
+static bool is_fatal(struct aspace *as, struct task *t, int sig)
+{
+	return sig == SIGKILL ||
+	       (as->sigactions[sig - 1].handler == SIG_DFL &&
+		!ignored_by_default(sig) && !(t->sig_blocked & bit(sig)));
+}
+
+/*
+ * End process as because of sig sent by another process: every thread
+ * leaves at its next return to user mode (sleepers are woken to do so),
+ * and its parent sees it killed by sig. as->threads_lock is held.
+ */
+static void kill_process(struct aspace *as, int sig)
+{
+	struct task *t;
+
+	if (as->group_exit >= 0)
+		return;		/* already on its way out */
+	as->group_exit = 128 + sig;
+	pr_info("process %u (%s) killed by signal %d from process %u\n",
+		as->leader_id, as->exe, sig, task_current()->aspace->leader_id);
+	list_for_each_entry(t, &as->threads, thread_node) {
+		if (t->leader)
+			t->term_signal = sig;
+		t->kill_pending = true;
+		task_kick(t);
+	}
+}
+
+/*
+ * Send sig to process as (another than the caller's), to thread only if
+ * given: a thread that does not block it, the first one if all do.
+ * as->threads_lock is held.
+ */
+static void send_to_process(struct aspace *as, int sig, struct task *only)
+{
+	struct task *t, *to = only;
+
+	if (!to)
+		list_for_each_entry(t, &as->threads, thread_node)
+			if (!to || ((to->sig_blocked & bit(sig)) &&
+				    !(t->sig_blocked & bit(sig))))
+				to = t;
+	if (!to)
+		return;
+	if (is_fatal(as, to, sig)) {
+		kill_process(as, sig);
+		return;
+	}
+	make_pending(to, sig);
+	task_kick(to);
+}
+
+enum kill_scope { ONE_PROCESS, ONE_GROUP, ALL_PROCESSES, ONE_THREAD };
+
+struct kill_req {
+	enum kill_scope scope;
+	unsigned id;		/* pid, pgid, or tid */
+	unsigned tgid;		/* ONE_THREAD: its process, or 0 for any */
+	int sig;
+	struct aspace *self;
+	struct cred sender;
+	unsigned found, sent;	/* processes matched, and signalled */
+};
+
+/* The thread of as with id tid, or NULL; threads_lock held. */
+static struct task *thread_of(struct aspace *as, unsigned tid)
+{
+	struct task *t;
+
+	list_for_each_entry(t, &as->threads, thread_node)
+		if (t->id == tid)
+			return t;
+	return NULL;
+}
+
+static int kill_one(struct aspace *as, void *arg)
+{
+	struct kill_req *k = arg;
+	struct task *only = NULL;
+	unsigned long flags;
+	bool match, single = k->scope == ONE_PROCESS || k->scope == ONE_THREAD;
+
+	switch (k->scope) {
+	case ONE_PROCESS:
+		match = as->leader_id == k->id;
+		break;
+	case ONE_GROUP:
+		match = proc_pgid(as) == k->id;
+		break;
+	case ALL_PROCESSES:	/* as Linux's kill(-1): not init, not self */
+		match = as != k->self && as->owner != KITTEN_INIT_OWNER;
+		break;
+	default:
+		match = !k->tgid || as->leader_id == k->tgid;
+		break;
+	}
+	if (!match)
+		return 0;
+	flags = spin_lock_irqsave(&as->threads_lock);
+	if (k->scope == ONE_THREAD) {
+		only = thread_of(as, k->id);
+		if (!only) {
+			spin_unlock_irqrestore(&as->threads_lock, flags);
+			return 0;
+		}
+	}
+	k->found++;
+	if (as == k->self) {
+		if (k->sig)
+			make_pending(only ? only : task_current(), k->sig);
+		if (only && only != task_current())
+			task_kick(only);
+		k->sent++;
+	} else if (as->owner != KITTEN_INIT_OWNER &&
+		   cred_may_signal(&k->sender, &as->cred)) {
+		if (k->sig)
+			send_to_process(as, k->sig, only);
+		k->sent++;
+	}
+	spin_unlock_irqrestore(&as->threads_lock, flags);
+	return single;	/* a pid or tid names one: stop the walk */
+}
+
+/* Linux's answer: 0 if any was signalled, -EPERM if some were found but
+ * none might be, -ESRCH if none was found. */
+static long do_kill(struct kill_req *k)
+{
+	k->self = task_current()->aspace;
+	cred_get(k->self, &k->sender);
+	proc_for_each(kill_one, k);
+	if (k->sent)
+		return 0;
+	if (!k->found)
+		return -ESRCH;
+	cred_check(KITTEN_CAP_KILL, "signalling another user's process");
+	return -EPERM;
 }
 
 long sys_kill(uint64_t pid, uint64_t sig, uint64_t a2, uint64_t a3,
 	      uint64_t a4, uint64_t a5)
 {
 	struct task *t = task_current();
+	int p = (int)pid;
+	struct kill_req k = { .sig = sig };
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (pid != 0 && pid != t->id && pid != t->aspace->leader_id)
-		return -ESRCH;
-	return send_to_self(sig);
+	if (!valid_signal(sig))
+		return -EINVAL;
+	if (p > 0 && (unsigned)p == t->aspace->leader_id) {
+		send_to_self(sig);	/* the caller: no walk needed */
+		return 0;
+	}
+	if (p > 0)
+		k.scope = ONE_PROCESS, k.id = p;
+	else if (p == 0)
+		k.scope = ONE_GROUP, k.id = proc_pgid(t->aspace);
+	else if (p == -1)
+		k.scope = ALL_PROCESSES;
+	else if (p == INT32_MIN)
+		return -ESRCH;		/* -INT_MIN names no group */
+	else
+		k.scope = ONE_GROUP, k.id = -p;
+	return do_kill(&k);
+}
+
+static long kill_thread(uint64_t tgid, uint64_t tid, uint64_t sig)
+{
+	struct kill_req k = { .scope = ONE_THREAD, .id = tid, .tgid = tgid,
+			      .sig = sig };
+
+	if ((int)tid <= 0 || (int)tgid < 0 || !valid_signal(sig))
+		return -EINVAL;
+	if (tid == task_current()->id &&
+	    (!tgid || tgid == task_current()->aspace->leader_id)) {
+		send_to_self(sig);
+		return 0;
+	}
+	return do_kill(&k);
 }
 
 long sys_tkill(uint64_t tid, uint64_t sig, uint64_t a2, uint64_t a3,
 	       uint64_t a4, uint64_t a5)
 {
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (tid != task_current()->id)
-		return -ESRCH;
-	return send_to_self(sig);
+	return kill_thread(0, tid, sig);
 }
 
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a3,
 		uint64_t a4, uint64_t a5)
 {
-	struct task *t = task_current();
-
 	(void)a3, (void)a4, (void)a5;
-	if (tid != t->id || tgid != t->aspace->leader_id)
-		return -ESRCH;
-	return send_to_self(sig);
+	if ((int)tgid <= 0)
+		return -EINVAL;
+	return kill_thread(tgid, tid, sig);
 }
 
 long sys_rt_sigprocmask(uint64_t how, uint64_t set_ptr, uint64_t old_ptr,
