@@ -329,7 +329,7 @@ static long do_kill(struct kill_req *k)
 		return 0;
 	if (!k->found)
 		return -ESRCH;
-	cred_check(KITTEN_CAP_KILL, "signalling another user's process");
+	cred_check(KITTEN_CAP_KILL, "signalling another user's process or the init task");
 	return -EPERM;
 }
 
