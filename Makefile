@@ -53,6 +53,7 @@ $(PALACIOS_LIB): $(PALACIOS_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 $(BUILD)/kitten/vmm/palacios_glue.c.o: KCFLAGS += -Ipalacios/include
+$(BUILD)/kitten/vmm/sys_vm.c.o: KCFLAGS += -Ipalacios/include
 palacios: $(PALACIOS_LIB)
 
 KERNEL  := $(BUILD)/kitten.elf

@@ -45,3 +45,24 @@ expect_boot creds-bad-lines 0 \
 	'^creds: uid 7 gid 7: [0-9]+ checks, all ok' \
 	-- --append "exit_when_done panic=exit" \
 	--module "$(initrd creds-bad-lines "program=/bin/creds;uid=-1;---;program=/bin/creds;cap=root;---;program=/bin/creds;args=7 7;uid=7;cap=kill" "$linux/creds-glibc:/bin/creds")"
+
+# VMs without privilege: a job that is not root may not hand a guest host
+# ports, IRQs or device memory (EPERM, with the reason), unless its
+# description grants cap=vm_passthrough (then the VMM's own checks apply:
+# IRQ 4 is the emulated UART's); its vCPUs may run only on its own CPUs;
+# and a plain VM runs as uid 1000.
+if selected creds-vm; then
+	guests=$BUILD/guests
+	pt_img=$(vmimage creds-pt.img --mem 16M --passthrough-irq 4 --kernel "$guests/basic.elf")
+	good_img=$(vmimage creds-good.img --mem 16M --kernel "$guests/basic.elf")
+	expect_boot creds-vm 0 \
+		'^vmrun: /pt.img: refused: passthrough of host ports, IRQs or device memory needs uid 0 or cap=vm_passthrough$' \
+		'cred: process [0-9]+ \(rank0\), uid 1000: a VM with host ports, IRQs or device memory needs uid 0 or cap=vm_passthrough: refused \(EPERM\)' \
+		'^vmrun: /pt.img: refused: passthrough IRQ 4 is the line of an emulated device$' \
+		'^vmrun: cannot launch on the given CPUs \(the VM has 1 vCPUs\): a CPU outside this job.s cpus=$' \
+		'vm: vm [0-9]+: vCPU 0 on CPU 1, outside the process.s CPUs 0x1: refused \(EPERM\)' \
+		'init: all jobs done, status 0' \
+		-- --smp 2 --mem 512M --append "exit_when_done panic=exit" \
+		--module "$(initrd creds-vm "program=/bin/vmrun;args=/pt.img;uid=1000;cpus=0,1;---;program=/bin/vmrun;args=/pt.img;uid=1000;cap=vm_passthrough;cpus=0,1;---;program=/bin/vmrun;args=/good.img;uid=1000;cpus=0;---;program=/bin/vmrun;args=/good.img;uid=1000;cpus=0,1;heap=64M" \
+			"$BUILD/user/vmrun:/bin/vmrun" "$pt_img:/pt.img" "$good_img:/good.img")"
+fi
