@@ -35,6 +35,12 @@ static bool one_of(uint32_t id, uint32_t a, uint32_t b, uint32_t c)
 	return id == a || id == b || id == c;
 }
 
+/* The same, or "-1" (leave it): setresuid's test for each argument. */
+static bool keeps(uint32_t id, uint32_t a, uint32_t b, uint32_t c)
+{
+	return id == CRED_ID_UNCHANGED || one_of(id, a, b, c);
+}
+
 /*
  * Linux's cap_emulate_setxuid(): a process that held uid 0 in any of its
  * real, effective or saved uid and now holds it in none has given up
@@ -93,9 +99,9 @@ int cred_setresuid(struct cred *c, uint32_t ruid, uint32_t euid,
 	struct cred old = *c;
 
 	if (!cred_capable(c, KITTEN_CAP_SETUID) &&
-	    ((ruid != CRED_ID_UNCHANGED && !one_of(ruid, c->uid, c->euid, c->suid)) ||
-	     (euid != CRED_ID_UNCHANGED && !one_of(euid, c->uid, c->euid, c->suid)) ||
-	     (suid != CRED_ID_UNCHANGED && !one_of(suid, c->uid, c->euid, c->suid))))
+	    !(keeps(ruid, c->uid, c->euid, c->suid) &&
+	      keeps(euid, c->uid, c->euid, c->suid) &&
+	      keeps(suid, c->uid, c->euid, c->suid)))
 		return -EPERM;
 	if (ruid != CRED_ID_UNCHANGED)
 		c->uid = ruid;
@@ -157,9 +163,9 @@ int cred_setresgid(struct cred *c, uint32_t rgid, uint32_t egid,
 		   uint32_t sgid)
 {
 	if (!cred_capable(c, KITTEN_CAP_SETGID) &&
-	    ((rgid != CRED_ID_UNCHANGED && !one_of(rgid, c->gid, c->egid, c->sgid)) ||
-	     (egid != CRED_ID_UNCHANGED && !one_of(egid, c->gid, c->egid, c->sgid)) ||
-	     (sgid != CRED_ID_UNCHANGED && !one_of(sgid, c->gid, c->egid, c->sgid))))
+	    !(keeps(rgid, c->gid, c->egid, c->sgid) &&
+	      keeps(egid, c->gid, c->egid, c->sgid) &&
+	      keeps(sgid, c->gid, c->egid, c->sgid)))
 		return -EPERM;
 	if (rgid != CRED_ID_UNCHANGED)
 		c->gid = rgid;

@@ -50,7 +50,8 @@ bool cred_check(uint64_t cap, const char *what)
 	as->cred.refused |= cap;
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	if (first)
-		pr_warn("process %u (%s), uid %u: %s needs uid 0 or cap=%s: refused (EPERM)\n",
+		pr_warn("process %u (%s), uid %u: %s needs uid 0 or cap=%s: "
+			"refused (EPERM)\n",
 			as->leader_id, task_current()->name, c.euid, what,
 			cred_cap_name(cap));
 	return false;

@@ -286,7 +286,8 @@ long sys_kitten_aspace_set_cred(uint64_t id, uint64_t cred_ptr, uint64_t a2,
 	int err;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (!privileged() || !cred_check(KITTEN_CAP_SETUID, "setting a job's credentials"))
+	if (!privileged() ||
+	    !cred_check(KITTEN_CAP_SETUID, "setting a job's credentials"))
 		return -EPERM;
 	if (copy_from_user(&kc, cred_ptr, sizeof(kc)))
 		return -EFAULT;

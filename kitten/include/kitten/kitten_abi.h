@@ -36,13 +36,18 @@ struct kitten_task_spec {
 
 /*
  * Capabilities a job description may grant (cap=NAME) to a job that does
- * not run as uid 0; uid 0 has them all (docs/native-api.md).
+ * not run as uid 0; uid 0 has them all (docs/native-api.md):
+ *   setuid          any uid in the set*uid calls
+ *   setgid          any gid in the set*gid calls, and setgroups
+ *   kill            signal other users' processes (other jobs')
+ *   vm_passthrough  VMs with host I/O ports, IRQs or device memory
+ *   raw_io          iopl/ioperm (reserved: not implemented yet)
  */
-#define KITTEN_CAP_SETUID		(1ULL << 0)	/* "setuid": any uid */
-#define KITTEN_CAP_SETGID		(1ULL << 1)	/* "setgid": any gid, setgroups */
-#define KITTEN_CAP_KILL			(1ULL << 2)	/* "kill": other users' processes */
-#define KITTEN_CAP_VM_PASSTHROUGH	(1ULL << 3)	/* "vm_passthrough": host ports, IRQs, device memory */
-#define KITTEN_CAP_RAW_IO		(1ULL << 4)	/* "raw_io": iopl/ioperm (not implemented yet) */
+#define KITTEN_CAP_SETUID		(1ULL << 0)
+#define KITTEN_CAP_SETGID		(1ULL << 1)
+#define KITTEN_CAP_KILL			(1ULL << 2)
+#define KITTEN_CAP_VM_PASSTHROUGH	(1ULL << 3)
+#define KITTEN_CAP_RAW_IO		(1ULL << 4)
 #define KITTEN_CAP_ALL			((1ULL << 5) - 1)
 
 /* A job's credentials, set by the init task before the job starts. */
