@@ -461,6 +461,9 @@ long sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	if (copy_from_user(&uc, at + __builtin_offsetof(struct rt_sigframe, uc),
 			   sizeof(uc)))
 		task_kill_current(SIGSEGV, "rt_sigreturn with a bad frame");
+	/* Linux ends such a process with SIGSEGV too, when IRETQ faults. */
+	if (!is_user_address(uc.mc.rip))
+		task_kill_current(SIGSEGV, "rt_sigreturn to a non-canonical or kernel RIP");
 	f->r8 = uc.mc.r8, f->r9 = uc.mc.r9, f->r10 = uc.mc.r10;
 	f->r11 = uc.mc.r11, f->r12 = uc.mc.r12, f->r13 = uc.mc.r13;
 	f->r14 = uc.mc.r14, f->r15 = uc.mc.r15, f->rdi = uc.mc.rdi;
@@ -470,7 +473,13 @@ long sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	/* Only the user-settable flags: never IOPL, never interrupts off. */
 	f->rflags = (uc.mc.eflags & 0xdd5) | (f->rflags & ~0xdd5UL) | (1UL << 9);
 	t->sig_blocked = uc.sigmask & ~(bit(SIGKILL) | bit(SIGSTOP));
-	if (uc.mc.fpstate && !copy_from_user(t->fpu, uc.mc.fpstate, FXSAVE_SIZE))
+	if (uc.mc.fpstate && !copy_from_user(t->fpu, uc.mc.fpstate, FXSAVE_SIZE)) {
+		uint32_t mxcsr;
+
+		memcpy(&mxcsr, (uint8_t *)t->fpu + 24, sizeof(mxcsr));
+		if (!fpu_mxcsr_valid(mxcsr))
+			task_kill_current(SIGSEGV, "rt_sigreturn with reserved MXCSR bits");
 		fpu_restore(t->fpu);
+	}
 	return uc.mc.rax;	/* becomes rax again on the way out */
 }

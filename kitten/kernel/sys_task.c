@@ -49,7 +49,7 @@ long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3,
 	(void)a2, (void)a3, (void)a4, (void)a5;
 	switch (code) {
 	case ARCH_SET_FS:
-		if (addr >= (1ULL << 47))
+		if (!is_user_address(addr))
 			return -EPERM;
 		t->fs_base = addr;
 		user_set_tls(addr);

@@ -236,7 +236,6 @@ struct task *task_clone_thread(uint64_t stack, uint64_t tls)
 	t->fs_base = tls ? tls : self->fs_base;
 	t->sig_blocked = self->sig_blocked;
 	t->detached = true;		/* nobody waits for a thread's task */
-	sched_enqueue_new(t);
 	return t;
 }
 

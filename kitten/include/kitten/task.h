@@ -111,7 +111,10 @@ void task_switch_aspace(struct aspace *as);
 /*
  * A new thread of the current process (clone with CLONE_VM): it starts
  * where the caller's system call returns, with rax 0, on stack, with TLS
- * base tls. It runs on the next CPU of the process's CPU set.
+ * base tls. It runs on the next CPU of the process's CPU set. It is not
+ * yet started: the caller finishes it (tid words, clear_child_tid) and
+ * then calls sched_enqueue_new(), so the thread cannot run, exit and be
+ * freed while it is still being set up.
  */
 struct task *task_clone_thread(uint64_t stack, uint64_t tls);
 
