@@ -362,7 +362,8 @@ int task_wait_child(unsigned id, int *status, int *signal, bool nohang)
 			return any ? 0 : -ECHILD;
 	} else {
 		wait_event(self->child_wq,
-			   (child = exited_child(self, id, &any)) != NULL || !any);
+			   (child = exited_child(self, id, &any)) != NULL || !any ||
+			   READ_ONCE(self->kill_pending));	/* killed: stop */
 		if (!child)
 			return -ECHILD;
 	}

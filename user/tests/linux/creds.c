@@ -223,6 +223,37 @@ static void check_kill(void)
 	close(ready[0]);
 	close(ready[1]);
 
+	/*
+	 * A child blocked in waitpid() for its own child is killed too. The
+	 * grandchild says "ready": it runs once the child sleeps in waitpid
+	 * (they share a CPU), then blocks until the child's end of its pipe
+	 * closes, when the child is gone.
+	 */
+	if (pipe(ready))
+		check(0, "pipe");
+	a = fork();
+	if (a == 0) {
+		int p[2];
+		pid_t g;
+
+		if (pipe(p))
+			_exit(4);
+		g = fork();
+		if (g == 0) {
+			close(p[1]);
+			write(ready[1], "r", 1);
+			read(p[0], &c, 1);
+			_exit(3);
+		}
+		waitpid(g, NULL, 0);
+		_exit(9);
+	}
+	read(ready[0], &c, 1);
+	check(kill(a, SIGTERM) == 0, "kill(child in waitpid, SIGTERM)");
+	check(killed_by(a, -1, SIGTERM), "child waiting for its child killed");
+	close(ready[0]);
+	close(ready[1]);
+
 	/* tgkill of another process's thread. */
 	a = blocked_child(&wfd);
 	check(syscall(SYS_tgkill, a, a, SIGTERM) == 0, "tgkill(child, child)");
