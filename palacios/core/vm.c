@@ -362,7 +362,7 @@ int v3_vm_free(struct v3_vm *vm)
 
 int v3_vm_disk_write_back(struct v3_vm *vm, void *image, size_t size)
 {
-	const struct v3_image *h = image;
+	struct v3_image h;	/* read once: the image may change meanwhile */
 	unsigned long flags = v3_host->lock(vm->lock);
 	bool stopped = vm->state == V3_VM_STOPPED || vm->state == V3_VM_CREATED;
 
@@ -371,9 +371,11 @@ int v3_vm_disk_write_back(struct v3_vm *vm, void *image, size_t size)
 		return -V3_EBUSY;
 	if (!vm->disk)
 		return 0;
-	if (size < sizeof(*h) || h->disk.offset != vm->disk_offset ||
-	    h->disk.size != vm->disk_size || h->disk.offset > size ||
-	    h->disk.size > size - h->disk.offset)
+	if (size < sizeof(h))
+		return -V3_EINVAL;
+	v3_memcpy(&h, image, sizeof(h));
+	if (h.disk.offset != vm->disk_offset || h.disk.size != vm->disk_size ||
+	    vm->disk_offset > size || vm->disk_size > size - vm->disk_offset)
 		return -V3_EINVAL;
 	v3_memcpy((uint8_t *)image + vm->disk_offset, vm->disk, vm->disk_size);
 	return 0;
