@@ -57,7 +57,10 @@ bool cred_check(uint64_t cap, const char *what)
 	return false;
 }
 
-/* Apply a uid or gid change: rule(copy, ...) and store it if it holds. */
+/*
+ * Apply a uid or gid change: call runs a cred.c rule on `new`, a copy of
+ * the process's credentials, which replaces them if the rule allows.
+ */
 #define CHANGE(cap, what, call)                                          \
 	({                                                               \
 		struct aspace *as = self();                              \
