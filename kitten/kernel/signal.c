@@ -91,9 +91,13 @@ struct rt_sigframe {
 	struct siginfo info;
 };
 
-/* Push a handler frame on the user stack and point the registers at it. */
+/*
+ * Push a handler frame on the user stack and point the registers at it;
+ * info is the handler's siginfo, fault_addr its context's cr2.
+ */
 static int setup_frame(struct task *t, struct trap_frame *f, int sig,
-		       const struct sigaction_k *act, uint64_t fault_addr)
+		       const struct sigaction_k *act,
+		       const struct siginfo *info, uint64_t fault_addr)
 {
 	struct rt_sigframe frame;
 	uint64_t sp = (f->rsp - RED_ZONE - FXSAVE_SIZE) & ~63ULL;
@@ -112,8 +116,7 @@ static int setup_frame(struct task *t, struct trap_frame *f, int sig,
 		.oldmask = t->sig_blocked, .fpstate = fpstate,
 	};
 	frame.uc.sigmask = t->sig_blocked;
-	frame.info.signo = sig;
-	frame.info.addr = fault_addr;
+	frame.info = *info;
 
 	fpu_save(t->fpu);	/* the FXSAVE part of the task's state */
 	if (copy_to_user(fpstate, t->fpu, FXSAVE_SIZE) ||
@@ -132,13 +135,14 @@ static int setup_frame(struct task *t, struct trap_frame *f, int sig,
 }
 
 /*
- * Deliver sig to the current task, whose user registers are in f: run its
- * handler, or take the default action. fault_addr goes to si_addr.
+ * Deliver info->signo to the current task, whose user registers are in
+ * f: run its handler, or take the default action.
  */
-static void deliver_one(struct trap_frame *f, int sig, uint64_t fault_addr,
-			const char *why)
+static void deliver_one(struct trap_frame *f, const struct siginfo *info,
+			uint64_t fault_addr, const char *why)
 {
 	struct task *t = task_current();
+	int sig = info->signo;
 	struct sigaction_k act = t->aspace->sigactions[sig - 1];
 
 	if (act.handler == SIG_IGN || (act.handler == SIG_DFL &&
@@ -148,7 +152,7 @@ static void deliver_one(struct trap_frame *f, int sig, uint64_t fault_addr,
 		task_kill_current(sig, why);
 	if (act.flags & SA_RESETHAND)
 		t->aspace->sigactions[sig - 1].handler = SIG_DFL;
-	if (setup_frame(t, f, sig, &act, fault_addr))
+	if (setup_frame(t, f, sig, &act, info, fault_addr))
 		task_kill_current(SIGSEGV, "no room on the stack for a signal frame");
 }
 
@@ -159,9 +163,15 @@ void signal_deliver_pending(struct trap_frame *f)
 
 	while ((ready = t->sig_pending & ~t->sig_blocked)) {
 		int sig = __builtin_ctzll(ready) + 1;
+		const struct sig_sender *from = &t->sig_from[sig - 1];
+		/* si_pid and si_uid lie where a fault's si_addr does. */
+		struct siginfo info = {
+			.signo = sig, .code = from->code,
+			.addr = from->pid | (uint64_t)from->uid << 32,
+		};
 
-		__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_RELAXED);
-		deliver_one(f, sig, 0, "default action of the signal");
+		__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_ACQUIRE);
+		deliver_one(f, &info, 0, "default action of the signal");
 	}
 }
 
@@ -174,7 +184,8 @@ void signal_fault(struct trap_frame *f, int sig, uint64_t addr, const char *why)
 	    t->aspace->sigactions[sig - 1].handler == SIG_DFL ||
 	    t->aspace->sigactions[sig - 1].handler == SIG_IGN)
 		task_kill_current(sig, why);
-	deliver_one(f, sig, addr, why);
+	deliver_one(f, &(struct siginfo){ .signo = sig, .addr = addr }, addr,
+		    why);
 }
 
 static bool valid_signal(uint64_t sig)
@@ -182,15 +193,27 @@ static bool valid_signal(uint64_t sig)
 	return sig <= NSIG;
 }
 
-static void make_pending(struct task *t, int sig)
+/* The sender's record first, then the pending bit that publishes it. */
+static void make_pending(struct task *t, int sig, const struct sig_sender *from)
 {
+	t->sig_from[sig - 1] = *from;
 	__atomic_fetch_or(&t->sig_pending, bit(sig), __ATOMIC_RELEASE);
 }
 
-static void send_to_self(int sig)
+/* What the caller's signals say about it: pid and real uid. */
+static struct sig_sender sender(int32_t code)
 {
+	struct aspace *as = task_current()->aspace;
+
+	return (struct sig_sender){ code, as->leader_id, READ_ONCE(as->cred.uid) };
+}
+
+static void send_to_self(int sig, int32_t code)
+{
+	struct sig_sender from = sender(code);
+
 	if (sig)		/* 0 only asks whether the target exists */
-		make_pending(task_current(), sig);
+		make_pending(task_current(), sig, &from);
 }
 
 /* Would sig, taken by t of process as, end the process? */
@@ -228,7 +251,8 @@ static void kill_process(struct aspace *as, int sig)
  * given: a thread that does not block it, the first one if all do.
  * as->threads_lock is held.
  */
-static void send_to_process(struct aspace *as, int sig, struct task *only)
+static void send_to_process(struct aspace *as, int sig, struct task *only,
+			    const struct sig_sender *from)
 {
 	struct task *t, *to = only;
 
@@ -243,7 +267,7 @@ static void send_to_process(struct aspace *as, int sig, struct task *only)
 		kill_process(as, sig);
 		return;
 	}
-	make_pending(to, sig);
+	make_pending(to, sig, from);
 	task_kick(to);
 }
 
@@ -254,6 +278,7 @@ struct kill_req {
 	unsigned id;		/* pid, pgid, or tid */
 	unsigned tgid;		/* ONE_THREAD: its process, or 0 for any */
 	int sig;
+	struct sig_sender from;	/* for the receiver's siginfo */
 	struct aspace *self;
 	struct cred sender;
 	unsigned found, sent;	/* processes matched, and signalled */
@@ -304,14 +329,15 @@ static int kill_one(struct aspace *as, void *arg)
 	k->found++;
 	if (as == k->self) {
 		if (k->sig)
-			make_pending(only ? only : task_current(), k->sig);
+			make_pending(only ? only : task_current(), k->sig,
+				     &k->from);
 		if (only && only != task_current())
 			task_kick(only);
 		k->sent++;
 	} else if (as->owner != KITTEN_INIT_OWNER &&
 		   cred_may_signal(&k->sender, &as->cred)) {
 		if (k->sig)
-			send_to_process(as, k->sig, only);
+			send_to_process(as, k->sig, only, &k->from);
 		k->sent++;
 	}
 	spin_unlock_irqrestore(&as->threads_lock, flags);
@@ -338,13 +364,13 @@ long sys_kill(uint64_t pid, uint64_t sig, uint64_t a2, uint64_t a3,
 {
 	struct task *t = task_current();
 	int p = (int)pid;
-	struct kill_req k = { .sig = sig };
+	struct kill_req k = { .sig = sig, .from = sender(SI_USER) };
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (!valid_signal(sig))
 		return -EINVAL;
 	if (p > 0 && (unsigned)p == t->aspace->leader_id) {
-		send_to_self(sig);	/* the caller: no walk needed */
+		send_to_self(sig, SI_USER);	/* the caller: no walk */
 		return 0;
 	}
 	if (p > 0)
@@ -363,13 +389,13 @@ long sys_kill(uint64_t pid, uint64_t sig, uint64_t a2, uint64_t a3,
 static long kill_thread(uint64_t tgid, uint64_t tid, uint64_t sig)
 {
 	struct kill_req k = { .scope = ONE_THREAD, .id = tid, .tgid = tgid,
-			      .sig = sig };
+			      .sig = sig, .from = sender(SI_TKILL) };
 
 	if ((int)tid <= 0 || (int)tgid < 0 || !valid_signal(sig))
 		return -EINVAL;
 	if (tid == task_current()->id &&
 	    (!tgid || tgid == task_current()->aspace->leader_id)) {
-		send_to_self(sig);
+		send_to_self(sig, SI_TKILL);
 		return 0;
 	}
 	return do_kill(&k);

@@ -26,6 +26,14 @@ struct sigaction_k {
 	uint64_t mask;
 };
 
+/* Who sent a pending signal: what its handler finds in siginfo. */
+struct sig_sender {
+	int32_t code;		/* SI_USER (kill) or SI_TKILL (tkill, tgkill) */
+	uint32_t pid, uid;	/* the sender's process and real uid */
+};
+#define SI_USER		0
+#define SI_TKILL	(-6)
+
 struct trap_frame;
 
 /* Before returning to user mode: run handlers or default actions. */

@@ -12,6 +12,7 @@
 #define KITTEN_TASK_H
 
 #include <kitten/list.h>
+#include <kitten/signal.h>
 #include <kitten/types.h>
 #include <kitten/waitqueue.h>
 
@@ -52,6 +53,7 @@ struct task {
 	uint64_t robust_list;		/* set_robust_list() */
 	uint64_t sig_blocked;		/* bit n-1: signal n is blocked */
 	uint64_t sig_pending;
+	struct sig_sender sig_from[NSIG];	/* of each pending signal */
 	bool leader;			/* a process's first task, not a thread */
 	bool kill_pending;		/* exit at the next return to user mode */
 	struct list_head thread_node;	/* on aspace->threads */

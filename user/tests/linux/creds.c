@@ -10,12 +10,16 @@
  *   - as root: setuid(1000) drops every id for good, setresuid swaps the
  *     real and effective uid and back through the saved one, setgroups
  *     works,
- *   - kill() of a forked child (default action and a handler), of a
+ *   - kill() of a forked child (default action, and a handler that
+ *     finds the sender's pid and uid in its siginfo), of a
  *     process group (setpgid from the parent), of the caller's own group
  *     (pid 0), of everything it may signal (-1), tgkill() of another
  *     process's thread; EPERM for a process of another user (root makes
  *     one) and for the init task, ESRCH for no process,
- *   - setsid() in a child makes a session; the job's leader cannot.
+ *   - setsid() in a child makes a session; the job's leader cannot,
+ *   - threads share their process's credentials: setuid in one thread
+ *     (which the C library broadcasts to every thread by a signal) while
+ *     another waits on a condition variable changes both.
  *
  * Children report by exit status; only the parent prints: one line per
  * failure and one summary line.
@@ -23,6 +27,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -188,9 +193,16 @@ static void check_root(void)
 }
 
 static volatile sig_atomic_t got_usr2;
+static volatile pid_t usr2_pid;
+static volatile uid_t usr2_uid;
+static volatile int usr2_code;
 
-static void on_usr2(int sig)
+static void on_usr2(int sig, siginfo_t *info, void *ctx)
 {
+	(void)ctx;
+	usr2_pid = info->si_pid;
+	usr2_uid = info->si_uid;
+	usr2_code = info->si_code;
 	got_usr2 = sig;
 }
 
@@ -206,20 +218,26 @@ static void check_kill(void)
 	check(kill(a, SIGTERM) == 0, "kill(child, SIGTERM)");
 	check(killed_by(a, wfd, SIGTERM), "child killed by SIGTERM");
 
-	/* A handler in the child runs, and the child goes on. */
+	/* A handler in the child runs, learns who sent the signal, and the
+	 * child goes on. */
 	if (pipe(ready))
 		check(0, "pipe");
 	a = fork();
 	if (a == 0) {
-		signal(SIGUSR2, on_usr2);
+		struct sigaction sa = { .sa_sigaction = on_usr2,
+					.sa_flags = SA_SIGINFO };
+
+		sigaction(SIGUSR2, &sa, NULL);
 		write(ready[1], "r", 1);
 		while (!got_usr2)
 			sched_yield();
-		_exit(7);
+		_exit(usr2_pid == getppid() && usr2_uid == getuid() &&
+			      usr2_code == SI_USER ? 7 : 8);
 	}
 	read(ready[0], &c, 1);
 	check(kill(a, SIGUSR2) == 0, "kill(child, SIGUSR2)");
-	check(exit_status(a) == 7, "child's SIGUSR2 handler ran");
+	check(exit_status(a) == 7,
+	      "child's SIGUSR2 handler ran with the sender's pid and uid");
 	close(ready[0]);
 	close(ready[1]);
 
@@ -297,6 +315,55 @@ static void check_kill(void)
 	check(getsid(0) == getpid(), "the job leads its session");
 }
 
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static int stage;
+
+/* Waits until the main thread has changed its uid, then reports its own. */
+static void *waiter(void *arg)
+{
+	pthread_mutex_lock(&lock);
+	stage = 1;
+	pthread_cond_broadcast(&cond);
+	while (stage != 2)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	*(uid_t *)arg = geteuid();
+	return NULL;
+}
+
+/* In a child: a second thread, blocked meanwhile, sees the new uid. */
+static int threads_share(uid_t to)
+{
+	pthread_t t;
+	uid_t seen = (uid_t)-1;
+
+	if (pthread_create(&t, NULL, waiter, &seen))
+		return 20;
+	pthread_mutex_lock(&lock);
+	while (stage != 1)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	if (setuid(to))		/* the waiter sleeps in the condition */
+		return 21;
+	pthread_mutex_lock(&lock);
+	stage = 2;
+	pthread_cond_broadcast(&cond);
+	pthread_mutex_unlock(&lock);
+	pthread_join(t, NULL);
+	return seen == to && geteuid() == to ? 0 : 22;
+}
+
+static void check_threads(uid_t uid)
+{
+	uid_t to = uid ? uid : 1000;
+	pid_t a = fork();
+
+	if (a == 0)
+		_exit(threads_share(to));
+	check(exit_status(a) == 0, "threads share the process's credentials");
+}
+
 int main(int argc, char **argv)
 {
 	uid_t uid;
@@ -315,6 +382,7 @@ int main(int argc, char **argv)
 	else
 		check_root();
 	check_kill();
+	check_threads(uid);
 	printf("creds: uid %u gid %u: %d checks, %s\n", (unsigned)uid,
 	       (unsigned)gid, checks, failures ? "FAILED" : "all ok");
 	return failures != 0;
