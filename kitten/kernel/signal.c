@@ -17,9 +17,10 @@
  * process ends it at once, all its threads, sleeping ones included, as
  * Linux's fatal-signal shortcut does; any other becomes pending for one
  * thread that does not block it and is handled at that thread's next
- * return to user mode (a handled signal does not interrupt a blocking
- * system call: there is no EINTR yet). The init task is never signalled
- * by a job.
+ * return to user mode (it ends a futex wait with -EINTR, no other
+ * blocking call). Its siginfo names the sender: glibc's set*id
+ * broadcast to a process's threads checks si_code and si_pid. The init
+ * task is never signalled by a job.
  */
 #define pr_fmt(fmt) "signal: " fmt
 
@@ -173,6 +174,14 @@ void signal_deliver_pending(struct trap_frame *f)
 		__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_ACQUIRE);
 		deliver_one(f, &info, 0, "default action of the signal");
 	}
+}
+
+bool signal_pending(struct task *t)
+{
+	/* Our sleeping state is stored before a sender's bit is read. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE) &
+	       ~t->sig_blocked;
 }
 
 void signal_fault(struct trap_frame *f, int sig, uint64_t addr, const char *why)

@@ -36,6 +36,12 @@ struct sig_sender {
 
 struct trap_frame;
 
+struct task;
+/* Has t a signal it does not block, waiting for its return to user
+ * mode? A sleeper checks after marking itself asleep, so a sender's
+ * wake-up in between is not lost. */
+bool signal_pending(struct task *t);
+
 /* Before returning to user mode: run handlers or default actions. */
 void signal_deliver_pending(struct trap_frame *f);
 /* A user-mode fault: deliver sig now, or end the process. */
