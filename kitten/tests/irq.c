@@ -50,8 +50,10 @@ static void isa_irq_reaches_handler_on_chosen_cpu(struct ktest *t)
 
 	KTEST_EXPECT_EQ(t, request_irq(0, probe_handler, &p, "ktest-pit", cpu), 0);
 	pit_fire_once();
+	/* However late a loaded host delivers it; the bound only ends a
+	 * test whose interrupt never comes, as a failure. */
 	start = time_ns();
-	while (!p.hits && time_ns() - start < 500 * NSEC_PER_MSEC)
+	while (!p.hits && time_ns() - start < 30 * NSEC_PER_SEC)
 		task_sleep_ns(NSEC_PER_MSEC);
 	free_irq(0);
 	KTEST_EXPECT(t, p.hits >= 1);
