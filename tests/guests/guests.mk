@@ -33,6 +33,7 @@ paging32_SRCS   := paging32.c paging.c
 paging_pae_SRCS := paging_pae.c paging.c
 paging64_SRCS   := paging64.c paging.c
 mmio_SRCS       := mmio.c mmio_forms64.c mmio_forms32.c mmio_exec.S
+garbage_SRCS    := garbage.c fuzz_dev.c
 
 GUEST_LIB_COMMON := lib/multiboot.S lib/boot.c lib/console.c lib/ktap.c \
 	lib/trap.c lib/probe.c
