@@ -49,7 +49,8 @@ static int port_out(struct v3_vcpu *v, uint16_t port, const void *data,
 	return 0;
 }
 
-/* INS/OUTS, with REP: one port access per element, through guest memory. */
+/* INS/OUTS, with REP: one port access per element, through guest memory
+ * (RAM, or a device's registers: a driver may copy between the two). */
 static int string_io(struct v3_vcpu *v, const struct v3_io_exit *io)
 {
 	uint64_t mask = io->addr_size == 8 ? ~0ull :
@@ -69,9 +70,10 @@ static int string_io(struct v3_vcpu *v, const struct v3_io_exit *io)
 		if (io->in) {
 			ret = port_in(v, io->port, data, io->size);
 			if (!ret)
-				ret = v3_write_gva(v, linear, data, io->size);
+				ret = v3_copy_gva_any(v, linear, data, io->size,
+						      true);
 		} else {
-			ret = v3_read_gva(v, linear, data, io->size);
+			ret = v3_copy_gva_any(v, linear, data, io->size, false);
 			if (!ret)
 				ret = port_out(v, io->port, data, io->size);
 		}

@@ -319,5 +319,10 @@ uint64_t v3_operand_linear(const struct v3_vcpu *v, const struct v3_insn *insn,
 
 /* Emulate the memory instruction at RIP that touched hooked memory. */
 int v3_emulate_mmio(struct v3_vcpu *v);
+/* Copy between buf and guest-virtual memory that is RAM or hooked (a
+ * device's registers), as an instruction's operand would; as
+ * v3_read_gva/v3_write_gva otherwise (core/mmio.c). */
+int v3_copy_gva_any(struct v3_vcpu *v, uint64_t gva, void *buf, unsigned len,
+		    bool write);
 
 #endif
