@@ -16,11 +16,24 @@
 #define RFLAGS_IF	(1ull << 9)
 #define RFLAGS_DF	(1ull << 10)
 
-static bool first_report(uint64_t *bits, unsigned n)
+/*
+ * Log an unhandled access the first time, and only the first
+ * V3_MAX_REPORTS of them per VM: a guest probing every port or MSR must
+ * not flood the host's log (each line costs the host a serial write).
+ */
+#define V3_MAX_REPORTS	32
+
+static bool first_report(struct v3_vm *vm, uint64_t *bits, unsigned n)
 {
 	uint64_t bit = 1ull << (n % 64);
+	uint32_t nr;
 
-	return !(__atomic_fetch_or(&bits[n / 64], bit, __ATOMIC_RELAXED) & bit);
+	if (__atomic_fetch_or(&bits[n / 64], bit, __ATOMIC_RELAXED) & bit)
+		return false;
+	nr = __atomic_add_fetch(&vm->nr_reported, 1, __ATOMIC_RELAXED);
+	if (nr == V3_MAX_REPORTS + 1)
+		VM_INFO(vm, "more unhandled accesses: not logged");
+	return nr <= V3_MAX_REPORTS;
 }
 
 static int port_in(struct v3_vcpu *v, uint16_t port, void *data, unsigned size)
@@ -29,7 +42,7 @@ static int port_in(struct v3_vcpu *v, uint16_t port, void *data, unsigned size)
 
 	if (h)
 		return h->in(v, port, data, size, h->priv);
-	if (first_report(v->vm->hooks.reported_ports, port))
+	if (first_report(v->vm, v->vm->hooks.reported_ports, port))
 		VCPU_INFO(v, "read of unhandled port 0x%x (%u bytes) returns all ones",
 			  port, size);
 	v3_memset(data, 0xff, size);
@@ -43,7 +56,7 @@ static int port_out(struct v3_vcpu *v, uint16_t port, const void *data,
 
 	if (h)
 		return h->out(v, port, data, size, h->priv);
-	if (first_report(v->vm->hooks.reported_ports, port))
+	if (first_report(v->vm, v->vm->hooks.reported_ports, port))
 		VCPU_INFO(v, "write to unhandled port 0x%x (%u bytes) dropped",
 			  port, size);
 	return 0;
@@ -122,7 +135,7 @@ int v3_handle_msr(struct v3_vcpu *v, bool write)
 	int ret;
 
 	if (!h) {
-		if (first_report(v->vm->reported_msrs, (msr ^ (msr >> 12)) % 4096))
+		if (first_report(v->vm, v->vm->reported_msrs, (msr ^ (msr >> 12)) % 4096))
 			VCPU_INFO(v, "%s of unhandled MSR 0x%x: #GP",
 				  write ? "write" : "read", msr);
 		v3_raise_exception(v, 13, true, 0);
