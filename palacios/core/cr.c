@@ -97,6 +97,24 @@ static int read_cr(struct v3_vcpu *v, unsigned cr, uint64_t *val)
 	}
 }
 
+/* LMSW's and SMSW's word in memory (RAM or a device's): V3_FAULTED when
+ * a #PF was raised, negative after stopping the VM. */
+static int mem_operand(struct v3_vcpu *v, const struct v3_insn *insn,
+		       const struct v3_operand *op, uint16_t *word, bool write)
+{
+	uint64_t linear = v3_operand_linear(v, insn, op);
+	int ret = v3_copy_gva_any(v, linear, word, 2, write);
+
+	if (ret == -V3_EFAULT_GUEST)
+		return V3_FAULTED;
+	if (ret) {
+		v3_vm_stop_fmt(v->vm, "%s operand at 0x%llx is not guest memory",
+			       write ? "SMSW" : "LMSW", (unsigned long long)linear);
+		return -V3_EIO;
+	}
+	return 0;
+}
+
 int v3_handle_cr_access(struct v3_vcpu *v)
 {
 	struct v3_insn insn;
@@ -129,15 +147,30 @@ int v3_handle_cr_access(struct v3_vcpu *v)
 		} else {
 			uint16_t m;
 
-			if (v3_read_gva(v, v3_operand_linear(v, &insn, &insn.src),
-					&m, 2))
-				return V3_FAULTED;
+			ret = mem_operand(v, &insn, &insn.src, &m, false);
+			if (ret)
+				return ret;
 			msw = m;
 		}
 		ret = write_cr0(v, (v->cr0 & ~0xeull) | (msw & 0xf) |
 				       (v->cr0 & CR0_PE));
 		break;
 	}
+	case V3_OP_SMSW:
+		/* A register takes the operand size (the rest of CR0 with it),
+		 * memory the low word. */
+		if (insn.dst.kind == V3_OPND_REG) {
+			uint64_t *r = &gpr[insn.dst.reg];
+
+			*r = insn.op_size == 8 ? v->cr0 :
+			     insn.op_size == 4 ? (uint32_t)v->cr0 :
+			     (*r & ~0xffffull) | (v->cr0 & 0xffff);
+		} else {
+			uint16_t msw = v->cr0;
+
+			ret = mem_operand(v, &insn, &insn.dst, &msw, true);
+		}
+		break;
 	default:
 		v3_vm_stop_fmt(v->vm, "CR intercept on an instruction that is not a CR access (rip 0x%llx)",
 			       (unsigned long long)v->rip);
