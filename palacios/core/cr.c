@@ -19,6 +19,8 @@
 #define CR0_TS		(1ull << 3)
 #define CR0_ET		(1ull << 4)
 #define CR0_WP		(1ull << 16)
+#define CR0_NW		(1ull << 29)
+#define CR0_CD		(1ull << 30)
 #define CR0_PG		(1ull << 31)
 #define CR4_PAE		(1ull << 5)
 #define EFER_LME	(1ull << 8)
@@ -31,10 +33,48 @@ static bool shadow(const struct v3_vcpu *v)
 	return v->vm->paging == V3_PAGING_SHADOW;
 }
 
+/*
+ * The CR4 bits a guest may set: those of the features every x86-64 CPU
+ * has, and those whose feature the host CPU reports. Any other would
+ * make VMRUN refuse the shadow state, so the write raises #GP as the CPU
+ * would. LA57 never: the shadow tables have four levels.
+ */
+static uint64_t cr4_valid_bits(void)
+{
+	uint32_t a, b, c, d, c1, b7 = 0, c7 = 0;
+	uint64_t bits = 0x7ff;		/* VME ... OSXMMEXCPT */
+
+	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+	if (a >= 7)
+		asm volatile("cpuid" : "=a"(a), "=b"(b7), "=c"(c7), "=d"(d)
+			     : "a"(7), "c"(0));
+	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c1), "=d"(d) : "a"(1), "c"(0));
+	if (c7 & (1u << 2))
+		bits |= 1ull << 11;	/* UMIP */
+	if (b7 & (1u << 0))
+		bits |= 1ull << 16;	/* FSGSBASE */
+	if (c1 & (1u << 17))
+		bits |= 1ull << 17;	/* PCIDE */
+	if (c1 & (1u << 26))
+		bits |= 1ull << 18;	/* OSXSAVE */
+	if (b7 & (1u << 7))
+		bits |= 1ull << 20;	/* SMEP */
+	if (b7 & (1u << 20))
+		bits |= 1ull << 21;	/* SMAP */
+	if (c7 & (1u << 3))
+		bits |= 1ull << 22;	/* PKE */
+	return bits;
+}
+
+/* Reserved bits (the high half, NW without CD) raise #GP, as on the CPU. */
 static int write_cr0(struct v3_vcpu *v, uint64_t val)
 {
 	uint64_t old = v->cr0;
 
+	if ((val >> 32) || ((val & CR0_NW) && !(val & CR0_CD))) {
+		v3_raise_exception(v, 13, true, 0);
+		return V3_FAULTED;
+	}
 	if ((val & CR0_PG) && !(val & CR0_PE)) {
 		v3_raise_exception(v, 13, true, 0);
 		return V3_FAULTED;
@@ -67,6 +107,10 @@ static int write_cr(struct v3_vcpu *v, unsigned cr, uint64_t val)
 		return 0;
 	case 4:
 		if ((v->efer & EFER_LMA) && !(val & CR4_PAE)) {
+			v3_raise_exception(v, 13, true, 0);
+			return V3_FAULTED;
+		}
+		if (val & ~cr4_valid_bits()) {
 			v3_raise_exception(v, 13, true, 0);
 			return V3_FAULTED;
 		}
