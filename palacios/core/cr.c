@@ -26,6 +26,8 @@
 #define EFER_LME	(1ull << 8)
 #define EFER_LMA	(1ull << 10)
 #define EFER_NXE	(1ull << 11)
+#define EFER_FFXSR	(1ull << 14)
+#define EFER_TCE	(1ull << 15)
 #define CR4_PAGING_BITS	((1ull << 4) | CR4_PAE | (1ull << 7) | (1ull << 17))
 
 static bool shadow(const struct v3_vcpu *v)
@@ -249,10 +251,21 @@ static int efer_read(struct v3_vcpu *v, uint32_t msr, uint64_t *val, void *priv)
 	return 0;
 }
 
+/* FFXSR and TCE when the host CPU has them (VMRUN refuses them
+ * otherwise). */
+static uint64_t efer_optional_bits(void)
+{
+	uint32_t a, b, c, d;
+
+	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+		     : "a"(0x80000001), "c"(0));
+	return (d & (1u << 25) ? EFER_FFXSR : 0) | (c & (1u << 17) ? EFER_TCE : 0);
+}
+
 /* LMA is the CPU's to set; SVME and unknown bits are refused (#GP). */
 static int efer_write(struct v3_vcpu *v, uint32_t msr, uint64_t val, void *priv)
 {
-	const uint64_t writable = 1 | EFER_LME | EFER_NXE | (1ull << 14) | (1ull << 15);
+	const uint64_t writable = 1 | EFER_LME | EFER_NXE | efer_optional_bits();
 	uint64_t old = v->efer;
 
 	(void)msr, (void)priv;
