@@ -24,7 +24,7 @@
  * fuzzer): boot after boot, with " boot=N" added to the guest's command
  * line so that a seeded guest runs a new chunk each time, until the VMs'
  * exits (host interrupts not counted) add up to EXITS. Any stop is a
- * result, not an error; a VM that makes no exit for 5 s is stopped (the
+ * result, not an error; a VM that makes no exit for 2 s is stopped (the
  * guest spins), which shows the VMM still answers. It implies --canary;
  * the status is 0 when the host memory was unchanged throughout.
  */
@@ -34,7 +34,7 @@
 #define EAGAIN 11
 
 #define CANARY_BYTES	(4u << 20)
-#define STALL_NS	(5000ull * 1000 * 1000)
+#define STALL_NS	(2000ull * 1000 * 1000)
 
 struct run_opts {
 	const unsigned *cpus;
