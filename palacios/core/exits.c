@@ -15,6 +15,7 @@
 
 #define RFLAGS_IF	(1ull << 9)
 #define RFLAGS_DF	(1ull << 10)
+#define STRING_IO_BATCH	4096	/* as the emulator's REP_BATCH */
 
 /*
  * Log an unhandled access the first time, and only the first
@@ -74,7 +75,13 @@ static int string_io(struct v3_vcpu *v, const struct v3_io_exit *io)
 	int64_t step = v->rflags & RFLAGS_DF ? -(int64_t)io->size : io->size;
 	bool flat = v3_guest_code_size(v) == 8 && seg < V3_SEG_FS_;
 	uint64_t base = flat ? 0 : v->seg[seg].base;
+	bool more = false;
 
+	/* A few elements per exit, as a CPU takes interrupts between them:
+	 * a count of 2^32 must not hold the vCPU thread (and a stop) in the
+	 * VMM for minutes. The guest re-executes the rest. */
+	if (count > STRING_IO_BATCH)
+		count = STRING_IO_BATCH, more = true;
 	for (; count; count--) {
 		uint64_t linear = base + (*index & mask);
 		uint8_t data[4];
@@ -102,7 +109,7 @@ static int string_io(struct v3_vcpu *v, const struct v3_io_exit *io)
 			v->regs.rcx = (v->regs.rcx & ~mask) |
 				      ((v->regs.rcx - 1) & mask);
 	}
-	return 0;
+	return more ? V3_FAULTED : 0;	/* RIP stays: not done */
 }
 
 int v3_handle_io(struct v3_vcpu *v, const struct v3_io_exit *io)
