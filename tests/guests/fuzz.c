@@ -9,7 +9,7 @@
  * reason, and the host (vmrun --fuzz) then boots the next chunk.
  *
  *   seed=S   the run's seed (default 1); boot=N  the chunk (vmrun --fuzz
- *   adds it); iters=I  iterations in this chunk (default 100000)
+ *   adds it); iters=I  iterations in this chunk (default 5000)
  *
  * Everything random comes from one generator seeded with (S, N), so
  * `tools/kitten vm --kernel fuzz.elf --append "seed=S boot=N"` replays a
@@ -36,7 +36,7 @@
 #define MMIO_TEST	0xd0000000ul	/* docs/palacios-test-guests.md */
 #define IOAPIC		0xfec00000ul
 #define LAPIC		0xfee00000ul
-#define PROGRESS	5000u
+#define PROGRESS	1000u
 #define IST_BYTES	8192
 
 #define HC_ECHO_NR	0x1000
@@ -177,18 +177,26 @@ static volatile u64 *data_pte(unsigned page)
 
 /*
  * From entry64.S's identity map of 1 GiB in 2 MiB pages: drop what lies
- * past RAM, map [4 MiB, 6 MiB) with 4 KiB pages but for the hole, and add
- * the MMIO pages (uncached).
+ * past RAM and the first 1 MiB (the loader's and the ACPI tables: code
+ * that jumps there would run them and may loop without an exit), map
+ * [4 MiB, 6 MiB) with 4 KiB pages but for the hole, and add the MMIO
+ * pages (uncached).
  */
 static void mem_init(void)
 {
 	u64 *pdpt = (u64 *)(uintptr_t)(boot_pml4[0] & PTE_ADDR);
 	u64 *pd = (u64 *)(uintptr_t)(pdpt[0] & PTE_ADDR);
-	u64 top = ram_top() ? ram_top() : 16u << 20;
+	u64 top = ram_top() ? ram_top() : 16u << 20, *low;
 
 	for (unsigned i = 0; i < 512; i++)
 		if ((u64)i << 21 >= top)
 			pd[i] = 0;
+	/* We run in the first 2 MiB: its new table is complete before it
+	 * replaces the large page. */
+	low = pt64_alloc();
+	for (u64 va = 1u << 20; va < 2u << 20; va += PAGE_SIZE)
+		low[va >> 12] = va | PTE_P | PTE_W;
+	pd[0] = (uintptr_t)low | PTE_P | PTE_W;
 	pd[CODE_VA >> 21] = 0;
 	for (u64 va = CODE_VA; va < CODE_VA + (2u << 20); va += PAGE_SIZE)
 		if (va != HOLE_VA)
@@ -648,7 +656,7 @@ static void (*pick_op(void))(void *)
 int guest_main(void)
 {
 	u64 seed = cmdline_u64("seed", 1), boot = cmdline_u64("boot", 0);
-	u64 iters = cmdline_u64("iters", 100000), faults = 0;
+	u64 iters = cmdline_u64("iters", 5000), faults = 0;
 
 	printf("fuzz: seed %lu boot %lu: %lu iterations\n", (unsigned long)seed,
 	       (unsigned long)boot, (unsigned long)iters);

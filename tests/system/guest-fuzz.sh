@@ -30,7 +30,7 @@ guest_boot() {
 		fail "$name" "exit status $rc, expected $want (see $log)"
 	fi
 	for re in "${res[@]}"; do
-		if cat "$out" "$log" | tr -d '\r' | grep -Eq -- "$re"; then
+		if cat "$out" "$log" | tr -d '\r' | grep -aEq -- "$re"; then
 			pass "$name: /$re/"
 		else
 			fail "$name" "no line matches /$re/ (see $out)"
@@ -47,7 +47,7 @@ for paging in nested shadow; do
 	selected "$name" || continue
 	echo "$name: seed $guest_fuzz_seed, $guest_fuzz_exits exits"
 	fuzz_img=$(vmimage "fuzz-$paging.img" --mem 16M --paging "$paging" \
-		--kernel "$guests/fuzz.elf" --append "seed=$guest_fuzz_seed iters=20000")
+		--kernel "$guests/fuzz.elf" --append "seed=$guest_fuzz_seed")
 	good_img=$(vmimage "fuzz-good-$paging.img" --mem 16M --paging "$paging" \
 		--kernel "$guests/basic.elf")
 	guest_boot "$name" 0 \
@@ -59,14 +59,21 @@ for paging in nested shadow; do
 		--module "$(initrd "guest-fuzz-$paging" "program=/bin/vmrun;args=--fuzz $guest_fuzz_exits /fuzz.img;heap=64M;---;program=/bin/vmrun;args=--canary /good.img;heap=64M" \
 			"$BUILD/user/vmrun:/bin/vmrun" "$fuzz_img:/fuzz.img" "$good_img:/good.img")"
 	log=$logs/$name.log out=$logs/$name.out
-	done_ok=$(cat "$out" "$log" | tr -d '\r' | grep -c '^init: /bin/vmrun done, status 0')
+	done_ok=$(cat "$out" "$log" | tr -d '\r' | grep -ac '^init: /bin/vmrun done, status 0')
 	if [ "$done_ok" = 2 ]; then
 		pass "$name: the fuzzing and the good VM after it ended with status 0"
 	else
 		fail "$name" "$done_ok of 2 vmrun jobs ended with status 0 (see $log)"
 	fi
+	# The guest itself works: VMs get through 1,000 iterations.
+	chunks=$(tr -d '\r' <"$out" | grep -ac '^fuzz: 1000$')
+	if [ "$chunks" -gt 0 ]; then
+		pass "$name: $chunks VMs ran 1,000 iterations or more"
+	else
+		fail "$name" "no VM ran 1,000 iterations of the fuzzer (see $out)"
+	fi
 	# The figures for the report: exits, and VMs stopped by reason.
-	tr -d '\r' <"$out" | grep '^vmrun: fuzz: '
+	tr -d '\r' <"$out" | grep -a '^vmrun: fuzz: '
 	tr -d '\r' <"$out" | sed -n 's/^vmrun: stopped: //p' |
 		sed 's/0x[0-9a-f]*/N/g; s/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn
 done
