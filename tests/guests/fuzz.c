@@ -76,20 +76,12 @@ static u8 ist_stack[IST_BYTES] __aligned(16);
 struct dtr fuzz_gdtr, fuzz_idtr;
 u64 fuzz_good_cr0, fuzz_good_cr3, fuzz_good_cr4;
 static u64 good_efer, cr4_ok;
-volatile u64 fuzz_resume_rsp, fuzz_irqs;
+volatile u64 fuzz_resume_rsp, fuzz_irqs, fuzz_strays;
 u64 fuzz_fault_vector, fuzz_fault_error, fuzz_fault_rip;
 
 extern const char fuzz_stubs[];
 int fuzz_try(void (*fn)(void *), void *arg);
 void __noreturn fuzz_run_code(const u64 regs[18]);
-void __noreturn fuzz_unexpected(u64 vector, u64 error, u64 rip);
-
-void fuzz_unexpected(u64 vector, u64 error, u64 rip)
-{
-	printf("\nfuzz: exception %lu (error 0x%lx) at 0x%lx outside an iteration\n",
-	       (unsigned long)vector, (unsigned long)error, (unsigned long)rip);
-	guest_exit(3);
-}
 
 static void cpu_init(void)
 {
