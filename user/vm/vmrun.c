@@ -35,6 +35,7 @@
 
 #define CANARY_BYTES	(4u << 20)
 #define STALL_NS	(2000ull * 1000 * 1000)
+#define FUZZ_BOOT_EXITS	200000	/* a chunk makes 5,000-20,000 */
 
 struct run_opts {
 	const unsigned *cpus;
@@ -188,7 +189,9 @@ static void report(const struct kitten_vm_status *st)
 	printf("\n");
 }
 
-/* Stop a VM whose exit count has not moved for STALL_NS. */
+/* Stop a VM whose exit count has not moved for STALL_NS, or that has
+ * made far more exits than a fuzz chunk does (a guest looping with
+ * exits). */
 static void check_stall(int id, uint64_t now, uint64_t *last_exits,
 			uint64_t *last_change, bool *stalled)
 {
@@ -198,7 +201,12 @@ static void check_stall(int id, uint64_t now, uint64_t *last_exits,
 	if (*stalled || vm_status(id, &st) < 0)
 		return;
 	exits = guest_exits(&st);
-	if (exits != *last_exits) {
+	if (exits > FUZZ_BOOT_EXITS) {
+		printf("\nvmrun: %llu exits in one boot: stopping the VM\n",
+		       (unsigned long long)exits);
+		*stalled = true;
+		vm_stop(id);
+	} else if (exits != *last_exits) {
 		*last_exits = exits;
 		*last_change = now;
 	} else if (now - *last_change > STALL_NS) {
@@ -338,7 +346,7 @@ static int fuzz(const struct v3_image *h, long size, const char *path,
 		stalls += res.stalled;
 		intact = canary_intact(c);
 	}
-	printf("vmrun: fuzz: %u boots, %llu exits, %u stopped for making no exits, host memory %s\n",
+	printf("vmrun: fuzz: %u boots, %llu exits, %u stopped for making no or too many exits, host memory %s\n",
 	       boot, (unsigned long long)exits, stalls,
 	       intact ? "unchanged" : "CHANGED");
 	return intact && exits >= want ? 0 : 1;
