@@ -74,6 +74,7 @@ for paging in nested shadow; do
 	fi
 	# The figures for the report: exits, and VMs stopped by reason.
 	tr -d '\r' <"$out" | grep -a '^vmrun: fuzz: '
-	tr -d '\r' <"$out" | sed -n 's/^vmrun: stopped: //p' |
-		sed 's/0x[0-9a-f]*/N/g; s/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn
+	tr -d '\r' <"$out" | grep -ao 'vmrun: stopped: .*' | sed 's/^vmrun: stopped: //' |
+		sed -E 's/ \(.*//; s/ at (rip )?0x.*//; s/0x[0-9a-f]+/N/g; s/[0-9]+/N/g' |
+		sort | uniq -c | sort -rn
 done
