@@ -211,6 +211,15 @@ include bench/bench.mk
 bench: deps all bench-programs guests
 	bench/run-bench
 
+# --- the guest fuzzer at full length (tests/system/guest-fuzz.sh) ----------
+# 10^6 exits under nested and under shadow paging; GUEST_FUZZ_SEED=S
+# replays a run (the default is the time).
+fuzz: fuzz-guest
+fuzz-guest: deps all guests
+	GUEST_FUZZ_EXITS=1000000 GUEST_FUZZ_SEED=$${GUEST_FUZZ_SEED:-$$(date +%s)} \
+		tools/check vm-guest-fuzz
+.PHONY: fuzz fuzz-guest
+
 # --- benchmark guests -------------------------------------------------------
 
 BENCH_GUESTS := $(BUILD)/bench/exit_cost.elf

@@ -24,6 +24,7 @@
 #include <kitten/ramfs.h>
 #include <kitten/string.h>
 #include <kitten/task.h>
+#include <kitten/textsum.h>
 
 #define TEXT_MAX (32 * 1024)
 
@@ -233,6 +234,7 @@ static const struct {
 	{ "/proc/interrupts", 0100444, &text_ops, interrupts },
 	{ "/proc/self/status", 0100444, &text_ops, self_status },
 	{ "/proc/self/maps", 0100444, &text_ops, self_maps },
+	{ "/proc/kitten/text_sum", 0100444, &text_ops, kernel_text_sum_text },
 	{ "/sys/devices/system/cpu/online", 0100444, &text_ops, cpu_range },
 	{ "/sys/devices/system/cpu/possible", 0100444, &text_ops, cpu_range },
 	{ "/sys/devices/system/cpu/present", 0100444, &text_ops, cpu_range },

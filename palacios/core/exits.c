@@ -15,12 +15,26 @@
 
 #define RFLAGS_IF	(1ull << 9)
 #define RFLAGS_DF	(1ull << 10)
+#define STRING_IO_BATCH	4096	/* as the emulator's REP_BATCH */
 
-static bool first_report(uint64_t *bits, unsigned n)
+/*
+ * Log an unhandled access the first time, and only the first
+ * V3_MAX_REPORTS of them per VM: a guest probing every port or MSR must
+ * not flood the host's log (each line costs the host a serial write).
+ */
+#define V3_MAX_REPORTS	32
+
+static bool first_report(struct v3_vm *vm, uint64_t *bits, unsigned n)
 {
 	uint64_t bit = 1ull << (n % 64);
+	uint32_t nr;
 
-	return !(__atomic_fetch_or(&bits[n / 64], bit, __ATOMIC_RELAXED) & bit);
+	if (__atomic_fetch_or(&bits[n / 64], bit, __ATOMIC_RELAXED) & bit)
+		return false;
+	nr = __atomic_add_fetch(&vm->nr_reported, 1, __ATOMIC_RELAXED);
+	if (nr == V3_MAX_REPORTS + 1)
+		VM_INFO(vm, "more unhandled accesses: not logged");
+	return nr <= V3_MAX_REPORTS;
 }
 
 static int port_in(struct v3_vcpu *v, uint16_t port, void *data, unsigned size)
@@ -29,7 +43,7 @@ static int port_in(struct v3_vcpu *v, uint16_t port, void *data, unsigned size)
 
 	if (h)
 		return h->in(v, port, data, size, h->priv);
-	if (first_report(v->vm->hooks.reported_ports, port))
+	if (first_report(v->vm, v->vm->hooks.reported_ports, port))
 		VCPU_INFO(v, "read of unhandled port 0x%x (%u bytes) returns all ones",
 			  port, size);
 	v3_memset(data, 0xff, size);
@@ -43,13 +57,14 @@ static int port_out(struct v3_vcpu *v, uint16_t port, const void *data,
 
 	if (h)
 		return h->out(v, port, data, size, h->priv);
-	if (first_report(v->vm->hooks.reported_ports, port))
+	if (first_report(v->vm, v->vm->hooks.reported_ports, port))
 		VCPU_INFO(v, "write to unhandled port 0x%x (%u bytes) dropped",
 			  port, size);
 	return 0;
 }
 
-/* INS/OUTS, with REP: one port access per element, through guest memory. */
+/* INS/OUTS, with REP: one port access per element, through guest memory
+ * (RAM, or a device's registers: a driver may copy between the two). */
 static int string_io(struct v3_vcpu *v, const struct v3_io_exit *io)
 {
 	uint64_t mask = io->addr_size == 8 ? ~0ull :
@@ -60,7 +75,13 @@ static int string_io(struct v3_vcpu *v, const struct v3_io_exit *io)
 	int64_t step = v->rflags & RFLAGS_DF ? -(int64_t)io->size : io->size;
 	bool flat = v3_guest_code_size(v) == 8 && seg < V3_SEG_FS_;
 	uint64_t base = flat ? 0 : v->seg[seg].base;
+	bool more = false;
 
+	/* A few elements per exit, as a CPU takes interrupts between them:
+	 * a count of 2^32 must not hold the vCPU thread (and a stop) in the
+	 * VMM for minutes. The guest re-executes the rest. */
+	if (count > STRING_IO_BATCH)
+		count = STRING_IO_BATCH, more = true;
 	for (; count; count--) {
 		uint64_t linear = base + (*index & mask);
 		uint8_t data[4];
@@ -69,9 +90,10 @@ static int string_io(struct v3_vcpu *v, const struct v3_io_exit *io)
 		if (io->in) {
 			ret = port_in(v, io->port, data, io->size);
 			if (!ret)
-				ret = v3_write_gva(v, linear, data, io->size);
+				ret = v3_copy_gva_any(v, linear, data, io->size,
+						      true);
 		} else {
-			ret = v3_read_gva(v, linear, data, io->size);
+			ret = v3_copy_gva_any(v, linear, data, io->size, false);
 			if (!ret)
 				ret = port_out(v, io->port, data, io->size);
 		}
@@ -87,7 +109,7 @@ static int string_io(struct v3_vcpu *v, const struct v3_io_exit *io)
 			v->regs.rcx = (v->regs.rcx & ~mask) |
 				      ((v->regs.rcx - 1) & mask);
 	}
-	return 0;
+	return more ? V3_FAULTED : 0;	/* RIP stays: not done */
 }
 
 int v3_handle_io(struct v3_vcpu *v, const struct v3_io_exit *io)
@@ -120,7 +142,7 @@ int v3_handle_msr(struct v3_vcpu *v, bool write)
 	int ret;
 
 	if (!h) {
-		if (first_report(v->vm->reported_msrs, (msr ^ (msr >> 12)) % 4096))
+		if (first_report(v->vm, v->vm->reported_msrs, (msr ^ (msr >> 12)) % 4096))
 			VCPU_INFO(v, "%s of unhandled MSR 0x%x: #GP",
 				  write ? "write" : "read", msr);
 		v3_raise_exception(v, 13, true, 0);

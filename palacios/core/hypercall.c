@@ -44,15 +44,20 @@ static int hc_raise_irq(struct v3_vcpu *v, uint64_t nr, void *priv)
 	return 0;
 }
 
-/* Delivered after the VMMCALL completes, as if the next instruction
- * faulted: the handler sees RIP past the hypercall. */
+/*
+ * Delivered after the VMMCALL completes, as if the next instruction
+ * faulted: the handler sees RIP past the hypercall. Only vectors that
+ * are exceptions: SVM refuses to enter a guest with NMI (2) injected as
+ * an exception (VMRUN fails), 15 and 22-31 are reserved, and 21 (#CP)
+ * would need an error code this interface does not define.
+ */
 static int hc_raise_exception(struct v3_vcpu *v, uint64_t nr, void *priv)
 {
-	unsigned vec = v->regs.rbx;
+	uint64_t vec = v->regs.rbx;
 	bool has_error = vec == 8 || (vec >= 10 && vec <= 14) || vec == 17;
 
 	(void)nr, (void)priv;
-	if (vec > 31) {
+	if (vec > 20 || vec == 2 || vec == 15) {
 		v->regs.rax = ~0ull;
 		return 0;
 	}

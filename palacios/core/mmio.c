@@ -63,6 +63,15 @@ static int access(struct mmio_ctx *c, uint64_t linear, uint8_t *buf,
 				       len - first, write);
 }
 
+int v3_copy_gva_any(struct v3_vcpu *v, uint64_t gva, void *buf, unsigned len,
+		    bool write)
+{
+	struct mmio_ctx ctx = { .v = v };
+	int ret = access(&ctx, gva, buf, len, write);
+
+	return ctx.faulted ? -V3_EFAULT_GUEST : ret;
+}
+
 static int emu_read(void *opaque, uint64_t linear, void *buf, unsigned len)
 {
 	return access(opaque, linear, buf, len, false);

@@ -75,10 +75,15 @@ static int tsc_read(struct v3_vcpu *v, uint32_t msr, uint64_t *val, void *priv)
 	return 0;
 }
 
+/* Logged once per vCPU: a guest writing it in a loop must not flood the
+ * host's log. */
 static int tsc_write(struct v3_vcpu *v, uint32_t msr, uint64_t val, void *priv)
 {
 	(void)msr, (void)val, (void)priv;
-	VCPU_INFO(v, "write to the TSC MSR ignored: the guest sees the host's TSC");
+	if (!v->reported_tsc_write) {
+		v->reported_tsc_write = true;
+		VCPU_INFO(v, "write to the TSC MSR ignored: the guest sees the host's TSC");
+	}
 	return 0;
 }
 

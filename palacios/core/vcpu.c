@@ -129,6 +129,8 @@ void v3_vcpu_thread(void *arg)
 		if (v->exits[V3_EXIT_INTR] != intr)
 			v3_host->yield();
 	}
+	/* Where a guest stopped from outside was (a spinning one, say). */
+	VCPU_INFO(v, "left the guest at rip 0x%llx", (unsigned long long)v->rip);
 	if (v->host_timer) {
 		v3_host->timer_cancel(v->host_timer);
 		v3_host->timer_free(v->host_timer);

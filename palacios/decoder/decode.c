@@ -334,13 +334,25 @@ static int decode_cr(struct decoder *d, struct v3_insn *insn)
 }
 
 /*
- * 0F 01 /6 is LMSW r/m16 (dst CR0, src the new low word); 0F 01 /7 with a
- * memory operand is INVLPG (dst the byte whose page is flushed). The
- * register forms of /7 and the other members are different instructions.
+ * 0F 01 /4 is SMSW r/m (src CR0; a register gets the operand size, memory
+ * a word), which the CR0 read intercept also catches; 0F 01 /6 is LMSW
+ * r/m16 (dst CR0, src the new low word); 0F 01 /7 with a memory operand
+ * is INVLPG (dst the byte whose page is flushed). The register forms of
+ * /7 and the other members are different instructions.
  */
 static int decode_group7(struct decoder *d, struct v3_insn *insn)
 {
 	unsigned digit = (d->modrm >> 3) & 7;
+
+	if (digit == 4) {
+		insn->op = V3_OP_SMSW;
+		if (d->modrm >> 6 != 3)
+			insn->op_size = 2;
+		insn->src.kind = V3_OPND_CR;
+		insn->src.size = insn->op_size;
+		insn->src.reg = 0;
+		return decode_rm(d, insn, &insn->dst, insn->op_size);
+	}
 
 	if (digit == 6) {
 		insn->op = V3_OP_LMSW;

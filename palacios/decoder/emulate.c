@@ -360,6 +360,7 @@ int v3_emulate(const struct v3_insn *insn, struct v3_emu_regs *regs,
 	case V3_OP_MOV_FROM_CR:
 	case V3_OP_CLTS:
 	case V3_OP_LMSW:
+	case V3_OP_SMSW:
 	case V3_OP_INVLPG:
 		/* These change VMM state (paging, TLB): the VMM does them. */
 		return -V3_EMU_UNSUPPORTED;

@@ -110,6 +110,7 @@ int svm_handle_exit(struct v3_vcpu *v, struct svm_vcpu *s)
 		v3_raise_exception(v, 6, false, 0);
 		return 0;
 	case SVM_EXIT_INVALID:
+	case SVM_EXIT_INVALID_32:
 		v3_vm_stop_fmt(v->vm,
 			       "VMRUN refused the guest state (cr0 0x%llx cr4 0x%llx efer 0x%llx rip 0x%llx)",
 			       (unsigned long long)c->cr0,

@@ -165,6 +165,8 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb");
 #define SVM_EXIT_SKINIT		0x086
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	((uint64_t)-1)
+/* QEMU's SVM (7.2) stores the failure as the 32-bit -1. */
+#define SVM_EXIT_INVALID_32	0xffffffffull
 
 /* IOIO exitinfo1 */
 #define SVM_IOIO_IN		(1u << 0)

@@ -25,7 +25,7 @@ GUEST_OUT := $(BUILD)/guests
 
 GUESTS_32 := paging32 paging_pae wild_write triple_fault spin garbage passthrough \
 	passthrough_dev
-GUESTS_64 := basic mmio paging64
+GUESTS_64 := basic mmio paging64 fuzz isolation
 GUEST_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUESTS_32) $(GUESTS_64))
 
 # Sources per guest, relative to $(GUEST_SRC); the default is <name>.c.
@@ -33,6 +33,8 @@ paging32_SRCS   := paging32.c paging.c
 paging_pae_SRCS := paging_pae.c paging.c
 paging64_SRCS   := paging64.c paging.c
 mmio_SRCS       := mmio.c mmio_forms64.c mmio_forms32.c mmio_exec.S
+garbage_SRCS    := garbage.c fuzz_dev.c
+fuzz_SRCS       := fuzz.c fuzz_cpu.S fuzz_dev.c
 
 GUEST_LIB_COMMON := lib/multiboot.S lib/boot.c lib/console.c lib/ktap.c \
 	lib/trap.c lib/probe.c

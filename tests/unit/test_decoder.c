@@ -387,12 +387,25 @@ static void control_registers(void **state)
 	i = DEC(V3_CODE64, 0x0f, 0x01, 0x7d, 0x10); /* invlpg [rbp+16] */
 	assert_int_equal(i.op, V3_OP_INVLPG);
 	check_mem(&i.dst, 1, V3_SEG_SS, BP, NONE, 1, 16);
-	/* 0F 01 /7 with mod 11 is SWAPGS/RDTSCP; /0-/5 are SGDT.. SMSW */
+	/* SMSW (the CR0 read intercept catches it): a register gets the
+	 * operand size, memory a word */
+	i = DEC(V3_CODE64, 0x48, 0x0f, 0x01, 0xe0); /* smsw rax */
+	assert_int_equal(i.op, V3_OP_SMSW);
+	assert_int_equal(i.src.kind, V3_OPND_CR);
+	assert_int_equal(i.src.reg, 0);
+	check_reg(&i.dst, AX, 8);
+	i = DEC(V3_CODE32, 0x0f, 0x01, 0xe1); /* smsw ecx */
+	check_reg(&i.dst, CX, 4);
+	i = DEC(V3_CODE64, 0x48, 0x0f, 0x01, 0x20); /* smsw [rax]: a word */
+	check_mem(&i.dst, 2, V3_SEG_DS, AX, NONE, 1, 0);
+	/* 0F 01 /7 with mod 11 is SWAPGS/RDTSCP; /0-/3 and /5 are SGDT..
+	 * LIDT and RSTORSSP */
 	DEC_ERR(V3_DECODE_UNSUPPORTED, V3_CODE64, 0x0f, 0x01, 0xf8);
 	DEC_ERR(V3_DECODE_UNSUPPORTED, V3_CODE64, 0x0f, 0x01, 0xf9);
 	DEC_ERR(V3_DECODE_UNSUPPORTED, V3_CODE64, 0x0f, 0x01, 0xd9);
 	for (unsigned d = 0; d < 6; d++)
-		DEC_ERR(V3_DECODE_UNSUPPORTED, V3_CODE32, 0x0f, 0x01, d << 3);
+		if (d != 4)
+			DEC_ERR(V3_DECODE_UNSUPPORTED, V3_CODE32, 0x0f, 0x01, d << 3);
 }
 
 static void operand_and_address_size(void **state)

@@ -139,6 +139,8 @@ static int supported_form(const uint8_t *b, int mode, const struct prefixes *p)
 		case 0xbf:
 			return V3_OP_MOVSX;
 		case 0x01:
+			if (reg == 4)
+				return V3_OP_SMSW;
 			if (reg == 6)
 				return V3_OP_LMSW;
 			if (reg == 7 && mod != 3)
@@ -214,6 +216,8 @@ static bool id_matches(unsigned id, int op)
 		return id == X86_INS_CLTS;
 	case V3_OP_LMSW:
 		return id == X86_INS_LMSW;
+	case V3_OP_SMSW:
+		return id == X86_INS_SMSW;
 	case V3_OP_INVLPG:
 		return id == X86_INS_INVLPG;
 	default:
@@ -488,6 +492,12 @@ static const char *compare(const cs_insn *ci, const struct v3_insn *insn,
 		want_ops = 1;
 		first = 1;
 	}
+	if (op == V3_OP_SMSW) {
+		/* Capstone lists only the destination; CR0 is implicit. */
+		if (insn->src.kind != V3_OPND_CR || insn->src.reg != 0)
+			return "smsw source";
+		want_ops = 1;
+	}
 	if (op == V3_OP_INVLPG)
 		want_ops = 1;
 	if (x->op_count != want_ops)
@@ -515,7 +525,8 @@ static const char *compare(const cs_insn *ci, const struct v3_insn *insn,
 			return why;
 	}
 	for (unsigned i = want_ops + first; i < 2; i++)
-		if (ours[i]->kind != V3_OPND_NONE)
+		if (ours[i]->kind != V3_OPND_NONE &&
+		    !(op == V3_OP_SMSW && i == 1))	/* its CR0, checked above */
 			return "extra operand";
 	if (want_ops && op != V3_OP_LMSW && op != V3_OP_INVLPG &&
 	    insn->op_size != cops[0].size)

@@ -41,6 +41,7 @@ enum v3_op {
 	V3_OP_MOV_FROM_CR,	/* 0F 20 */
 	V3_OP_CLTS,		/* 0F 06 */
 	V3_OP_LMSW,		/* 0F 01 /6 */
+	V3_OP_SMSW,		/* 0F 01 /4 */
 	V3_OP_INVLPG,		/* 0F 01 /7 */
 };
 

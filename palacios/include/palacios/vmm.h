@@ -100,6 +100,7 @@ struct v3_vcpu {
 
 #define V3_STORED_MSRS 64
 	uint64_t msrs[V3_STORED_MSRS];	/* core/msr.c's MSRs, this vCPU's values */
+	bool reported_tsc_write;	/* core/msr.c logged one */
 
 	/* Interrupt controllers feeding this vCPU (intr.h). */
 	struct {
@@ -154,6 +155,7 @@ struct v3_vm {
 	bool stop_requested;		/* shared */
 	bool reported_hypercall;	/* an unknown one was logged */
 	uint64_t reported_msrs[64];	/* hashed: unhandled MSRs logged */
+	uint32_t nr_reported;		/* unhandled accesses logged, shared */
 	bool pause_requested;		/* shared */
 	int exit_status;
 	char stop_reason[V3_STOP_REASON_MAX];
@@ -326,5 +328,10 @@ uint64_t v3_operand_linear(const struct v3_vcpu *v, const struct v3_insn *insn,
 
 /* Emulate the memory instruction at RIP that touched hooked memory. */
 int v3_emulate_mmio(struct v3_vcpu *v);
+/* Copy between buf and guest-virtual memory that is RAM or hooked (a
+ * device's registers), as an instruction's operand would; as
+ * v3_read_gva/v3_write_gva otherwise (core/mmio.c). */
+int v3_copy_gva_any(struct v3_vcpu *v, uint64_t gva, void *buf, unsigned len,
+		    bool write);
 
 #endif
