@@ -56,7 +56,7 @@ for paging in nested shadow; do
 		'init: all jobs done' \
 		-- --smp 2 --mem 256M --timeout $((120 + guest_fuzz_exits / 500)) \
 		--append "userconsole=ttyS1 exit_when_done panic=exit" \
-		--module "$(initrd "guest-fuzz-$paging" "program=/bin/vmrun;args=--fuzz $guest_fuzz_exits /fuzz.img;heap=64M;---;program=/bin/vmrun;args=--canary /good.img;heap=64M" \
+		--module "$(initrd "guest-fuzz-$paging" "program=/bin/vmrun;cpus=0,1;args=--fuzz $guest_fuzz_exits /fuzz.img;heap=64M;---;program=/bin/vmrun;cpus=0,1;args=--canary /good.img;heap=64M" \
 			"$BUILD/user/vmrun:/bin/vmrun" "$fuzz_img:/fuzz.img" "$good_img:/good.img")"
 	log=$logs/$name.log out=$logs/$name.out
 	done_ok=$(cat "$out" "$log" | tr -d '\r' | grep -ac '^init: /bin/vmrun done, status 0')

@@ -26,7 +26,7 @@ for paging in nested shadow; do
 		[ $c = large_page ] && mem=17M
 		img=$(vmimage "isolation-$c-$paging.img" --mem $mem --paging "$paging" \
 			--disk "$iso_disk" --kernel "$guests/isolation.elf" --append "case=$c")
-		jobs+="${jobs:+;---;}program=/bin/vmrun;args=--canary /$c.img;heap=64M"
+		jobs+="${jobs:+;---;}program=/bin/vmrun;cpus=0,1;args=--canary /$c.img;heap=64M"
 		files+=("$img:/$c.img")
 	done
 	if [ "$paging" = nested ]; then
