@@ -80,7 +80,8 @@ struct rt_sigframe {
 
 /* Push a handler frame on the user stack and point the registers at it. */
 static int setup_frame(struct task *t, struct trap_frame *f, int sig,
-		       const struct sigaction_k *act, uint64_t fault_addr)
+		       const struct sigaction_k *act, int code,
+		       uint64_t fault_addr)
 {
 	struct rt_sigframe frame;
 	uint64_t sp = (f->rsp - RED_ZONE - FXSAVE_SIZE) & ~63ULL;
@@ -100,6 +101,7 @@ static int setup_frame(struct task *t, struct trap_frame *f, int sig,
 	};
 	frame.uc.sigmask = t->sig_blocked;
 	frame.info.signo = sig;
+	frame.info.code = code;
 	frame.info.addr = fault_addr;
 
 	fpu_save(t->fpu);	/* the FXSAVE part of the task's state */
@@ -122,8 +124,8 @@ static int setup_frame(struct task *t, struct trap_frame *f, int sig,
  * Deliver sig to the current task, whose user registers are in f: run its
  * handler, or take the default action. fault_addr goes to si_addr.
  */
-static void deliver_one(struct trap_frame *f, int sig, uint64_t fault_addr,
-			const char *why)
+static void deliver_one(struct trap_frame *f, int sig, int code,
+			uint64_t fault_addr, const char *why)
 {
 	struct task *t = task_current();
 	struct sigaction_k act = t->aspace->sigactions[sig - 1];
@@ -135,7 +137,7 @@ static void deliver_one(struct trap_frame *f, int sig, uint64_t fault_addr,
 		task_kill_current(sig, why);
 	if (act.flags & SA_RESETHAND)
 		t->aspace->sigactions[sig - 1].handler = SIG_DFL;
-	if (setup_frame(t, f, sig, &act, fault_addr))
+	if (setup_frame(t, f, sig, &act, code, fault_addr))
 		task_kill_current(SIGSEGV, "no room on the stack for a signal frame");
 }
 
@@ -148,11 +150,12 @@ void signal_deliver_pending(struct trap_frame *f)
 		int sig = __builtin_ctzll(ready) + 1;
 
 		t->sig_pending &= ~bit(sig);
-		deliver_one(f, sig, 0, "default action of the signal");
+		deliver_one(f, sig, 0, 0, "default action of the signal");
 	}
 }
 
-void signal_fault(struct trap_frame *f, int sig, uint64_t addr, const char *why)
+void signal_fault(struct trap_frame *f, int sig, int code, uint64_t addr,
+		  const char *why)
 {
 	struct task *t = task_current();
 
@@ -161,7 +164,7 @@ void signal_fault(struct trap_frame *f, int sig, uint64_t addr, const char *why)
 	    t->aspace->sigactions[sig - 1].handler == SIG_DFL ||
 	    t->aspace->sigactions[sig - 1].handler == SIG_IGN)
 		task_kill_current(sig, why);
-	deliver_one(f, sig, addr, why);
+	deliver_one(f, sig, code, addr, why);
 }
 
 static long send_to_self(int sig)

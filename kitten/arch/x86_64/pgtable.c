@@ -303,7 +303,7 @@ int pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t len,
 {
 	uint64_t prot = flags & PTE_PROT_MASK;
 	vaddr_t end = va + len, v;
-	int level, err;
+	int level, err, changed = 0;
 
 	if ((va | len) & (LEVEL_SIZE(1) - 1) || end < va)
 		return -EINVAL;
@@ -321,10 +321,13 @@ int pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t len,
 	for (v = va; v < end && v >= va;) {
 		pte_t *e = leaf_entry(pt, v, &level);
 
-		*e = (*e & ~PTE_PROT_MASK) | prot;
+		if ((*e & PTE_PROT_MASK) != prot) {
+			*e = (*e & ~PTE_PROT_MASK) | prot;
+			changed = 1;
+		}
 		v = next_boundary(v, level);
 	}
-	return 0;
+	return changed;
 }
 
 /*

@@ -38,21 +38,25 @@ static void user_fault(struct trap_frame *f)
 {
 	uint64_t addr = f->vector == VEC_PAGE_FAULT ? read_cr2() : f->rip;
 	char why[128];
-	int sig = SIGSEGV;
+	int sig = SIGSEGV, code = 0;
 
-	if (f->vector == VEC_PAGE_FAULT)
-		snprintf(why, sizeof(why), "page fault at %#lx (%s), ip %#lx",
+	if (f->vector == VEC_PAGE_FAULT) {
+		/* A present page the access had no right to: ACCERR. */
+		code = f->error & PF_PRESENT ? SEGV_ACCERR : SEGV_MAPERR;
+		snprintf(why, sizeof(why), "page fault at %#lx (%s%s), ip %#lx",
 			 addr, f->error & PF_PRESENT ? "protection" :
-			 "not mapped", f->rip);
-	else
+			 "not mapped", f->error & PF_INSTR ? ", execute" :
+			 f->error & PF_WRITE ? ", write" : "", f->rip);
+	} else {
 		snprintf(why, sizeof(why), "%s at ip %#lx",
 			 exception_names[f->vector], f->rip);
+	}
 	if (f->vector == 6)
 		sig = SIGILL;
 	else if (f->vector == VEC_DIVIDE || f->vector == 16 || f->vector == 19)
 		sig = SIGFPE;
 	irq_enable();
-	signal_fault(f, sig, addr, why);
+	signal_fault(f, sig, code, addr, why);
 	task_return_to_user(f);
 }
 

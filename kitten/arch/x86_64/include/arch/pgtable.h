@@ -70,6 +70,7 @@ int pgtable_unmap(struct pgtable *pt, vaddr_t va, uint64_t len);
 /*
  * Set the permission bits (PTE_WRITE, PTE_USER, PTE_NX of flags) of every
  * page in [va, va+len), splitting a large page the range covers in part.
+ * Returns 1 if a page changed (the TLBs need a flush), 0 if none did,
  * -ENOENT if any of it is unmapped, -ENOMEM if a split needs a table and
  * none is left; either way before any permission changed.
  */
