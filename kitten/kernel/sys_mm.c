@@ -149,18 +149,22 @@ long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3,
 		 uint64_t a4, uint64_t a5)
 {
 	struct aspace *as = task_current()->aspace;
+	long ret = 0;
 
 	(void)a3, (void)a4, (void)a5;
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
+	/* The lock keeps the rights checked until the memset is done. */
+	mutex_lock(&as->lock);
 	if (!aspace_range_ok(as, addr, len, 0))
-		return -ENOMEM;
-	if (advice == MADV_DONTNEED) {
-		if (!aspace_range_ok(as, addr, len, ASPACE_W))
-			return -EINVAL;
+		ret = -ENOMEM;
+	else if (advice == MADV_DONTNEED &&
+		 !aspace_range_ok(as, addr, len, ASPACE_W))
+		ret = -EINVAL;
+	else if (advice == MADV_DONTNEED)
 		memset((void *)addr, 0, len);
-	}
-	return 0;
+	mutex_unlock(&as->lock);
+	return ret;
 }
 
 #define MREMAP_MAYMOVE	1
@@ -174,6 +178,7 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len,
 {
 	struct aspace *as = task_current()->aspace;
 	long ret;
+	int err;
 
 	(void)a4, (void)a5;
 	if (old & (PAGE_SIZE - 1) || !new_len || flags & ~(uint64_t)MREMAP_MAYMOVE)
@@ -194,8 +199,7 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len,
 		if (ret >= 0) {
 			memcpy((void *)ret, (const void *)old, old_len);
 			memset((char *)ret + old_len, 0, new_len - old_len);
-			int err = aspace_copy_protection(as, ret, as, old, old_len);
-
+			err = aspace_copy_protection(as, ret, as, old, old_len);
 			if (err) {
 				mmap_free(as, ret, new_len);
 				ret = err;

@@ -9,6 +9,7 @@
 
 #include <arch/percpu.h>
 #include <arch/trap.h>
+#include <arch/usercopy.h>
 #include <kitten/aspace.h>
 #include <kitten/errno.h>
 #include <kitten/printk.h>
@@ -65,8 +66,8 @@ int copy_from_user(void *dst, uint64_t user_src, size_t len)
 
 	if (!as || !aspace_range_ok(as, user_src, len, ASPACE_R))
 		return -EFAULT;
-	memcpy(dst, (const void *)user_src, len);
-	return 0;
+	/* Another thread may mprotect() it meanwhile: a fault is -EFAULT. */
+	return user_copy(dst, (const void *)user_src, len) ? -EFAULT : 0;
 }
 
 int copy_to_user(uint64_t user_dst, const void *src, size_t len)
@@ -75,8 +76,7 @@ int copy_to_user(uint64_t user_dst, const void *src, size_t len)
 
 	if (!as || !aspace_range_ok(as, user_dst, len, ASPACE_W))
 		return -EFAULT;
-	memcpy((void *)user_dst, src, len);
-	return 0;
+	return user_copy((void *)user_dst, src, len) ? -EFAULT : 0;
 }
 
 long strncpy_from_user(char *dst, uint64_t user_src, size_t max)

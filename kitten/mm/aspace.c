@@ -283,18 +283,27 @@ static int regions_allow(struct aspace *as, vaddr_t va, vaddr_t end,
 /*
  * Tables a split made are redundant once a range has one permission
  * again: put large pages back, and free the tables only after every CPU
- * has flushed, since a CPU may still walk them until then.
+ * has flushed, since a CPU may still walk them until then. A large page
+ * never spans two regions, so each can still be unmapped alone.
  */
-static void merge_tables(struct aspace *as, vaddr_t va, uint64_t len)
+static void merge_tables(struct aspace *as, vaddr_t va, vaddr_t end)
 {
 	paddr_t detached[16];
+	struct region *r;
 	unsigned n;
 
-	while ((n = pgtable_merge(&as->pt, va, len, detached,
-				  ARRAY_SIZE(detached)))) {
-		flush_tlbs();
-		for (unsigned i = 0; i < n; i++)
-			table_free(NULL, detached[i]);
+	list_for_each_entry(r, &as->regions, node) {
+		vaddr_t lo = MAX(r->start, ALIGN_DOWN(va, HUGE_PAGE_SIZE));
+		vaddr_t hi = MIN(r->end, ALIGN_UP(end, HUGE_PAGE_SIZE));
+
+		if (lo >= hi)
+			continue;
+		while ((n = pgtable_merge(&as->pt, lo, hi - lo, detached,
+					  ARRAY_SIZE(detached)))) {
+			flush_tlbs();
+			for (unsigned i = 0; i < n; i++)
+				table_free(NULL, detached[i]);
+		}
 	}
 }
 
@@ -312,7 +321,7 @@ int aspace_protect_locked(struct aspace *as, vaddr_t va, uint64_t len,
 	if (err <= 0)
 		return err;
 	flush_tlbs();
-	merge_tables(as, va, len);
+	merge_tables(as, va, va + len);
 	return 0;
 }
 

@@ -10,3 +10,8 @@ for libc in glibc musl; do
 	kitten_run "mprotect-$libc" 0 '^mprotect: [0-9]+ checks, 0 wrong$' \
 		-- --cpus 2 "$linux/mprotect-$libc"
 done
+
+# In the kernel: a 2 MiB page split by aspace_protect and merged back
+# (its table freed), rights copied between address spaces, and a user
+# copy stopping at a read-only page instead of panicking.
+ktap_boot aspace-rights --smp 2 --append "ktest=aspace panic=exit"

@@ -128,7 +128,10 @@ static void part_of_a_large_page_splits(void **state)
 
 	/* Back to RW: the table is redundant and goes; 2 MiB again. */
 	assert_int_equal(pgtable_protect(&pt, 0x405000, 0x1000, RW), 1);
-	assert_int_equal(pgtable_merge(&pt, 0x405000, 0x1000, detached, 4), 1);
+	/* Only blocks wholly inside the range are looked at. */
+	assert_int_equal(pgtable_merge(&pt, 0x405000, 0x1000, detached, 4), 0);
+	assert_int_equal(pgtable_merge(&pt, 0x400000, 0x1ff000, detached, 4), 0);
+	assert_int_equal(pgtable_merge(&pt, 0x400000, 0x200000, detached, 4), 1);
 	assert_int_equal(detached[0], POOL_BASE + used * 4096ULL);
 	count(&pt, 0, 2, 0);
 	check(&pt, 0x405000, 0x10405000, 0x200000, RW);
@@ -179,7 +182,7 @@ static void giant_page_splits_twice_and_merges_back(void **state)
 	check(&pt, (2ULL << 30) - 1, (2ULL << 30) - 1, 0x200000, RW);
 
 	assert_int_equal(pgtable_protect(&pt, (1ULL << 30) + 0x201000, 0x1000, RW), 1);
-	assert_int_equal(pgtable_merge(&pt, (1ULL << 30) + 0x201000, 0x1000,
+	assert_int_equal(pgtable_merge(&pt, 1ULL << 30, 1ULL << 30,
 				       detached, 4), 2);
 	count(&pt, 0, 0, 1);
 	check(&pt, (1ULL << 30) + 0x201000, (1ULL << 30) + 0x201000,

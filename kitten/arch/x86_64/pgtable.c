@@ -378,12 +378,12 @@ unsigned pgtable_merge(struct pgtable *pt, vaddr_t va, uint64_t len,
 	unsigned n = 0;
 
 	if (end < va)
-		end = ~0ULL;
+		return 0;
 	for (int level = 2; level <= (pt->huge_pages ? 3 : 2); level++) {
 		uint64_t size = LEVEL_SIZE(level);
 
-		for (vaddr_t v = ALIGN_DOWN(va, size); v < end && n < max;
-		     v += size) {
+		for (vaddr_t v = ALIGN_UP(va, size); v >= va && v + size > v &&
+		     v + size <= end && n < max; v += size) {
 			pte_t *e = entry_at(pt, v, level);
 
 			if (e && mergeable(pt, *e, level)) {
@@ -391,8 +391,6 @@ unsigned pgtable_merge(struct pgtable *pt, vaddr_t va, uint64_t len,
 				*e = *(pte_t *)table(pt, *e & PTE_ADDR_MASK) |
 				     PTE_LARGE;
 			}
-			if (v + size < v)
-				break;
 		}
 	}
 	return n;

@@ -8,7 +8,9 @@
 #include <arch/irqflags.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
+#include <arch/usercopy.h>
 #include <arch/x86.h>
+#include <kitten/aspace.h>
 #include <kitten/panic.h>
 #include <kitten/irq.h>
 #include <kitten/printk.h>
@@ -60,10 +62,23 @@ static void user_fault(struct trap_frame *f)
 	task_return_to_user(f);
 }
 
+extern const char user_copy_insn[], user_access_fixup[];
+
+bool user_access_fault(struct trap_frame *f, uint64_t addr)
+{
+	if (addr >= USER_TOP || f->rip != (uint64_t)user_copy_insn)
+		return false;
+	f->rip = (uint64_t)user_access_fixup;	/* rcx still holds what is left */
+	return true;
+}
+
+/* In kernel mode only a user copy may fault (and fail); anything else is a bug. */
 static void page_fault(struct trap_frame *f)
 {
 	uint64_t addr = read_cr2();
 
+	if (user_access_fault(f, addr))
+		return;
 	panic_trap(f, "BUG: unable to handle page fault at %016lx (%s %s%s)",
 		   addr, f->error & PF_WRITE ? "write" : "read",
 		   f->error & PF_PRESENT ? "protection violation"

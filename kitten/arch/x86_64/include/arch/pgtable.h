@@ -77,7 +77,8 @@ int pgtable_unmap(struct pgtable *pt, vaddr_t va, uint64_t len);
 int pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t len,
 		    uint64_t flags);
 /*
- * Turn tables under [va, va+len) whose pages could be one large page
+ * Turn tables for blocks wholly inside [va, va+len) whose pages could be
+ * one large page
  * (contiguous, aligned, same flags) back into that page. The tables taken
  * out go to detached (at most max); the caller frees them once no CPU can
  * still walk them (after a TLB flush). Returns how many.
