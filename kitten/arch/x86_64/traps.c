@@ -45,10 +45,10 @@ static void user_fault(struct trap_frame *f)
 	if (f->vector == VEC_PAGE_FAULT) {
 		/* A present page the access had no right to: ACCERR. */
 		code = f->error & PF_PRESENT ? SEGV_ACCERR : SEGV_MAPERR;
-		snprintf(why, sizeof(why), "page fault at %#lx (%s%s), ip %#lx",
+		snprintf(why, sizeof(why), "page fault at %#lx (%s), %s, ip %#lx",
 			 addr, f->error & PF_PRESENT ? "protection" :
-			 "not mapped", f->error & PF_INSTR ? ", execute" :
-			 f->error & PF_WRITE ? ", write" : "", f->rip);
+			 "not mapped", f->error & PF_INSTR ? "execute" :
+			 f->error & PF_WRITE ? "write" : "read", f->rip);
 	} else {
 		snprintf(why, sizeof(why), "%s at ip %#lx",
 			 exception_names[f->vector], f->rip);
