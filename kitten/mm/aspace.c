@@ -264,7 +264,10 @@ bool aspace_range_ok(struct aspace *as, vaddr_t va, uint64_t len,
 	return true;
 }
 
-/* Does every page of [va, end) lie in a region that allows perms? */
+/*
+ * Does every page of [va, end) lie in a region that allows perms? Reading
+ * comes with any right, as the page tables cannot do otherwise.
+ */
 static int regions_allow(struct aspace *as, vaddr_t va, vaddr_t end,
 			 unsigned perms)
 {
@@ -273,7 +276,7 @@ static int regions_allow(struct aspace *as, vaddr_t va, vaddr_t end,
 
 		if (!r)
 			return -ENOENT;
-		if (perms & ~r->perms)
+		if (perms & ~(r->perms | (r->perms ? ASPACE_R : 0)))
 			return -EACCES;
 		va = r->end;
 	}
