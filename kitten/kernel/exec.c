@@ -87,7 +87,7 @@ static int load_image(struct aspace *as, const struct inode *file,
 		       (const char *)file->data + s->offset, s->filesz);
 		perms |= perms_of(s->flags);
 	}
-	/* The heap after the image must be writable, so the image is too. */
+	/* The most any page may get: the heap must be writable. */
 	err = aspace_add_region(as, img->lowest + bias, size, perms | ASPACE_W,
 				"image");
 	if (!err)
