@@ -40,7 +40,33 @@ static unsigned perms_of(uint32_t elf_flags)
 	       (elf_flags & ELF_PF_X ? ASPACE_X : 0);
 }
 
-/* One region for the image (segments may share pages) plus the heap. */
+/*
+ * Each page of the image gets the rights of its segments (text RX,
+ * read-only data R, data RW, nothing between segments) and the heap
+ * after it RW, so no page is both writable and executable.
+ */
+static int protect_image(struct aspace *as, const struct elf_image *img,
+			 uint64_t bias, uint64_t size)
+{
+	uint64_t end, heap_end = img->lowest + size;
+	uint32_t flags;
+	int err = 0;
+
+	for (uint64_t va = img->lowest; va < img->highest && !err; va = end) {
+		end = elf_flags_run(img, va, &flags);
+		err = aspace_protect(as, va + bias, end - va, perms_of(flags));
+	}
+	if (!err && heap_end > img->highest)
+		err = aspace_protect(as, img->highest + bias,
+				     heap_end - img->highest,
+				     ASPACE_R | ASPACE_W);
+	return err;
+}
+
+/*
+ * One region for the image plus the heap, with the rights of all its
+ * segments; the pages then get their own (protect_image).
+ */
 static int load_image(struct aspace *as, const struct inode *file,
 		      const struct elf_image *img, uint64_t bias, uint64_t heap)
 {
@@ -61,11 +87,13 @@ static int load_image(struct aspace *as, const struct inode *file,
 		       (const char *)file->data + s->offset, s->filesz);
 		perms |= perms_of(s->flags);
 	}
-	/* The heap after the image must be writable, so the image is too. */
+	/* The most any page may get: the heap must be writable. */
 	err = aspace_add_region(as, img->lowest + bias, size, perms | ASPACE_W,
 				"image");
 	if (!err)
 		err = aspace_map_pmem(as, img->lowest + bias, pa, size);
+	if (!err)
+		err = protect_image(as, img, bias, size);
 	/* brk() grows up from the image's end, mmap() down from the top. */
 	as->brk_start = as->brk = img->highest + bias;
 	as->brk_limit = as->mmap_low = img->lowest + bias + size;
@@ -163,7 +191,9 @@ int exec_load(const struct inode *file, const char *const *argv, int argc,
 		err = pmem_alloc(as->owner, STACK_SIZE, LARGE_PAGE_SIZE, &stack);
 	if (!err)
 		err = aspace_add_region(as, STACK_TOP - STACK_SIZE, STACK_SIZE,
-					ASPACE_R | ASPACE_W, "stack");
+					perms_of(img.stack_flags) | ASPACE_R |
+						ASPACE_W,
+					"stack");
 	if (!err)
 		err = aspace_map_pmem(as, STACK_TOP - STACK_SIZE, stack, STACK_SIZE);
 	if (err) {

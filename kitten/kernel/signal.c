@@ -184,7 +184,8 @@ bool signal_pending(struct task *t)
 	       ~t->sig_blocked;
 }
 
-void signal_fault(struct trap_frame *f, int sig, uint64_t addr, const char *why)
+void signal_fault(struct trap_frame *f, int sig, int code, uint64_t addr,
+		  const char *why)
 {
 	struct task *t = task_current();
 
@@ -193,8 +194,8 @@ void signal_fault(struct trap_frame *f, int sig, uint64_t addr, const char *why)
 	    t->aspace->sigactions[sig - 1].handler == SIG_DFL ||
 	    t->aspace->sigactions[sig - 1].handler == SIG_IGN)
 		task_kill_current(sig, why);
-	deliver_one(f, &(struct siginfo){ .signo = sig, .addr = addr }, addr,
-		    why);
+	deliver_one(f, &(struct siginfo){ .signo = sig, .code = code, .addr = addr },
+		    addr, why);
 }
 
 static bool valid_signal(uint64_t sig)

@@ -214,6 +214,21 @@ long sys_kitten_aspace_unmap(uint64_t id, uint64_t va, uint64_t size,
 	return err;
 }
 
+long sys_kitten_aspace_protect(uint64_t id, uint64_t va, uint64_t size,
+			       uint64_t perms, uint64_t a4, uint64_t a5)
+{
+	struct aspace *as;
+	int err;
+
+	(void)a4, (void)a5;
+	err = target_aspace(id, &as);
+	if (err)
+		return err;
+	err = aspace_protect(as, va, size, perms);
+	aspace_put(as);
+	return err;
+}
+
 long sys_kitten_aspace_query(uint64_t id, uint64_t va, uint64_t map_ptr,
 			     uint64_t a3, uint64_t a4, uint64_t a5)
 {

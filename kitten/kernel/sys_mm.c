@@ -13,80 +13,119 @@
 #include <kitten/syscall.h>
 #include <kitten/task.h>
 
-long sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3,
-	     uint64_t a4, uint64_t a5)
-{
-	struct aspace *as = task_current()->aspace;
-	vaddr_t old;
-
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	mutex_lock(&as->lock);
-	old = as->brk;
-	if (addr >= as->brk_start && addr <= as->mmap_low) {
-		/* Memory handed out again must read as zeros, as fresh pages do. */
-		if (addr > old)
-			memset((void *)old, 0, addr - old);
-		as->brk = addr;
-	}
-	addr = as->brk;
-	mutex_unlock(&as->lock);
-	return addr;	/* failure is the old break, as on Linux */
-}
-
-/*
- * Permissions belong to regions that the init task laid out, so a
- * program's mprotect() is accepted for mapped memory and changes nothing
- * (glibc uses it only to make RELRO data read-only).
- */
-long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3,
-		  uint64_t a4, uint64_t a5)
-{
-	struct aspace *as = task_current()->aspace;
-
-	(void)prot, (void)a3, (void)a4, (void)a5;
-	if (addr & (PAGE_SIZE - 1))
-		return -EINVAL;
-	if (!len)
-		return 0;
-	return aspace_range_ok(as, addr, len, 0) ? 0 : -ENOMEM;
-}
-
-#define PROT_NONE	0
+#define PROT_READ	1
+#define PROT_WRITE	2
+#define PROT_EXEC	4
+#define PROT_SEM	8	/* x86 has nothing to do for it */
 #define MAP_SHARED	0x01
 #define MAP_PRIVATE	0x02
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
 #define MADV_DONTNEED	4
 
+/* What memory not handed out (above the break, free mmap blocks) has. */
+#define HEAP_PERMS	(ASPACE_R | ASPACE_W)
+
+long sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3,
+	     uint64_t a4, uint64_t a5)
+{
+	struct aspace *as = task_current()->aspace;
+	vaddr_t old, keep;
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	mutex_lock(&as->lock);
+	old = as->brk;
+	keep = ALIGN_UP(old, PAGE_SIZE);
+	if (addr >= as->brk_start && addr <= as->mmap_low) {
+		/*
+		 * Pages given back lose what mprotect() gave them, as
+		 * unmapped pages would. Memory handed out again must read
+		 * as zeros, as fresh pages do; a protected page the break
+		 * stays inside keeps its contents, as on Linux.
+		 */
+		if (ALIGN_UP(addr, PAGE_SIZE) < keep &&
+		    aspace_protect_locked(as, ALIGN_UP(addr, PAGE_SIZE),
+					  keep - ALIGN_UP(addr, PAGE_SIZE),
+					  HEAP_PERMS))
+			goto out;
+		if (addr > old && !aspace_range_ok(as, old, 1, ASPACE_W))
+			old = MIN(keep, addr);
+		if (addr > old)
+			memset((void *)old, 0, addr - old);
+		as->brk = addr;
+	}
+out:
+	addr = as->brk;
+	mutex_unlock(&as->lock);
+	return addr;	/* failure is the old break, as on Linux */
+}
+
+/*
+ * Change the rights of pages the program has: its image, stack, the heap
+ * below the break and mmap() blocks; other memory is not its to change
+ * (ENOMEM, as for unmapped memory on Linux). The rights of a region are
+ * the most a page in it can get (EACCES): the vDSO stays read-only.
+ */
+long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3,
+		  uint64_t a4, uint64_t a5)
+{
+	struct aspace *as = task_current()->aspace;
+	int err;
+
+	(void)a3, (void)a4, (void)a5;
+	if (addr & (PAGE_SIZE - 1) ||
+	    prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len || addr + len <= addr || addr + len > USER_SLOT_SIZE)
+		return -ENOMEM;
+	mutex_lock(&as->lock);
+	if (!mmap_handed_out(as, addr, len))
+		err = -ENOMEM;
+	else
+		err = aspace_protect_locked(as, addr, len, prot & 7);
+	mutex_unlock(&as->lock);
+	return err == -ENOENT ? -ENOMEM : err;
+}
+
+/*
+ * The block is zeroed (or filled from the file) while it still has the
+ * heap's rights and as->lock keeps other threads from changing them;
+ * only then does it get the rights asked for.
+ */
 long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 	      uint64_t fd, uint64_t off)
 {
 	struct aspace *as = task_current()->aspace;
-	long ret;
+	long ret, n = 0;
+	int err;
 
-	(void)prot, (void)addr;
+	(void)addr;
 	if (!len || off & (PAGE_SIZE - 1) || !(flags & (MAP_SHARED | MAP_PRIVATE)))
 		return -EINVAL;
 	if (flags & MAP_FIXED)
 		return -ENOMEM;	/* the layout belongs to the init task */
 	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len)
+		return -ENOMEM;
 	mutex_lock(&as->lock);
 	ret = mmap_alloc(as, len);
-	mutex_unlock(&as->lock);
 	if (ret < 0)
-		return ret;
-	/* In the caller's own, already mapped memory: plain stores do. */
+		goto out;
 	memset((void *)ret, 0, len);
-	if (!(flags & MAP_ANONYMOUS)) {
-		long n = file_read_at(fd, (void *)ret, len, off);
-
-		if (n < 0) {
-			mutex_lock(&as->lock);
-			mmap_free(as, ret, len);
-			mutex_unlock(&as->lock);
-			return n;
-		}
+	if (!(flags & MAP_ANONYMOUS))
+		n = file_read_at(fd, (void *)ret, len, off);
+	err = n < 0 ? (int)n : 0;
+	if (!err && (prot & 7) != HEAP_PERMS)
+		err = aspace_protect_locked(as, ret, len, prot & 7);
+	if (err) {
+		mmap_free(as, ret, len);
+		ret = err == -ENOENT ? -ENOMEM : err;
 	}
+out:
+	mutex_unlock(&as->lock);
 	return ret;
 }
 
@@ -110,18 +149,22 @@ long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3,
 		 uint64_t a4, uint64_t a5)
 {
 	struct aspace *as = task_current()->aspace;
+	long ret = 0;
 
 	(void)a3, (void)a4, (void)a5;
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
+	/* The lock keeps the rights checked until the memset is done. */
+	mutex_lock(&as->lock);
 	if (!aspace_range_ok(as, addr, len, 0))
-		return -ENOMEM;
-	if (advice == MADV_DONTNEED) {
-		if (!aspace_range_ok(as, addr, len, ASPACE_W))
-			return -EINVAL;
+		ret = -ENOMEM;
+	else if (advice == MADV_DONTNEED &&
+		 !aspace_range_ok(as, addr, len, ASPACE_W))
+		ret = -EINVAL;
+	else if (advice == MADV_DONTNEED)
 		memset((void *)addr, 0, len);
-	}
-	return 0;
+	mutex_unlock(&as->lock);
+	return ret;
 }
 
 #define MREMAP_MAYMOVE	1
@@ -135,6 +178,7 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len,
 {
 	struct aspace *as = task_current()->aspace;
 	long ret;
+	int err;
 
 	(void)a4, (void)a5;
 	if (old & (PAGE_SIZE - 1) || !new_len || flags & ~(uint64_t)MREMAP_MAYMOVE)
@@ -150,11 +194,18 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len,
 	} else if (!(flags & MREMAP_MAYMOVE)) {
 		ret = -ENOMEM;
 	} else {
+		/* The rights move with the contents; the new tail is RW. */
 		ret = mmap_alloc(as, new_len);
 		if (ret >= 0) {
 			memcpy((void *)ret, (const void *)old, old_len);
 			memset((char *)ret + old_len, 0, new_len - old_len);
-			mmap_free(as, old, old_len);
+			err = aspace_copy_protection(as, ret, as, old, old_len);
+			if (err) {
+				mmap_free(as, ret, new_len);
+				ret = err;
+			} else {
+				mmap_free(as, old, old_len);
+			}
 		}
 	}
 	mutex_unlock(&as->lock);

@@ -63,6 +63,9 @@ static int copy_memory(struct aspace *as)
 						r->name);
 		if (!err)
 			err = aspace_map_pmem(as, r->start, pa, size);
+		if (!err)
+			err = aspace_copy_protection(as, r->start, parent,
+						     r->start, size);
 		if (err)
 			break;
 	}

@@ -9,6 +9,7 @@
 
 #include <arch/percpu.h>
 #include <arch/trap.h>
+#include <arch/usercopy.h>
 #include <kitten/aspace.h>
 #include <kitten/errno.h>
 #include <kitten/printk.h>
@@ -54,9 +55,6 @@ void syscall_dispatch(struct trap_frame *f)
 	task_return_to_user(f);
 }
 
-/* usercopy.S: a copy that returns -EFAULT where it faults. */
-int usercopy(void *dst, const void *src, size_t len);
-
 static struct aspace *current_aspace(void)
 {
 	return task_current()->aspace;
@@ -68,7 +66,8 @@ int copy_from_user(void *dst, uint64_t user_src, size_t len)
 
 	if (!as || !aspace_range_ok(as, user_src, len, ASPACE_R))
 		return -EFAULT;
-	return usercopy(dst, (const void *)user_src, len);
+	/* Another thread may mprotect() it meanwhile: a fault is -EFAULT. */
+	return user_copy(dst, (const void *)user_src, len) ? -EFAULT : 0;
 }
 
 int copy_to_user(uint64_t user_dst, const void *src, size_t len)
@@ -77,7 +76,7 @@ int copy_to_user(uint64_t user_dst, const void *src, size_t len)
 
 	if (!as || !aspace_range_ok(as, user_dst, len, ASPACE_W))
 		return -EFAULT;
-	return usercopy((void *)user_dst, src, len);
+	return user_copy((void *)user_dst, src, len) ? -EFAULT : 0;
 }
 
 long strncpy_from_user(char *dst, uint64_t user_src, size_t max)

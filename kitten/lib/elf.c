@@ -21,6 +21,7 @@
 #define PT_INTERP	3
 #define PT_PHDR		6
 #define PT_TLS		7
+#define PT_GNU_STACK	0x6474e551
 #define PAGE		4096ULL
 
 struct elf64_ehdr {
@@ -140,6 +141,7 @@ int elf_parse(const void *file, size_t size, struct elf_image *img,
 	img->entry = h->entry;
 	img->phnum = h->phnum;
 	img->phentsize = h->phentsize;
+	img->stack_flags = ELF_PF_R | ELF_PF_W | ELF_PF_X;
 
 	for (unsigned i = 0; i < h->phnum; i++) {
 		switch (ph[i].type) {
@@ -155,6 +157,9 @@ int elf_parse(const void *file, size_t size, struct elf_image *img,
 			break;
 		case PT_PHDR:
 			img->phdr_vaddr = ph[i].vaddr;
+			break;
+		case PT_GNU_STACK:
+			img->stack_flags = ph[i].flags & 7;
 			break;
 		case PT_TLS:
 			if (ph[i].offset > size || ph[i].filesz > size - ph[i].offset ||
@@ -175,4 +180,27 @@ int elf_parse(const void *file, size_t size, struct elf_image *img,
 	if (img->entry < img->lowest || img->entry >= img->highest)
 		REFUSE("entry point outside the program");
 	return 0;
+}
+
+uint32_t elf_page_flags(const struct elf_image *img, uint64_t va)
+{
+	uint32_t flags = 0;
+
+	for (unsigned i = 0; i < img->nr_segs; i++) {
+		const struct elf_segment *s = &img->segs[i];
+
+		if (s->memsz && s->vaddr < va + PAGE && va < s->vaddr + s->memsz)
+			flags |= s->flags & 7;
+	}
+	return flags;
+}
+
+uint64_t elf_flags_run(const struct elf_image *img, uint64_t va,
+		       uint32_t *flags)
+{
+	*flags = elf_page_flags(img, va);
+	do
+		va += PAGE;
+	while (va < img->highest && elf_page_flags(img, va) == *flags);
+	return va;
 }

@@ -177,9 +177,14 @@ int aspace_del_region(struct aspace *as, vaddr_t start, uint64_t size)
 	return err;
 }
 
+/*
+ * x86 cannot express write-only or execute-only pages: any access right
+ * makes a page readable. No right at all keeps the page present (its
+ * physical address stays in the entry) but for the kernel only.
+ */
 static uint64_t pte_flags(unsigned perms)
 {
-	return PTE_USER | (perms & ASPACE_W ? PTE_WRITE : 0) |
+	return (perms ? PTE_USER : 0) | (perms & ASPACE_W ? PTE_WRITE : 0) |
 	       (perms & ASPACE_X ? 0 : paging_nx());
 }
 
@@ -253,12 +258,138 @@ bool aspace_range_ok(struct aspace *as, vaddr_t va, uint64_t len,
 		uint64_t flags, size;
 
 		if (pgtable_lookup(&as->pt, p, NULL, &flags, &size) ||
-		    !(flags & PTE_USER) ||
-		    ((perms & ASPACE_W) && !(flags & PTE_WRITE)))
+		    (perms && !(flags & PTE_USER)) ||
+		    ((perms & ASPACE_W) && !(flags & PTE_WRITE)) ||
+		    ((perms & ASPACE_X) && (flags & PTE_NX)))
 			return false;
 		p = ALIGN_DOWN(p, size) + size;
 	}
 	return true;
+}
+
+/*
+ * Does every page of [va, end) lie in a region that allows perms? Reading
+ * comes with any right, as the page tables cannot do otherwise.
+ */
+static int regions_allow(struct aspace *as, vaddr_t va, vaddr_t end,
+			 unsigned perms)
+{
+	while (va < end) {
+		struct region *r = find_region(as, va);
+
+		if (!r)
+			return -ENOENT;
+		if (perms & ~(r->perms | (r->perms ? ASPACE_R : 0)))
+			return -EACCES;
+		va = r->end;
+	}
+	return 0;
+}
+
+/*
+ * Tables a split made are redundant once a range has one permission
+ * again: put large pages back, and free the tables only after every CPU
+ * has flushed, since a CPU may still walk them until then. A large page
+ * never spans two regions, so each can still be unmapped alone.
+ */
+static void merge_tables(struct aspace *as, vaddr_t va, vaddr_t end)
+{
+	paddr_t detached[16];
+	struct region *r;
+	unsigned n;
+
+	list_for_each_entry(r, &as->regions, node) {
+		vaddr_t lo = MAX(r->start, ALIGN_DOWN(va, HUGE_PAGE_SIZE));
+		vaddr_t hi = MIN(r->end, ALIGN_UP(end, HUGE_PAGE_SIZE));
+
+		if (lo >= hi)
+			continue;
+		while ((n = pgtable_merge(&as->pt, lo, hi - lo, detached,
+					  ARRAY_SIZE(detached)))) {
+			flush_tlbs();
+			for (unsigned i = 0; i < n; i++)
+				table_free(NULL, detached[i]);
+		}
+	}
+}
+
+int aspace_protect_locked(struct aspace *as, vaddr_t va, uint64_t len,
+			  unsigned perms)
+{
+	int err;
+
+	if (!len || (va | len) & (PAGE_SIZE - 1) || va + len < va ||
+	    perms & ~(ASPACE_R | ASPACE_W | ASPACE_X))
+		return -EINVAL;
+	err = regions_allow(as, va, va + len, perms);
+	if (!err)
+		err = pgtable_protect(&as->pt, va, len, pte_flags(perms));
+	if (err <= 0)
+		return err;
+	flush_tlbs();
+	merge_tables(as, va, va + len);
+	return 0;
+}
+
+int aspace_protect(struct aspace *as, vaddr_t va, uint64_t len,
+		   unsigned perms)
+{
+	int err;
+
+	mutex_lock(&as->lock);
+	err = aspace_protect_locked(as, va, len, perms);
+	mutex_unlock(&as->lock);
+	return err;
+}
+
+/* The rights of va's page, and (in *size) its page size: 0 if unmapped. */
+static unsigned page_perms(struct aspace *as, vaddr_t va, uint64_t *size)
+{
+	uint64_t flags;
+
+	*size = PAGE_SIZE;
+	if (pgtable_lookup(&as->pt, va, NULL, &flags, size) ||
+	    !(flags & PTE_USER))
+		return 0;
+	return ASPACE_R | (flags & PTE_WRITE ? ASPACE_W : 0) |
+	       (flags & PTE_NX && paging_nx() ? 0 : ASPACE_X);
+}
+
+/* How far from va, up to max, the pages have the rights va's has. */
+static uint64_t same_perms(struct aspace *as, vaddr_t va, uint64_t max,
+			   unsigned *perms)
+{
+	uint64_t run = 0, size;
+
+	*perms = page_perms(as, va, &size);
+	while (run < max) {
+		vaddr_t p = va + run;
+
+		if (page_perms(as, p, &size) != *perms)
+			break;
+		run += ALIGN_DOWN(p, size) + size - p;
+	}
+	return MIN(run, max);
+}
+
+int aspace_copy_protection(struct aspace *as, vaddr_t va, struct aspace *from,
+			   vaddr_t from_va, uint64_t len)
+{
+	uint64_t off = 0;
+
+	/* One change per run of pages with the same rights keeps pages large. */
+	while (off < len) {
+		unsigned perms, mine;
+		uint64_t run = same_perms(from, from_va + off, len - off, &perms);
+		int err = 0;
+
+		if (same_perms(as, va + off, run, &mine) < run || mine != perms)
+			err = aspace_protect_locked(as, va + off, run, perms);
+		if (err)
+			return err;
+		off += run;
+	}
+	return 0;
 }
 
 void aspace_activate(struct aspace *as)

@@ -4,7 +4,8 @@
  * blocks cover [mmap_low, brk_limit) without gaps, sorted by address,
  * each used or free; neighbours that are both free merge, and a free
  * block at the bottom gives its space back to brk(). Callers hold
- * as->lock.
+ * as->lock. Memory that is not handed out keeps the heap's rights (read
+ * and write), so freeing a block undoes what mprotect() did to it.
  */
 #include <arch/layout.h>
 #include <kitten/aspace.h>
@@ -95,6 +96,7 @@ int mmap_free(struct aspace *as, vaddr_t addr, uint64_t len)
 {
 	vaddr_t end = addr + len;
 	struct mmap_block *b;
+	int err;
 
 	if (addr & (PAGE_SIZE - 1) || end < addr)
 		return -EINVAL;
@@ -103,8 +105,14 @@ int mmap_free(struct aspace *as, vaddr_t addr, uint64_t len)
 			continue;
 		if (split(b, addr) || split(b, end))
 			return -ENOMEM;
-		if (b->start >= addr && b->end <= end)
-			b->used = false;
+		if (b->start < addr || b->end > end)
+			continue;
+		/* Free memory has the heap's rights (see sys_mmap). */
+		err = aspace_protect_locked(as, b->start, b->end - b->start,
+					    ASPACE_R | ASPACE_W);
+		if (err)
+			return err;
+		b->used = false;
 	}
 	tidy(as);
 	return 0;
@@ -127,6 +135,14 @@ bool mmap_owned(struct aspace *as, vaddr_t addr, uint64_t len)
 			return true;
 	}
 	return false;
+}
+
+bool mmap_handed_out(struct aspace *as, vaddr_t addr, uint64_t len)
+{
+	vaddr_t lo = MAX(addr, ALIGN_UP(as->brk, PAGE_SIZE));
+	vaddr_t hi = MIN(addr + len, as->brk_limit);
+
+	return lo >= hi || mmap_owned(as, lo, hi - lo);
 }
 
 void mmap_release_all(struct aspace *as)

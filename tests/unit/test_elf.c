@@ -207,6 +207,49 @@ static void bad_tls(void **state)
 	refused("thread-local");
 }
 
+/* Text RX, read-only data R, data RW; the stack not executable. */
+static void page_rights_follow_segments(void **state)
+{
+	(void)state;
+	load("hello-static");
+	assert_int_equal(elf_parse(file, file_size, &img, &why), 0);
+	assert_int_equal(img.stack_flags, PF_R | PF_W);
+	assert_int_equal(elf_page_flags(&img, img.entry & ~4095ULL),
+			 PF_R | PF_X);
+	for (unsigned i = 0; i < img.nr_segs; i++) {
+		const struct elf_segment *s = &img.segs[i];
+		uint64_t first = s->vaddr & ~4095ULL;
+		uint64_t last = (s->vaddr + s->memsz - 1) & ~4095ULL;
+
+		/* Every page has at least its segments' rights... */
+		assert_int_equal(elf_page_flags(&img, first) & s->flags, s->flags);
+		assert_int_equal(elf_page_flags(&img, last) & s->flags, s->flags);
+		/* ...and a page no other segment touches exactly those. */
+		if (last > first + 4096)
+			assert_int_equal(elf_page_flags(&img, first + 4096),
+					 s->flags);
+	}
+	assert_int_equal(elf_page_flags(&img, img.highest), 0);
+	/* The runs cover the image, each of one kind of page. */
+	unsigned runs = 0;
+
+	for (uint64_t va = img.lowest, end; va < img.highest; va = end) {
+		uint32_t flags;
+
+		end = elf_flags_run(&img, va, &flags);
+		assert_true(end > va && end <= img.highest);
+		for (uint64_t p = va; p < end; p += 4096)
+			assert_int_equal(elf_page_flags(&img, p), flags);
+		assert_true(end == img.highest || elf_page_flags(&img, end) != flags);
+		runs++;
+	}
+	assert_true(runs >= 3);		/* RX text, R data, RW data at least */
+	/* Without PT_GNU_STACK, the stack is executable, as on Linux. */
+	phdr(PT_GNU_STACK, 0)->p_type = PT_NOTE;
+	assert_int_equal(elf_parse(file, file_size, &img, &why), 0);
+	assert_int_equal(img.stack_flags, PF_R | PF_W | PF_X);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +265,7 @@ int main(void)
 		cmocka_unit_test(no_loadable_segment),
 		cmocka_unit_test(interp_added_to_static),
 		cmocka_unit_test(bad_tls),
+		cmocka_unit_test(page_rights_follow_segments),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

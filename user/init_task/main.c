@@ -175,6 +175,31 @@ static unsigned perms_of(const struct elf_image *img)
 	return p;
 }
 
+/*
+ * Text RX, read-only data R, data RW, nothing between segments, and the
+ * heap after the image RW: no page both writable and executable.
+ */
+static int protect_image(uint32_t as, const struct elf_image *img,
+			 uint64_t bias, uint64_t size)
+{
+	uint64_t end, heap_end = img->lowest + size;
+	uint32_t flags;
+	int err = 0;
+
+	for (uint64_t va = img->lowest; va < img->highest && !err; va = end) {
+		end = elf_flags_run(img, va, &flags);
+		err = aspace_protect(as, va + bias, end - va,
+				     (flags & ELF_PF_R ? KITTEN_PERM_R : 0) |
+				     (flags & ELF_PF_W ? KITTEN_PERM_W : 0) |
+				     (flags & ELF_PF_X ? KITTEN_PERM_X : 0));
+	}
+	if (!err && heap_end > img->highest)
+		err = aspace_protect(as, img->highest + bias,
+				     heap_end - img->highest,
+				     KITTEN_PERM_R | KITTEN_PERM_W);
+	return err;
+}
+
 static int setup_rank(const struct job *job, const struct elf_image *img,
 		      unsigned r)
 {
@@ -194,13 +219,15 @@ static int setup_rank(const struct job *job, const struct elf_image *img,
 				     rk->image_size, perms_of(img), "image")) ||
 	    (err = aspace_map_pmem(rk->aspace, img->lowest + bias,
 				   rk->image_pa, rk->image_size)) ||
+	    (err = protect_image(rk->aspace, img, bias, rk->image_size)) ||
 	    (err = aspace_set_brk(rk->aspace, img->highest + bias,
 				  img->lowest + bias + rk->image_size)) ||
 	    (err = pmem_alloc(STACK_SIZE, LARGE, &rk->stack_pa)) ||
 	    (err = with_window(rk->stack_pa, STACK_SIZE, &sc, build_stack)) ||
 	    (err = aspace_add_region(rk->aspace, STACK_TOP - STACK_SIZE,
-				     STACK_SIZE, KITTEN_PERM_R | KITTEN_PERM_W,
-				     "stack")) ||
+				     STACK_SIZE, KITTEN_PERM_R | KITTEN_PERM_W |
+				     (img->stack_flags & ELF_PF_X ?
+				      KITTEN_PERM_X : 0), "stack")) ||
 	    (err = aspace_map_pmem(rk->aspace, STACK_TOP - STACK_SIZE,
 				   rk->stack_pa, STACK_SIZE)))
 		return err;

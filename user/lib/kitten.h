@@ -53,6 +53,7 @@ int aspace_add_region(uint32_t id, uint64_t start, uint64_t size,
 		      unsigned perms, const char *name);
 int aspace_map_pmem(uint32_t id, uint64_t va, uint64_t phys, uint64_t size);
 int aspace_unmap(uint32_t id, uint64_t va, uint64_t size);
+int aspace_protect(uint32_t id, uint64_t va, uint64_t size, unsigned perms);
 int aspace_query(uint32_t id, uint64_t va, struct kitten_mapping *m);
 int smartmap_attach(uint32_t id, unsigned rank, uint32_t target);
 int aspace_set_brk(uint32_t id, uint64_t start, uint64_t limit);

@@ -97,6 +97,11 @@ int aspace_map_pmem(uint32_t id, uint64_t va, uint64_t phys, uint64_t size)
 }
 
 int aspace_unmap(uint32_t id, uint64_t va, uint64_t size) { return SC(SYS_kitten_aspace_unmap, id, va, size); }
+int aspace_protect(uint32_t id, uint64_t va, uint64_t size, unsigned perms)
+{
+	return syscall6(SYS_kitten_aspace_protect, id, va, size, perms, 0, 0);
+}
+
 int aspace_query(uint32_t id, uint64_t va, struct kitten_mapping *m) { return SC(SYS_kitten_aspace_query, id, va, m); }
 int task_create(const struct kitten_task_spec *spec) { return SC(SYS_kitten_task_create, spec, 0, 0); }
 int task_wait(int id, int *status) { return SC(SYS_kitten_task_wait, id, status, 0); }

@@ -12,7 +12,11 @@
 #define WAIT_SPINS	200000000UL
 
 static volatile uint64_t mailbox;	/* in .bss: part of the image */
-static char heap_probe[3 << 20];	/* spans at least one 2 MiB page */
+/*
+ * Spans a 2 MiB page of its own: the one the image starts in has 4 KiB
+ * pages, since text (RX) and data (RW) share it.
+ */
+static char heap_probe[3 << 20];
 
 static unsigned env_number(char **envp, const char *name)
 {
@@ -44,7 +48,8 @@ static int check_memory(unsigned rank)
 	memset(heap_probe, rank, sizeof(heap_probe));
 	if (aspace_query(KITTEN_ASPACE_SELF, lo, &first) ||
 	    aspace_query(KITTEN_ASPACE_SELF, hi, &last) ||
-	    aspace_query(KITTEN_ASPACE_SELF, (lo + hi) / 2, &mid)) {
+	    aspace_query(KITTEN_ASPACE_SELF, (lo + (2 << 20)) & ~((2UL << 20) - 1),
+			 &mid)) {
 		printf("rank %u: cannot query my mappings\n", rank);
 		return 1;
 	}

@@ -3,6 +3,12 @@
  * Page-table construction and walks (see arch/pgtable.h for the model).
  * Levels are numbered from the leaf: 1 = PT (4 KiB), 2 = PD (2 MiB),
  * 3 = PDPT (1 GiB), 4 = PML4.
+ *
+ * Permissions (pgtable_protect) live in the leaves only. Changing them on
+ * part of a large page splits that page into a table of the next smaller
+ * pages over the same, still contiguous, physical memory; only the two
+ * ends of a range can need that. pgtable_merge undoes splits that are no
+ * longer needed, so memory goes back to large pages where it can.
  */
 #include <arch/pgtable.h>
 #include <kitten/compiler.h>
@@ -249,4 +255,143 @@ void pgtable_free_tables(struct pgtable *pt, unsigned first, unsigned last,
 	}
 	if (free_root)
 		pt->ops->free(pt->ops->ctx, pt->root);
+}
+
+/* Permission bits of a leaf; everything else in it is left alone. */
+#define PTE_PROT_MASK	(PTE_WRITE | PTE_USER | PTE_NX)
+
+/*
+ * Replace the large page *e at level by a table of 512 pages one level
+ * down, with the same flags and the same physical memory.
+ */
+static int split(struct pgtable *pt, pte_t *e, int level)
+{
+	uint64_t sub = LEVEL_SIZE(level - 1);
+	paddr_t base = *e & PTE_ADDR_MASK & ~(LEVEL_SIZE(level) - 1), pa;
+	pte_t flags = *e & ~PTE_ADDR_MASK & ~PTE_LARGE;
+	pte_t *t;
+	int err;
+
+	err = pt->ops->alloc(pt->ops->ctx, &pa);
+	if (err)
+		return err;
+	t = table(pt, pa);
+	for (unsigned i = 0; i < PGTABLE_ENTRIES; i++)
+		t[i] = (base + i * sub) | flags | (level - 1 > 1 ? PTE_LARGE : 0);
+	*e = pa | PTE_PRESENT | PTE_WRITE | PTE_USER;
+	return 0;
+}
+
+/* Split until va starts a page, if the page around it is to change. */
+static int split_at(struct pgtable *pt, vaddr_t va, uint64_t prot)
+{
+	int level;
+	pte_t *e;
+
+	while ((e = leaf_entry(pt, va, &level)) && level > 1 &&
+	       va & (LEVEL_SIZE(level) - 1) && (*e & PTE_PROT_MASK) != prot) {
+		int err = split(pt, e, level);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t len,
+		    uint64_t flags)
+{
+	uint64_t prot = flags & PTE_PROT_MASK;
+	vaddr_t end = va + len, v;
+	int level, err, changed = 0;
+
+	if ((va | len) & (LEVEL_SIZE(1) - 1) || end < va)
+		return -EINVAL;
+	for (v = va; v < end && v >= va;) {	/* first pass: only check */
+		if (!leaf_entry(pt, v, &level))
+			return -ENOENT;
+		v = next_boundary(v, level);
+	}
+	/* Splitting keeps every translation, so a failure here is clean. */
+	err = split_at(pt, va, prot);
+	if (!err && end)
+		err = split_at(pt, end, prot);
+	if (err)
+		return err;
+	for (v = va; v < end && v >= va;) {
+		pte_t *e = leaf_entry(pt, v, &level);
+
+		if ((*e & PTE_PROT_MASK) != prot) {
+			*e = (*e & ~PTE_PROT_MASK) | prot;
+			changed = 1;
+		}
+		v = next_boundary(v, level);
+	}
+	return changed;
+}
+
+/*
+ * Can the table under *e (at level) be one large page: every entry a
+ * present leaf, the memory contiguous and aligned, the flags the same?
+ */
+static bool mergeable(const struct pgtable *pt, pte_t e, int level)
+{
+	uint64_t sub = LEVEL_SIZE(level - 1);
+	const pte_t *t;
+	paddr_t base;
+	pte_t flags;
+
+	if (!(e & PTE_PRESENT) || (e & PTE_LARGE))
+		return false;
+	t = table(pt, e & PTE_ADDR_MASK);
+	base = t[0] & PTE_ADDR_MASK;
+	flags = t[0] & ~PTE_ADDR_MASK & ~(PTE_ACCESSED | PTE_DIRTY);
+	if (!(t[0] & PTE_PRESENT) || base & (LEVEL_SIZE(level) - 1) ||
+	    (level - 1 > 1) != !!(t[0] & PTE_LARGE))
+		return false;
+	for (unsigned i = 1; i < PGTABLE_ENTRIES; i++)
+		if ((t[i] & PTE_ADDR_MASK) != base + i * sub ||
+		    (t[i] & ~PTE_ADDR_MASK & ~(PTE_ACCESSED | PTE_DIRTY)) != flags)
+			return false;
+	return true;
+}
+
+/* The entry at level that covers va, or NULL if the walk ends above it. */
+static pte_t *entry_at(struct pgtable *pt, vaddr_t va, int level)
+{
+	pte_t *t = table(pt, pt->root);
+
+	for (int l = 4; l > level; l--) {
+		pte_t e = t[index_at(va, l)];
+
+		if (!(e & PTE_PRESENT) || (e & PTE_LARGE))
+			return NULL;
+		t = table(pt, e & PTE_ADDR_MASK);
+	}
+	return &t[index_at(va, level)];
+}
+
+unsigned pgtable_merge(struct pgtable *pt, vaddr_t va, uint64_t len,
+		       paddr_t *detached, unsigned max)
+{
+	vaddr_t end = va + len;
+	unsigned n = 0;
+
+	if (end < va)
+		return 0;
+	for (int level = 2; level <= (pt->huge_pages ? 3 : 2); level++) {
+		uint64_t size = LEVEL_SIZE(level);
+
+		for (vaddr_t v = ALIGN_UP(va, size); v >= va && v + size > v &&
+		     v + size <= end && n < max; v += size) {
+			pte_t *e = entry_at(pt, v, level);
+
+			if (e && mergeable(pt, *e, level)) {
+				detached[n++] = *e & PTE_ADDR_MASK;
+				*e = *(pte_t *)table(pt, *e & PTE_ADDR_MASK) |
+				     PTE_LARGE;
+			}
+		}
+	}
+	return n;
 }

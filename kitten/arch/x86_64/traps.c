@@ -8,14 +8,15 @@
 #include <arch/irqflags.h>
 #include <arch/percpu.h>
 #include <arch/trap.h>
+#include <arch/usercopy.h>
 #include <arch/x86.h>
+#include <kitten/aspace.h>
 #include <kitten/panic.h>
 #include <kitten/irq.h>
 #include <kitten/printk.h>
 #include <kitten/sched.h>
 #include <kitten/signal.h>
 #include <kitten/string.h>
-#include <kitten/syscall.h>
 #include <kitten/task.h>
 
 static const char *const exception_names[FIRST_EXTERNAL_VECTOR] = {
@@ -39,45 +40,44 @@ static void user_fault(struct trap_frame *f)
 {
 	uint64_t addr = f->vector == VEC_PAGE_FAULT ? read_cr2() : f->rip;
 	char why[128];
-	int sig = SIGSEGV;
+	int sig = SIGSEGV, code = 0;
 
-	if (f->vector == VEC_PAGE_FAULT)
-		snprintf(why, sizeof(why), "page fault at %#lx (%s), ip %#lx",
+	if (f->vector == VEC_PAGE_FAULT) {
+		/* A present page the access had no right to: ACCERR. */
+		code = f->error & PF_PRESENT ? SEGV_ACCERR : SEGV_MAPERR;
+		snprintf(why, sizeof(why), "page fault at %#lx (%s), %s, ip %#lx",
 			 addr, f->error & PF_PRESENT ? "protection" :
-			 "not mapped", f->rip);
-	else
+			 "not mapped", f->error & PF_INSTR ? "execute" :
+			 f->error & PF_WRITE ? "write" : "read", f->rip);
+	} else {
 		snprintf(why, sizeof(why), "%s at ip %#lx",
 			 exception_names[f->vector], f->rip);
+	}
 	if (f->vector == 6)
 		sig = SIGILL;
 	else if (f->vector == VEC_DIVIDE || f->vector == 16 || f->vector == 19)
 		sig = SIGFPE;
 	irq_enable();
-	signal_fault(f, sig, addr, why);
+	signal_fault(f, sig, code, addr, why);
 	task_return_to_user(f);
 }
 
-/* usercopy.S: the instruction that touches user memory, its way out. */
-extern const char usercopy_insn[], usercopy_fault[];
+extern const char user_copy_insn[], user_access_fixup[];
 
-/*
- * A fault of the kernel's user copy on a user address: the range was
- * unmapped or protected by another thread after it was checked. The copy
- * returns -EFAULT instead.
- */
-static bool usercopy_fixup(struct trap_frame *f, uint64_t addr)
+bool user_access_fault(struct trap_frame *f, uint64_t addr)
 {
-	if (f->rip != (uint64_t)usercopy_insn || !is_user_address(addr))
+	if (addr >= USER_TOP || f->rip != (uint64_t)user_copy_insn)
 		return false;
-	f->rip = (uint64_t)usercopy_fault;
+	f->rip = (uint64_t)user_access_fixup;	/* rcx still holds what is left */
 	return true;
 }
 
+/* In kernel mode only a user copy may fault (and fail); anything else is a bug. */
 static void page_fault(struct trap_frame *f)
 {
 	uint64_t addr = read_cr2();
 
-	if (usercopy_fixup(f, addr))
+	if (user_access_fault(f, addr))
 		return;
 	panic_trap(f, "BUG: unable to handle page fault at %016lx (%s %s%s)",
 		   addr, f->error & PF_WRITE ? "write" : "read",

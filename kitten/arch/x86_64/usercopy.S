@@ -1,25 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Copies to and from user memory that survive a fault. copy_from_user()
- * checks the range against the page tables first, but another thread of
- * the process can unmap or mprotect() it before the copy runs; then the
- * copy faults in kernel mode. The one instruction here that touches user
- * memory is known to the page-fault handler (usercopy_fixup()), which
- * resumes at the fault label instead of panicking, and the copy returns
- * -EFAULT as if the check had failed.
+ * Copies to and from user memory that survive a page fault. The caller
+ * checks the range first (aspace_range_ok), but another thread of the
+ * process may take the right away (mprotect) before the copy runs; the
+ * fault then lands on the one instruction below that touches user
+ * memory, and the page-fault handler (traps.c) resumes after it, where
+ * rcx says how many bytes were left, instead of panicking.
  *
- *   int usercopy(void *dst, const void *src, size_t len);  0 or -EFAULT
+ * uint64_t user_copy(void *dst, const void *src, uint64_t len);
  */
 	.text
-	.globl usercopy
-usercopy:
+	.globl user_copy
+user_copy:
 	movq	%rdx, %rcx
-	.globl usercopy_insn
-usercopy_insn:
+	.globl user_copy_insn
+user_copy_insn:
 	rep movsb
-	xorl	%eax, %eax
-	ret
-	.globl usercopy_fault
-usercopy_fault:
-	movl	$-14, %eax		/* -EFAULT */
+	.globl user_access_fixup	/* the way out after a fault too */
+user_access_fixup:
+	movq	%rcx, %rax
 	ret

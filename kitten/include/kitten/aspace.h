@@ -93,9 +93,32 @@ int aspace_virt_to_phys(struct aspace *as, vaddr_t va, paddr_t *pa,
 int aspace_smartmap_attach(struct aspace *as, unsigned rank,
 			   struct aspace *target);
 
-/* Check that [va, va+len) is user memory mapped with at least perms. */
+/*
+ * Check that [va, va+len) is mapped and the user may access it with
+ * perms (ASPACE_R: read, ASPACE_W: write, ASPACE_X: execute); perms 0
+ * asks only whether it is mapped, inaccessible pages included.
+ */
 bool aspace_range_ok(struct aspace *as, vaddr_t va, uint64_t len,
 		     unsigned perms);
+
+/*
+ * Give the pages of [va, va+len) the rights perms (0: no access at all),
+ * as mprotect() does: no more than their regions allow (-EACCES), all of
+ * it mapped (-ENOENT), page aligned (-EINVAL). A large page the range
+ * covers in part is split, the memory staying where it is; large pages
+ * come back when the rights are uniform again. Every CPU's TLB is
+ * flushed before it returns. The _locked form is for holders of as->lock.
+ */
+int aspace_protect(struct aspace *as, vaddr_t va, uint64_t len,
+		   unsigned perms);
+int aspace_protect_locked(struct aspace *as, vaddr_t va, uint64_t len,
+			  unsigned perms);
+/*
+ * Give [va, va+len) of as the page rights [from_va, ...) has in from
+ * (fork, mremap). The caller holds as->lock, and from's lock if another.
+ */
+int aspace_copy_protection(struct aspace *as, vaddr_t va, struct aspace *from,
+			   vaddr_t from_va, uint64_t len);
 
 /* Load as's page tables on this CPU (NULL: the kernel's own). */
 void aspace_activate(struct aspace *as);

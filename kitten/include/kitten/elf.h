@@ -42,6 +42,8 @@ struct elf_image {
 	uint16_t phnum, phentsize;
 	struct elf_segment tls;		/* memsz 0: no thread-local data */
 	uint64_t tls_align;
+	/* PT_GNU_STACK's ELF_PF_*; without one, R|W|X as Linux gives. */
+	uint32_t stack_flags;
 };
 
 /*
@@ -50,5 +52,19 @@ struct elf_image {
  */
 int elf_parse(const void *file, size_t size, struct elf_image *img,
 	      const char **why);
+
+/*
+ * The rights (ELF_PF_*) a loader gives the page at va, a page address
+ * in [lowest, highest) before any PIE bias: the flags of the segments on
+ * it, both segments' where two share the page; 0 between segments.
+ */
+uint32_t elf_page_flags(const struct elf_image *img, uint64_t va);
+/*
+ * The end of the run of pages from va (page aligned) with the same
+ * elf_page_flags, at most highest; *flags gets the flags. A loader gives
+ * the image its rights one run at a time.
+ */
+uint64_t elf_flags_run(const struct elf_image *img, uint64_t va,
+		       uint32_t *flags);
 
 #endif

@@ -16,10 +16,18 @@ struct aspace;
 
 /* A block of at least len bytes (page multiple): its address or -ENOMEM. */
 long mmap_alloc(struct aspace *as, uint64_t len);
-/* Give [addr, addr+len) back; parts not handed out are ignored. */
+/*
+ * Give [addr, addr+len) back, with read and write rights again; parts
+ * not handed out are ignored.
+ */
 int mmap_free(struct aspace *as, vaddr_t addr, uint64_t len);
 /* Is [addr, addr+len) inside blocks handed out? */
 bool mmap_owned(struct aspace *as, vaddr_t addr, uint64_t len);
+/*
+ * Is all of [addr, addr+len) that lies in the heap handed out (below the
+ * break, or in used blocks)? Memory outside the heap counts as handed out.
+ */
+bool mmap_handed_out(struct aspace *as, vaddr_t addr, uint64_t len);
 void mmap_release_all(struct aspace *as);
 /* fork(): as gets the same blocks as from. */
 int mmap_copy(struct aspace *as, struct aspace *from);

@@ -44,8 +44,15 @@ bool signal_pending(struct task *t);
 
 /* Before returning to user mode: run handlers or default actions. */
 void signal_deliver_pending(struct trap_frame *f);
-/* A user-mode fault: deliver sig now, or end the process. */
-void signal_fault(struct trap_frame *f, int sig, uint64_t addr,
+/* si_code of a SIGSEGV from a page fault: no mapping, or no right. */
+#define SEGV_MAPERR	1
+#define SEGV_ACCERR	2
+
+/*
+ * A user-mode fault: deliver sig now, or end the process. code and addr
+ * become the handler's si_code and si_addr.
+ */
+void signal_fault(struct trap_frame *f, int sig, int code, uint64_t addr,
 		  const char *why);
 
 #endif

@@ -67,6 +67,24 @@ int pgtable_lookup(const struct pgtable *pt, vaddr_t va, paddr_t *pa,
  * only in part is refused (-EINVAL) before anything changes.
  */
 int pgtable_unmap(struct pgtable *pt, vaddr_t va, uint64_t len);
+/*
+ * Set the permission bits (PTE_WRITE, PTE_USER, PTE_NX of flags) of every
+ * page in [va, va+len), splitting a large page the range covers in part.
+ * Returns 1 if a page changed (the TLBs need a flush), 0 if none did,
+ * -ENOENT if any of it is unmapped, -ENOMEM if a split needs a table and
+ * none is left; either way before any permission changed.
+ */
+int pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t len,
+		    uint64_t flags);
+/*
+ * Turn tables for blocks wholly inside [va, va+len) whose pages could be
+ * one large page
+ * (contiguous, aligned, same flags) back into that page. The tables taken
+ * out go to detached (at most max); the caller frees them once no CPU can
+ * still walk them (after a TLB flush). Returns how many.
+ */
+unsigned pgtable_merge(struct pgtable *pt, vaddr_t va, uint64_t len,
+		       paddr_t *detached, unsigned max);
 /* Free every table below the PML4 entries [first, last], and the PML4
  * itself when free_root; the memory mapped is not touched. */
 void pgtable_free_tables(struct pgtable *pt, unsigned first, unsigned last,
