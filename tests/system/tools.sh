@@ -93,14 +93,18 @@ ktap_count_case skip 'SKIP t: ok 1 a # SKIP why\n1 passed, 0 failed, 1 skipped' 
 ktap_count_case cmocka-groups 'FAIL t: not ok 1 - c\n2 passed, 1 failed, 0 skipped' \
 	'1..2\nok 1 - a\nok 2 - b\n1..1\nnot ok 1 - c\n'
 
+# fake_tree DIR: a copy of the harness in DIR, with tests of its own.
+fake_tree() {
+	rm -rf "$1"
+	mkdir -p "$1/tools" "$1/tests/system" "$1/build/tests/unit"
+	cp "$here/check" "$here/ktap-count" "$here/qemu-run" "$1/tools/"
+}
+
 # tools/check itself: a skipped check and a missing one each fail, and the
-# skips are counted on a line of their own. A copy of the harness runs a
-# fake unit test in a tree of its own.
+# skips are counted on a line of their own (a fake unit test).
 if selected tools-check-skips; then
 	fake=$BUILD/tools-check-skips
-	rm -rf "$fake"
-	mkdir -p "$fake/tools" "$fake/build/tests/unit"
-	cp "$here/check" "$here/ktap-count" "$fake/tools/"
+	fake_tree "$fake"
 	printf '#!/bin/sh\nprintf "1..3\\nok 1 - a\\nok 2 - b # SKIP no device\\n"\n' \
 		>"$fake/build/tests/unit/test_fake"
 	chmod +x "$fake/build/tests/unit/test_fake"
@@ -112,6 +116,22 @@ if selected tools-check-skips; then
 		pass "tools-check-skips"
 	else
 		fail "tools-check-skips" "got: $(echo "$out" | tr '\n' '|')"
+	fi
+fi
+
+# A ktest= suite that does not exist is not in the kernel's plan, so
+# tools/check looks for each suite named.
+if selected tools-check-suites; then
+	fake=$BUILD/tools-check-suites
+	fake_tree "$fake"
+	echo 'ktap_boot fake-suites --append "ktest=boot,nosuch panic=exit"' \
+		>"$fake/tests/system/fake.sh"
+	out=$("$fake/tools/check" fake-suites 2>&1)
+	if echo "$out" | grep -q '^FAIL fake-suites: suite nosuch did not run' &&
+		echo "$out" | tail -n 1 | grep -q '^[1-9][0-9]* passed, 1 failed$'; then
+		pass "tools-check-suites"
+	else
+		fail "tools-check-suites" "got: $(echo "$out" | tr '\n' '|')"
 	fi
 fi
 
