@@ -147,12 +147,18 @@ static inline void invlpg(unsigned long va)
 int vprintf(const char *fmt, va_list ap);
 int printf(const char *fmt, ...) __printf(1, 2);
 
-/* ktap.c: results. Every guest with a plan ends with ktap_finish(). */
+/*
+ * ktap.c: results. Every guest with a plan ends with ktap_finish().
+ * ktap_skip(SKIP_NO_VMM, ...) is for a check that needs Palacios when
+ * hv_present() says it is not there: a skip only if the command line has
+ * "novmm" (the guest runs without a VMM on purpose), else a failure.
+ */
 void ktap_plan(unsigned int n);
 bool ktap_check(bool ok, const char *fmt, ...) __printf(2, 3);
 void ktap_skip(const char *reason, const char *fmt, ...) __printf(2, 3);
 int ktap_finish(void);
-#define SKIP_NO_VMM "not under Palacios"
+extern const char ktap_no_vmm[];
+#define SKIP_NO_VMM ktap_no_vmm
 
 /* boot.c: what the loader and the VMM tell us. */
 int guest_main(void);
