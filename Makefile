@@ -183,6 +183,8 @@ $(BUILD)/linux/heat-demo: user/demo/heat.c
 	$(CC) -O2 -static -pthread -o $@ $< -lm
 LINUX_TESTS += $(BUILD)/linux/cxx-glibc $(BUILD)/linux/openmp-glibc \
 	$(BUILD)/linux/heat-demo
+# The fuzzer, isolation and soak programs (docs/fuzzing.md).
+LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.
