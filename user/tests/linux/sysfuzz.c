@@ -308,15 +308,18 @@ static uint64_t pick_nr(struct worker *w)
 
 /* --- shaping the calls that could end or block the fuzzer ------------- */
 
-static bool is_fault_signal(uint64_t sig)
+/* Signal numbers are ints: the kernel may ignore the upper 32 bits. */
+static bool is_fault_signal(uint64_t arg)
 {
+	int sig = (int)arg;
+
 	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
 	       sig == SIGFPE || sig == SIGTRAP;
 }
 
 static uint64_t safe_signal(struct worker *w, uint64_t sig)
 {
-	if (sig == SIGKILL || sig == SIGSTOP || is_fault_signal(sig))
+	if ((int)sig == SIGKILL || (int)sig == SIGSTOP || is_fault_signal(sig))
 		return below(w, 2) ? SIGUSR1 : 0;
 	return sig;
 }
@@ -416,7 +419,8 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 		a[2] = safe_signal(w, a[2]);
 		return true;
 	case NR_RT_SIGACTION:
-		if (is_fault_signal(a[0]) || a[0] == SIGKILL || a[0] == SIGSTOP)
+		if (is_fault_signal(a[0]) || (int)a[0] == SIGKILL ||
+		    (int)a[0] == SIGSTOP)
 			a[1] = 0;
 		else if (!below(w, 2))
 			a[1] = hostile_addr(w);
