@@ -125,6 +125,7 @@ static struct worker workers[MAX_THREADS];
 static char stacks[MAX_THREADS][STACK_SIZE] __attribute__((aligned(4096)));
 static uint64_t seed = 1, total_calls = 1000000;
 static int nthreads = 4, trace, is_root;
+static uint64_t nranks = 1;	/* SMARTMAP windows 0..nranks-1 are the job's */
 static char *arena;
 static uint64_t brk_start;
 static volatile uint64_t signals_caught;
@@ -208,7 +209,9 @@ static uint64_t hostile_addr(struct worker *w)
 	case 5: return below(w, 4096);				/* page zero */
 	case 6: return -(uint64_t)below(w, 4096) - 1;		/* top of memory */
 	case 7: return 0x00007ffffffff000ULL + below(w, 4096);	/* end of user */
-	case 8: return ((1 + below(w, 254)) << 39) + (rnd(w) & 0xfffffff);
+	case 8:	/* a SMARTMAP window of a rank the job does not have */
+		return ((1 + nranks + below(w, 255 - nranks)) << 39) +
+		       (rnd(w) & 0xfffffff);
 	case 9: return (uint64_t)arena + ARENA_SIZE - below(w, 64); /* straddles */
 	case 10: return 0x4000000000ULL + (rnd(w) & 0xffffff);	/* init's window */
 	case 11: return 0x100000000ULL + (rnd(w) & 0xfffffffff);
@@ -799,6 +802,10 @@ int main(int argc, char **argv)
 	}
 	parse_args(argc, argv);
 	my_pid = getpid();
+	if (getenv("KITTEN_NRANKS"))
+		nranks = strtoull(getenv("KITTEN_NRANKS"), NULL, 0);
+	if (nranks < 1 || nranks > 254)
+		nranks = 1;
 	is_root = getuid() == 0;
 	arena = (char *)syscall(SYS_mmap, 0, ARENA_SIZE, 3, 0x22, -1, 0);
 	if ((long)arena < 0 && (long)arena > -4096) {
