@@ -61,6 +61,7 @@
 #define OUT_FD		200		/* progress output; fuzzed fds stay below 64 */
 #define FD_RANGE	64
 #define NR_MAPS		16
+#define PATH_BUF	8192
 
 /* System calls Kitten has, straight from its list. */
 #define SYSCALL(nr, name) nr,
@@ -112,8 +113,12 @@ struct worker {
 	uint64_t calls;
 	uint64_t fs_base;
 	uint64_t maps[NR_MAPS][2];	/* the fuzzer's own mmap results */
-	/* Arguments the fuzzer shapes itself; never handed out as "valid". */
-	char path[8192];
+	/*
+	 * File names live in a mapping of their own (paths_region): a name is
+	 * handed out as any pointer, and a call may write a megabyte there.
+	 */
+	char *path;
+	/* Arguments the fuzzer shapes for one call of known size. */
 	int64_t ts[2];
 	int pipefd[2];
 	struct kernel_sigaction sa;
@@ -126,7 +131,7 @@ static char stacks[MAX_THREADS][STACK_SIZE] __attribute__((aligned(4096)));
 static uint64_t seed = 1, total_calls = 1000000;
 static int nthreads = 4, trace, is_root;
 static uint64_t nranks = 1;	/* SMARTMAP windows 0..nranks-1 are the job's */
-static char *arena;
+static char *arena, *paths_region;
 static uint64_t brk_start;
 static volatile uint64_t signals_caught;
 static volatile int go;
@@ -240,9 +245,9 @@ static uint64_t valid_ptr(struct worker *w)
 static uint64_t path_ptr(struct worker *w)
 {
 	if (!below(w, 16)) {		/* far longer than PATH_MAX */
-		memset(w->path, 'a', sizeof(w->path) - 1);
+		memset(w->path, 'a', PATH_BUF - 1);
 		w->path[0] = '/';
-		w->path[sizeof(w->path) - 1] = '\0';
+		w->path[PATH_BUF - 1] = '\0';
 		return (uint64_t)w->path;
 	}
 	if (!below(w, 16)) {		/* runs into an unmapped page */
@@ -576,9 +581,26 @@ static void after(struct worker *w, uint64_t nr, const uint64_t *a, long ret)
 	}
 }
 
+/*
+ * The kernel was given no pointer to the fuzzer's own state: if that
+ * changed, a call wrote where it had no business. Say so and stop.
+ */
+static void check_own_state(struct worker *w, int id, uint64_t calls)
+{
+	if (w->id == id && w->calls == calls && slots[id].done == 0)
+		return;
+	out("sysfuzz: CORRUPTED the fuzzer's own memory (thread %d: id %d, "
+	    "calls %lu)\n", id, w->id, w->calls);
+	for (int t = 0; t < nthreads; t++)
+		print_call("corrupted", t);
+	syscall(SYS_exit_group, 4);
+}
+
 static void *fuzz_thread(void *p)
 {
 	struct worker *w = p;
+	const int id = w->id;
+	const uint64_t calls = w->calls;
 	volatile struct slot *s = &slots[w->id];
 	uint64_t a[6];
 
@@ -612,6 +634,7 @@ static void *fuzz_thread(void *p)
 		else
 			ret = raw_syscall(nr, a, forky);
 		s->ret = ret;
+		check_own_state(w, id, calls);
 		after(w, nr, a, ret);
 		s->count++;
 		/* Reap what the random calls made, so children do not pile up. */
@@ -812,6 +835,11 @@ int main(int argc, char **argv)
 		out("sysfuzz: no memory for the arena\n");
 		return 2;
 	}
+	paths_region = (char *)syscall(SYS_mmap, 0, MAX_THREADS * PATH_BUF, 3, 0x22, -1, 0);
+	if ((long)paths_region < 0 && (long)paths_region > -4096) {
+		out("sysfuzz: no memory for file names\n");
+		return 2;
+	}
 	install_handlers();
 	make_tree();
 	out("sysfuzz: seed %lu, %lu calls on %d threads, %zu known calls, uid %d%s\n",
@@ -819,6 +847,7 @@ int main(int argc, char **argv)
 	    is_root ? " (root: kill reaches only the fuzzer)" : "");
 	for (int t = 0; t < nthreads; t++) {
 		workers[t].id = t;
+		workers[t].path = paths_region + t * PATH_BUF;
 		workers[t].rng = mix(seed * MAX_THREADS + t) | 1;
 		workers[t].calls = total_calls / nthreads +
 				   (t < (int)(total_calls % nthreads));
