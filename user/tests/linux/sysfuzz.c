@@ -332,11 +332,25 @@ static uint64_t safe_signal(struct worker *w, uint64_t sig)
 	return sig;
 }
 
+static bool is_ours(struct worker *w, uint64_t a);
+
+/* A hostile address that is surely not readable (not the arena's end). */
+static uint64_t bad_addr(struct worker *w)
+{
+	uint64_t p;
+
+	do
+		p = hostile_addr(w);
+	while (is_ours(w, p) || (p >= (uint64_t)paths_region &&
+				 p < (uint64_t)paths_region + MAX_THREADS * PATH_BUF));
+	return p;
+}
+
 /* The timespec the fuzzer gives blocking calls: at most 1 ms, or invalid. */
 static uint64_t short_time(struct worker *w)
 {
 	if (!below(w, 8))
-		return hostile_addr(w);
+		return bad_addr(w);
 	w->ts[0] = below(w, 8) ? 0 : -(int64_t)below(w, 3);
 	w->ts[1] = below(w, 8) ? (int64_t)below(w, 1000000) : 1000000000;
 	return (uint64_t)w->ts;
@@ -405,7 +419,7 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 	case NR_EXECVE:
 		/* Only programs that cannot start: a hostile path or no file. */
 		if (below(w, 2))
-			a[0] = hostile_addr(w);
+			a[0] = bad_addr(w);
 		else
 			a[0] = (uint64_t)strcpy(w->path, below(w, 2) ? "/tmp/fz/nope" : "/tmp/fz");
 		return true;
@@ -431,7 +445,7 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 		    (int)a[0] == SIGSTOP)
 			a[1] = 0;
 		else if (!below(w, 2))
-			a[1] = hostile_addr(w);
+			a[1] = bad_addr(w);
 		else
 			a[1] = (uint64_t)&w->sa;
 		w->sa = base_sa;		/* the handler set up at start */
@@ -441,7 +455,7 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 			w->sa.handler = (uint64_t)SIG_IGN;
 		return true;
 	case NR_SIGALTSTACK:
-		a[0] = below(w, 2) ? 0 : hostile_addr(w);
+		a[0] = below(w, 2) ? 0 : bad_addr(w);
 		return true;
 	case NR_NANOSLEEP:
 		a[0] = short_time(w);
@@ -469,7 +483,7 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 	case NR_SELECT: case NR_PSELECT6:
 		w->ts[0] = 0;
 		w->ts[1] = below(w, 1000);	/* a timeval or a timespec */
-		a[4] = below(w, 8) ? (uint64_t)w->ts : hostile_addr(w);
+		a[4] = below(w, 8) ? (uint64_t)w->ts : bad_addr(w);
 		return true;
 	case NR_FCNTL:
 		if (a[1] == 7 || a[1] == 38 || a[1] == 1025 + 13)
@@ -492,9 +506,7 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 			a[0] = brk_start + below(w, 1 << 20);
 		return true;
 	case NR_PIPE: case NR_PIPE2:	/* the fuzzer must see both ends */
-		a[0] = (uint64_t)w->pipefd;
-		while (!below(w, 4) && is_ours(w, a[0] = hostile_addr(w)))
-			;
+		a[0] = below(w, 4) ? (uint64_t)w->pipefd : bad_addr(w);
 		return true;
 	case NR_CLONE:
 		a[0] = (a[0] & ~0xffULL) | safe_signal(w, a[0] & 0xff);
