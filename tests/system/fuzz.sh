@@ -20,11 +20,17 @@ fuzz_verdict() {
 	local name=$1 log=$2 seed=$3 free
 	if ! tr -d '\r' <"$log" | grep -aq "^sysfuzz: seed $seed: [0-9]* calls survived"; then
 		echo "$name: seed $seed did not finish; its last words:"
-		tr -d '\r' <"$log" | grep -aE '^sysfuzz: (seed|HANG|stuck|FAULT|fault)|panic|BUG|killed' |
+		tr -d '\r' <"$log" | grep -aE '^sysfuzz: (seed|HANG|stuck|FAULT|fault|CORRUPTED|corrupted)|panic|BUG|killed' |
 			tail -n 12 | sed 's/^/    /'
 		return
 	fi
 	tr -d '\r' <"$log" | grep -a "^sysfuzz: seed $seed: [0-9]* calls survived" | sed "s/^/$name: /"
+	# The status of each of the three jobs, not only the last.
+	if [ "$(tr -d '\r' <"$log" | grep -ac '^init: /bin/sysfuzz done, status 0;')" = 3 ]; then
+		pass "$name: the fuzzer and the jobs around it ended with status 0"
+	else
+		fail "$name" "a job ended with a non-zero status (see $log)"
+	fi
 	free=$(tr -d '\r' <"$log" | sed -n 's/^init: running \/bin\/sysfuzz.* \([0-9]*\) KiB free$/\1/p')
 	set -- $free
 	if [ $# = 3 ] && [ "$2" = "$3" ]; then
@@ -41,7 +47,7 @@ for seed in $fuzz_seeds; do
 		"^sysfuzz: seed $seed: [0-9]+ calls survived" \
 		'init: all jobs done, status 0' \
 		-- --smp 4 --mem 512M --timeout "$fuzz_timeout" --append "exit_when_done panic=exit" \
-		--module "$(initrd "$name" "program=/bin/sysfuzz;args=--calls 2000 --seed 1000$seed;heap=8M;cpus=0,1,2,3;---;program=/bin/sysfuzz;args=--calls $fuzz_calls --seed $seed;heap=8M;cpus=0,1,2,3;---;program=/bin/sysfuzz;args=--calls 0;heap=8M" "$fuzz_prog")"
+		--module "$(initrd "$name" "program=/bin/sysfuzz;args=--calls 2000 --seed 1000$seed;heap=8M;cpus=0,1,2,3;---;program=/bin/sysfuzz;args=--calls $fuzz_calls --seed $seed;heap=8M;cpus=0,1,2,3;---;program=/bin/sysfuzz;args=--calls 0 --seed 0;heap=8M" "$fuzz_prog")"
 	fuzz_verdict "$name" "$logs/$name.log" "$seed"
 done
 
