@@ -52,6 +52,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #define MAX_THREADS	8
@@ -666,10 +667,14 @@ static void on_signal(int sig)
 }
 
 /* A fault signal is never sent by the fuzzer: the fuzzer itself faulted. */
-static void on_fault(int sig, siginfo_t *si, void *uc)
+static void on_fault(int sig, siginfo_t *si, void *ucp)
 {
-	(void)uc;
-	out("sysfuzz: FAULT signal %d at %p\n", sig, si->si_addr);
+	ucontext_t *uc = ucp;
+
+	out("sysfuzz: FAULT signal %d at %p, rip %#llx rsp %#llx, pid %ld (fuzzer %d) tid %ld\n",
+	    sig, si->si_addr, uc->uc_mcontext.gregs[REG_RIP],
+	    uc->uc_mcontext.gregs[REG_RSP], syscall(SYS_getpid), my_pid,
+	    syscall(SYS_gettid));
 	for (int t = 0; t < nthreads; t++)
 		print_call("fault", t);
 	syscall(SYS_exit_group, 3);
