@@ -132,6 +132,8 @@ static char stacks[MAX_THREADS][STACK_SIZE] __attribute__((aligned(4096)));
 static uint64_t seed = 1, total_calls = 1000000;
 static int nthreads = 4, trace, is_root;
 static uint64_t nranks = 1;	/* SMARTMAP windows 0..nranks-1 are the job's */
+static uint64_t skips[16];	/* --skip NR: to narrow down a failure */
+static int nr_skips;
 static char *arena, *paths_region;
 static uint64_t brk_start;
 static volatile uint64_t signals_caught;
@@ -405,6 +407,9 @@ static uint64_t mm_len(struct worker *w, uint64_t a, uint64_t len)
 /* Returns false to skip the call; may rewrite the arguments. */
 static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 {
+	for (int i = 0; i < nr_skips; i++)
+		if (nr == skips[i])
+			return false;
 	switch (nr) {
 	case NR_EXIT: case NR_EXIT_GROUP: case NR_RT_SIGRETURN: case NR_PAUSE:
 	case NR_REBOOT: case NR_VHANGUP: case NR_RT_SIGSUSPEND: case NR_EXECVEAT:
@@ -760,7 +765,7 @@ static void remove_tree(const char *dir, int depth)
 
 static void usage(void)
 {
-	out("usage: sysfuzz [--seed N] [--calls N] [--threads N] [--trace]\n");
+	out("usage: sysfuzz [--seed N] [--calls N] [--threads N] [--skip NR]... [--trace]\n");
 	syscall(SYS_exit_group, 2);
 }
 
@@ -775,6 +780,8 @@ static void parse_args(int argc, char **argv)
 			total_calls = strtoull(argv[++i], NULL, 0);
 		else if (i + 1 < argc && !strcmp(argv[i], "--threads"))
 			nthreads = atoi(argv[++i]);
+		else if (i + 1 < argc && !strcmp(argv[i], "--skip") && nr_skips < 16)
+			skips[nr_skips++] = strtoull(argv[++i], NULL, 0);
 		else
 			usage();
 	}
