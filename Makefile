@@ -185,6 +185,9 @@ $(BUILD)/linux/heat-demo: user/demo/heat.c
 LINUX_TESTS += $(BUILD)/linux/cxx-glibc $(BUILD)/linux/openmp-glibc \
 	$(BUILD)/linux/heat-demo
 LINUX_TESTS += $(BUILD)/linux/creds-glibc $(BUILD)/linux/creds-musl
+# The fuzzer, isolation and soak programs (docs/fuzzing.md).
+LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
+	$(BUILD)/linux/soak-glibc
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.
@@ -284,6 +287,12 @@ run: deps all linux-tests
 
 check: deps all iso linux-tests guests bench-guests $(UNIT_BINS)
 	tools/check
+
+# The system call fuzzer and the job soak at full length (docs/fuzzing.md):
+# 10^6 calls for each of four seeds, then 1,000 jobs in a row.
+fuzz: deps all linux-tests
+	FUZZ_FULL=1 tools/check fuzz-
+.PHONY: fuzz
 
 clean:
 	rm -rf $(BUILD)

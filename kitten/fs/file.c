@@ -491,11 +491,13 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3,
 	       uint64_t a4, uint64_t a5)
 {
 	struct fdtable *t = task_current()->files;
-	struct file *f = fd_get(fd);
+	struct file *f;
 	long ret = 0;
 	int nfd;
 
 	(void)a3, (void)a4, (void)a5;
+	fd = fd_number(fd);	/* it indexes cloexec[] below */
+	f = fd_get(fd);
 	if (!f)
 		return -EBADF;
 	switch (cmd) {

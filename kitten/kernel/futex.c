@@ -114,6 +114,11 @@ int futex_wake(struct aspace *as, uint64_t uaddr, int n, uint32_t bitset)
 	unsigned long flags;
 	int woken = 0;
 
+	/* As Linux: a word the caller may not use is -EFAULT, not 0 woken. */
+	if (uaddr & 3)
+		return -EINVAL;
+	if (!aspace_range_ok(as, uaddr, sizeof(uint32_t), ASPACE_R))
+		return -EFAULT;
 	flags = spin_lock_irqsave(&b->lock);
 	list_for_each_entry_safe(w, tmp, &b->waiters, node) {
 		if (woken >= n)

@@ -101,6 +101,11 @@ long sys_kitten_pmem_alloc(uint64_t size, uint64_t align, uint64_t pa_ptr,
 	err = pmem_alloc(owner(), size, align, &pa);
 	if (err)
 		return err;
+	/*
+	 * Memory goes to user space clean: it may have been an earlier job's,
+	 * and the loader maps parts (the stack) it does not write whole.
+	 */
+	memset(__va(pa), 0, size);
 	err = copy_to_user(pa_ptr, &pa, sizeof(pa));
 	if (err)
 		pmem_free(owner(), pa);

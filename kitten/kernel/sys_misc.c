@@ -39,13 +39,16 @@ long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_limit,
 		   uint64_t old_limit, uint64_t a4, uint64_t a5)
 {
 	/* The stack is what the init task gave: report it, change nothing. */
-	uint64_t lim[2] = { RLIM_INFINITY, RLIM_INFINITY };
+	uint64_t lim[2] = { RLIM_INFINITY, RLIM_INFINITY }, want[2];
 
 	(void)a4, (void)a5;
 	if (pid && pid != task_current()->id)
 		return -ESRCH;
 	if (resource == RLIMIT_STACK)
 		lim[0] = 2ULL << 20;
+	/* As Linux: a new limit is read before it is refused. */
+	if (new_limit && copy_from_user(want, new_limit, sizeof(want)))
+		return -EFAULT;
 	if (new_limit)
 		return -EPERM;
 	return old_limit ? copy_to_user(old_limit, lim, sizeof(lim)) : 0;

@@ -26,16 +26,17 @@ static const syscall_fn table[NR_SYSCALLS] = {
 };
 #undef SYSCALL
 
+/* One bit per number, and bit NR_SYSCALLS for every number past the table. */
 static uint64_t reported[NR_SYSCALLS / 64 + 1];
 
 static long not_implemented(uint64_t nr)
 {
-	if (nr < NR_SYSCALLS) {
-		uint64_t bit = 1ULL << (nr % 64);
+	uint64_t slot = MIN(nr, (uint64_t)NR_SYSCALLS);
+	uint64_t bit = 1ULL << (slot % 64);
 
-		if (__atomic_fetch_or(&reported[nr / 64], bit, __ATOMIC_RELAXED) & bit)
-			return -ENOSYS;
-	}
+	/* A program issuing random numbers must not flood the log. */
+	if (__atomic_fetch_or(&reported[slot / 64], bit, __ATOMIC_RELAXED) & bit)
+		return -ENOSYS;
 	pr_warn("task %s: system call %lu (%s) not implemented (-ENOSYS)\n",
 		task_current()->name, nr,
 		nr < NR_LINUX_SYSCALLS && linux_syscall_names[nr] ?

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+# The system call fuzzer and the job soak (docs/fuzzing.md). make check
+# runs them short; `make fuzz` (FUZZ_FULL=1) runs 10^6 calls for each of
+# four seeds and 1,000 soak jobs.
+#
+# Each fuzz boot runs three jobs: a short warm-up run of the fuzzer (the
+# first run of anything may grow kernel caches for good), the measured
+# run, and an empty run. The init task prints the free memory before each
+# job: the free memory before the empty run must equal that before the
+# measured run. A hang or a crash prints the seed and the last calls.
+fuzz_prog=$BUILD/linux/sysfuzz-glibc:/bin/sysfuzz
+if [ "${FUZZ_FULL:-0}" = 1 ]; then
+	fuzz_seeds="1 2 3 4" fuzz_calls=1000000 fuzz_timeout=14400 soak_jobs=1000
+else
+	fuzz_seeds="11" fuzz_calls=10000 fuzz_timeout=300 soak_jobs=50
+fi
+
+# fuzz_verdict NAME LOG SEED: the figures, or the seed and the last call.
+fuzz_verdict() {
+	local name=$1 log=$2 seed=$3 free
+	if ! tr -d '\r' <"$log" | grep -aq "^sysfuzz: seed $seed: [0-9]* calls survived"; then
+		echo "$name: seed $seed did not finish; its last words:"
+		tr -d '\r' <"$log" | grep -aE '^sysfuzz: (seed|HANG|stuck|FAULT|fault|CORRUPTED|corrupted)|panic|BUG|killed' |
+			tail -n 12 | sed 's/^/    /'
+		return
+	fi
+	tr -d '\r' <"$log" | grep -a "^sysfuzz: seed $seed: [0-9]* calls survived" | sed "s/^/$name: /"
+	# The status of each of the three jobs, not only the last.
+	if [ "$(tr -d '\r' <"$log" | grep -ac '^init: /bin/sysfuzz done, status 0;')" = 3 ]; then
+		pass "$name: the fuzzer and the jobs around it ended with status 0"
+	else
+		fail "$name" "a job ended with a non-zero status (see $log)"
+	fi
+	free=$(tr -d '\r' <"$log" | sed -n 's/^init: running \/bin\/sysfuzz.* \([0-9]*\) KiB free$/\1/p')
+	set -- $free
+	if [ $# = 3 ] && [ "$2" = "$3" ]; then
+		pass "$name: free memory back to $2 KiB after the fuzzer"
+	else
+		fail "$name" "free memory before the fuzzer and after it: ${2:-?} and ${3:-?} KiB (see $log)"
+	fi
+}
+
+for seed in $fuzz_seeds; do
+	name=fuzz-sysfuzz-seed-$seed
+	selected "$name" || continue
+	expect_boot "$name" 0 \
+		"^sysfuzz: seed $seed: [0-9]+ calls survived" \
+		'init: all jobs done, status 0' \
+		-- --smp 4 --mem 512M --timeout "$fuzz_timeout" --append "exit_when_done panic=exit" \
+		--module "$(initrd "$name" "program=/bin/sysfuzz;args=--calls 2000 --seed 1000$seed;heap=8M;cpus=0,1,2,3;---;program=/bin/sysfuzz;args=--calls $fuzz_calls --seed $seed;heap=8M;cpus=0,1,2,3;---;program=/bin/sysfuzz;args=--calls 0 --seed 0;heap=8M" "$fuzz_prog")"
+	fuzz_verdict "$name" "$logs/$name.log" "$seed"
+done
+
+# The soak: jobs in a row on 4 CPUs, each with threads, fork/exec, pipes
+# and files; the init task compares the free memory after the first job
+# with that after the last.
+name=fuzz-soak-$soak_jobs-jobs
+expect_boot "$name" 0 \
+	'init: /bin/soak done, status 0; ([0-9]+) KiB free after the first run, \1 KiB after the last \(no leak\)' \
+	-- --smp 4 --mem 512M --timeout "$((soak_jobs * 3 + 120))" --append "exit_when_done panic=exit" \
+	--module "$(initrd "$name" "program=/bin/soak;heap=16M;cpus=0,1,2,3;repeat=$soak_jobs" "$BUILD/linux/soak-glibc:/bin/soak")"
+if selected "$name"; then
+	if tr -d '\r' <"$logs/$name.log" | grep -Eq 'soak: FAILED|killed by signal'; then
+		fail "$name" "a job failed a check or was killed (see $logs/$name.log)"
+	else
+		pass "$name: no job failed a check"
+	fi
+fi
