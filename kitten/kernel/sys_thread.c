@@ -36,12 +36,18 @@
 
 #define NEEDED_FOR_THREADS (CLONE_VM | CLONE_THREAD | CLONE_SIGHAND)
 
-/* Write tid at user address ctid of another address space. */
+/*
+ * Write tid at user address ctid of another address space, where its
+ * user may write: through the physical page, so the rights must be
+ * checked here (a read-only page such as the vDSO's code is shared by
+ * every process).
+ */
 static void put_tid_in(struct aspace *as, uint64_t ctid, uint32_t tid)
 {
 	paddr_t pa;
 
-	if (aspace_virt_to_phys(as, ctid, &pa, NULL) == 0 &&
+	if (aspace_range_ok(as, ctid, sizeof(tid), ASPACE_W) &&
+	    aspace_virt_to_phys(as, ctid, &pa, NULL) == 0 &&
 	    (ctid & 0xfff) <= 0x1000 - sizeof(tid))
 		memcpy(__va(pa), &tid, sizeof(tid));
 }

@@ -20,6 +20,6 @@ done
 # A non-canonical TLS base or sigreturn RIP, or a reserved MXCSR bit, is
 # refused before it reaches a register where hardware would #GP.
 for libc in glibc musl; do
-	kitten_run "run-$libc-privregs" 0 '^privregs: 8 checks, 0 wrong$' \
+	kitten_run "run-$libc-privregs" 0 '^privregs: 9 checks, 0 wrong$' \
 		-- --cpus 2 "$linux/privregs-$libc"
 done

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <ucontext.h>
@@ -116,6 +117,30 @@ static long clone_with_tls(uint64_t tls)
 	return r;
 }
 
+/*
+ * fork (clone without CLONE_VM) with CLONE_CHILD_SETTID pointing into
+ * the vDSO: the child's copy of that page is read-only, so the kernel
+ * must not write the tid there. On Kitten every process maps the same
+ * vDSO pages, so a write would change them for all: read back here.
+ */
+static int vdso_unchanged_by_child_settid(void)
+{
+	uint8_t *vdso = (uint8_t *)getauxval(AT_SYSINFO_EHDR);
+	uint8_t before[8];
+	int status;
+	long pid;
+
+	if (!vdso)
+		return 0;
+	memcpy(before, vdso + 8, sizeof(before));
+	pid = syscall(SYS_clone, SIGCHLD | CLONE_CHILD_SETTID, 0, NULL, vdso + 8, 0);
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 0;
+	return !memcmp(before, vdso + 8, sizeof(before));
+}
+
 int main(void)
 {
 	int checks = 0;
@@ -137,6 +162,10 @@ int main(void)
 	      "rt_sigreturn to a kernel RIP: SIGSEGV"), checks++;
 	check(killed_by_segv(child_sigreturn((uint64_t)exit7, 0xffffffff)),
 	      "rt_sigreturn with reserved MXCSR bits: SIGSEGV"), checks++;
+
+	/* A tid the kernel writes for a child goes only where it may write. */
+	check(vdso_unchanged_by_child_settid(),
+	      "fork with CLONE_CHILD_SETTID in the vDSO leaves it unchanged"), checks++;
 
 	printf("privregs: %d checks, %d wrong\n", checks, wrong);
 	return wrong != 0;
