@@ -183,6 +183,7 @@ $(BUILD)/linux/heat-demo: user/demo/heat.c
 	$(CC) -O2 -static -pthread -o $@ $< -lm
 LINUX_TESTS += $(BUILD)/linux/cxx-glibc $(BUILD)/linux/openmp-glibc \
 	$(BUILD)/linux/heat-demo
+LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.

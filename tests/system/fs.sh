@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: GPL-2.0
+# The file system under concurrency: 4 threads on 4 CPUs create, write,
+# read back, rename and unlink files in one /tmp directory (500 each),
+# list it in small getdents64 batches, read each other's files and append
+# to one shared O_APPEND descriptor; every byte read is checked against
+# its writer and sequence number (user/tests/linux/fsstress.c). Without
+# the tree and inode locks this ends in a kernel panic (NULL names in
+# the tree, double frees of file buffers).
+kitten_run fs-stress 0 \
+	'^fsstress: 4 threads x 500: 2000 created, 2000 renamed, 2000 unlinked, 4000 read back, 2000 listings \([0-9]+ entries\), [0-9]+ cross-reads \([0-9]+ part-written, [0-9]+ vanished\), 2000 log records, 0 errors$' \
+	-- --cpus 4 "$BUILD/linux/fsstress-glibc" 500
