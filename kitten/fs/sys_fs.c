@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * System calls that take paths: open, stat, access, readlink, mkdir,
- * unlink, rename, getdents64, getcwd, chdir. Paths are resolved against
+ * unlink, rename, getcwd, chdir, statx. Paths are resolved against
  * the process's working directory; *at() calls accept AT_FDCWD or a
  * descriptor of a directory. Path buffers come from the heap: kernel
  * stacks are small.

@@ -11,6 +11,11 @@
  *     its content again, and unlinks its .dat of two iterations ago;
  *   - appends one fixed-size record to a log every thread holds open
  *     with O_APPEND on one shared descriptor;
+ *   - meets the others at a barrier, and all four open (O_CREAT, not
+ *     O_EXCL) the same new file race-I and append RACE_RECORDS records
+ *     each at once, so they create one name together and grow one
+ *     buffer together; after a second barrier one thread checks that the
+ *     file holds every record exactly once and unlinks it;
  *   - lists the directory with getdents64 in small batches (so a listing
  *     spans several calls while others create, rename and unlink) and
  *     opens and reads one file of another thread found in the listing.
@@ -42,14 +47,15 @@
 #define MAX_LEN		6000
 #define RECORD		32	/* bytes per log record */
 #define DENTS_BUF	256	/* a few entries per getdents64 call */
+#define RACE_RECORDS	8
 
 static int iters = 2000;
 static int log_fd;
-static pthread_barrier_t start;
+static pthread_barrier_t start, round_start, round_end;
 
 struct counts {
 	long created, renamed, unlinked, readbacks, listings, entries;
-	long cross_reads, cross_partial, vanished, errors;
+	long cross_reads, cross_partial, vanished, races, errors;
 };
 
 static struct counts total;
@@ -200,12 +206,83 @@ static void list_dir(struct counts *c, int self, char *pick, size_t pick_size)
 	c->entries += n;
 }
 
+static void record(char *out, int w, int seq)
+{
+	char rec[RECORD + 1];
+
+	snprintf(rec, sizeof(rec), "writer %d seq %-*d|\n", w, RECORD - 13 - 2,
+		 seq);
+	memcpy(out, rec, RECORD);
+}
+
+/*
+ * Check n bytes of records in buf: each whole, from a writer below
+ * THREADS with seq below seqs, none twice; and, if all, none missing.
+ */
+static void check_records(struct counts *c, const char *what, const char *buf,
+			  long n, int seqs, int all)
+{
+	char *seen = calloc(THREADS, seqs);
+
+	for (long at = 0; seen && at + RECORD <= n; at += RECORD) {
+		int w, seq;
+
+		if (sscanf(buf + at, "writer %d seq %d", &w, &seq) != 2 || w < 0 ||
+		    w >= THREADS || seq < 0 || seq >= seqs ||
+		    buf[at + RECORD - 2] != '|' || buf[at + RECORD - 1] != '\n') {
+			error(c, "%s: record at %ld is torn", what, at);
+			continue;
+		}
+		if (seen[w * seqs + seq]++)
+			error(c, "%s holds writer %d seq %d twice", what, w, seq);
+	}
+	for (long k = 0; all && seen && k < (long)THREADS * seqs; k++)
+		if (!seen[k])
+			error(c, "%s lost writer %ld seq %ld", what, k / seqs,
+			      k % seqs);
+	free(seen);
+}
+
+/* All threads create and append to one file at once; one checks it. */
+static void race(struct counts *c, int self, int i)
+{
+	char path[64], buf[THREADS * RACE_RECORDS * RECORD + 1];
+	long size = sizeof(buf) - 1, n;
+	int fd;
+
+	snprintf(path, sizeof(path), DIR_PATH "/race-%d", i);
+	pthread_barrier_wait(&round_start);
+	fd = open(path, O_CREAT | O_WRONLY | O_APPEND, 0644);
+	if (fd < 0)
+		error(c, "open %s: %s", path, strerror(errno));
+	for (int k = 0; fd >= 0 && k < RACE_RECORDS; k++) {
+		record(buf, self, k);
+		if (write(fd, buf, RECORD) != RECORD)
+			error(c, "append to %s: %s", path, strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	pthread_barrier_wait(&round_end);
+	if (i % THREADS != self)
+		return;
+	fd = open(path, O_RDONLY);
+	n = fd < 0 ? -1 : read_all(fd, buf);
+	if (fd >= 0)
+		close(fd);
+	if (n != size)
+		error(c, "%s holds %ld bytes, want %ld", path, n, size);
+	check_records(c, path, buf, n < 0 ? 0 : n, RACE_RECORDS, n == size);
+	if (unlink(path))
+		error(c, "unlink %s: %s", path, strerror(errno));
+	c->races++;
+}
+
 static void *worker(void *arg)
 {
 	static __thread char buf[MAX_LEN + 1], want[MAX_LEN];
 	struct counts c = { 0 };
 	int self = (int)(long)arg;
-	char tmp[128], dat[128], old[128], pick[64], rec[RECORD + 1];
+	char tmp[128], dat[128], old[128], pick[64], rec[RECORD];
 	struct stat st;
 
 	pthread_barrier_wait(&start);
@@ -257,14 +334,14 @@ static void *worker(void *arg)
 				c.unlinked++;
 		}
 
-		snprintf(rec, sizeof(rec), "writer %d seq %-*d|\n", self,
-			 RECORD - 13 - 2, i);
+		record(rec, self, i);
 		if (write(log_fd, rec, RECORD) != RECORD)
 			error(&c, "log write: %s", strerror(errno));
 
 		list_dir(&c, self, pick, sizeof(pick));
 		if (pick[0])
 			cross_read(&c, pick);
+		race(&c, self, i);
 	}
 	for (int i = iters - 2; i < iters; i++) {
 		name_of(old, sizeof(old), self, i, "dat");
@@ -282,34 +359,16 @@ static void *worker(void *arg)
 static void check_log(void)
 {
 	long size = (long)THREADS * iters * RECORD, n;
-	char *buf = malloc(size + 1), *seen = calloc(THREADS, iters);
+	char *buf = malloc(size + 1);
 	int fd = open(LOG_PATH, O_RDONLY);
 
-	n = fd < 0 || !buf || !seen ? -1 : pread(fd, buf, size + 1, 0);
-	if (n != size) {
+	n = fd < 0 || !buf ? -1 : pread(fd, buf, size + 1, 0);
+	if (n != size)
 		error(&total, "log holds %ld bytes, want %ld", n, size);
-		n = n < 0 ? 0 : n > size ? size : n;
-	}
-	for (long at = 0; at + RECORD <= n; at += RECORD) {
-		int w, seq;
-
-		if (sscanf(buf + at, "writer %d seq %d", &w, &seq) != 2 || w < 0 ||
-		    w >= THREADS || seq < 0 || seq >= iters ||
-		    buf[at + RECORD - 2] != '|' || buf[at + RECORD - 1] != '\n') {
-			error(&total, "log record at %ld is torn", at);
-			continue;
-		}
-		if (seen[w * iters + seq]++)
-			error(&total, "log holds writer %d seq %d twice", w, seq);
-	}
-	for (long k = 0; k < (long)THREADS * iters; k++)
-		if (n == size && !seen[k])
-			error(&total, "log lost writer %ld seq %ld", k / iters,
-			      k % iters);
+	check_records(&total, "log", buf, n < 0 ? 0 : n, iters, n == size);
 	if (fd >= 0)
 		close(fd);
 	free(buf);
-	free(seen);
 }
 
 int main(int argc, char **argv)
@@ -334,6 +393,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pthread_barrier_init(&start, NULL, THREADS);
+	pthread_barrier_init(&round_start, NULL, THREADS);
+	pthread_barrier_init(&round_end, NULL, THREADS);
 	for (long i = 0; i < THREADS; i++)
 		if (pthread_create(&t[i], NULL, worker, (void *)i)) {
 			printf("fsstress: pthread_create failed\n");
@@ -358,9 +419,11 @@ int main(int argc, char **argv)
 
 	printf("fsstress: %d threads x %d: %ld created, %ld renamed, %ld unlinked, "
 	       "%ld read back, %ld listings (%ld entries), %ld cross-reads "
-	       "(%ld part-written, %ld vanished), %d log records, %ld errors\n",
+	       "(%ld part-written, %ld vanished), %ld shared-file rounds, "
+	       "%d log records, %ld errors\n",
 	       THREADS, iters, total.created, total.renamed, total.unlinked,
 	       total.readbacks, total.listings, total.entries, total.cross_reads,
-	       total.cross_partial, total.vanished, THREADS * iters, total.errors);
+	       total.cross_partial, total.vanished, total.races, THREADS * iters,
+	       total.errors);
 	return total.errors != 0;
 }
