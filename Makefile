@@ -53,6 +53,7 @@ $(PALACIOS_LIB): $(PALACIOS_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 $(BUILD)/kitten/vmm/palacios_glue.c.o: KCFLAGS += -Ipalacios/include
+$(BUILD)/kitten/vmm/sys_vm.c.o: KCFLAGS += -Ipalacios/include
 palacios: $(PALACIOS_LIB)
 
 KERNEL  := $(BUILD)/kitten.elf
@@ -165,7 +166,7 @@ USER_PROGS := $(BUILD)/user/init $(BUILD)/user/native_job $(BUILD)/user/vmrun
 user: $(USER_PROGS)
 
 # Linux test programs, built as users build them: static glibc and musl.
-LINUX_TESTS := $(foreach t,hello threads signals files badargs clock,$(BUILD)/linux/$(t)-glibc $(BUILD)/linux/$(t)-musl)
+LINUX_TESTS := $(foreach t,hello threads signals files badargs clock privregs threadstorm,$(BUILD)/linux/$(t)-glibc $(BUILD)/linux/$(t)-musl)
 $(BUILD)/linux/%-glibc: user/tests/linux/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -static -pthread -o $@ $<
@@ -183,6 +184,7 @@ $(BUILD)/linux/heat-demo: user/demo/heat.c
 	$(CC) -O2 -static -pthread -o $@ $< -lm
 LINUX_TESTS += $(BUILD)/linux/cxx-glibc $(BUILD)/linux/openmp-glibc \
 	$(BUILD)/linux/heat-demo
+LINUX_TESTS += $(BUILD)/linux/creds-glibc $(BUILD)/linux/creds-musl
 LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
 linux-tests: $(LINUX_TESTS)
 

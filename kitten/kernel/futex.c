@@ -9,6 +9,7 @@
 #include <kitten/aspace.h>
 #include <kitten/errno.h>
 #include <kitten/futex.h>
+#include <kitten/signal.h>
 #include <kitten/sched.h>
 #include <kitten/spinlock.h>
 #include <kitten/syscall.h>
@@ -86,8 +87,8 @@ int futex_wait(struct aspace *as, uint64_t uaddr, uint32_t val,
 	timer_init(&timer, timeout_wake, w.task);
 	if (deadline_ns)
 		timer_add(&timer, deadline_ns);
-	if (!w.task->kill_pending)
-		schedule();
+	if (!w.task->kill_pending && !signal_pending(w.task))
+		schedule();	/* a signal ends the wait: -EINTR below */
 	timer_del(&timer);
 
 	flags = spin_lock_irqsave(&b->lock);

@@ -9,15 +9,29 @@
  * A handler runs on a frame pushed on the user stack, laid out as Linux
  * lays it out (struct rt_sigframe: return address, ucontext, siginfo,
  * then the FPU state), so the C library's restorer calls rt_sigreturn
- * and siglongjmp() works from a handler. Only the caller itself can be
- * signalled so far (no process table yet).
+ * and siglongjmp() works from a handler.
+ *
+ * kill(), tkill() and tgkill() reach other processes through the process
+ * table (proc.h), with Linux's permission rule (cred_may_signal). A
+ * signal whose action in the target is the default one that ends the
+ * process ends it at once, all its threads, sleeping ones included, as
+ * Linux's fatal-signal shortcut does; any other becomes pending for one
+ * thread that does not block it and is handled at that thread's next
+ * return to user mode (it ends a futex wait with -EINTR, no other
+ * blocking call). Its siginfo names the sender: glibc's set*id
+ * broadcast to a process's threads checks si_code and si_pid. The init
+ * task is never signalled by a job.
  */
 #define pr_fmt(fmt) "signal: " fmt
 
 #include <arch/trap.h>
 #include <arch/user.h>
 #include <kitten/aspace.h>
+#include <kitten/cred.h>
 #include <kitten/errno.h>
+#include <kitten/printk.h>
+#include <kitten/proc.h>
+#include <kitten/sched.h>
 #include <kitten/signal.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
@@ -78,9 +92,13 @@ struct rt_sigframe {
 	struct siginfo info;
 };
 
-/* Push a handler frame on the user stack and point the registers at it. */
+/*
+ * Push a handler frame on the user stack and point the registers at it;
+ * info is the handler's siginfo, fault_addr its context's cr2.
+ */
 static int setup_frame(struct task *t, struct trap_frame *f, int sig,
-		       const struct sigaction_k *act, uint64_t fault_addr)
+		       const struct sigaction_k *act,
+		       const struct siginfo *info, uint64_t fault_addr)
 {
 	struct rt_sigframe frame;
 	uint64_t sp = (f->rsp - RED_ZONE - FXSAVE_SIZE) & ~63ULL;
@@ -99,8 +117,7 @@ static int setup_frame(struct task *t, struct trap_frame *f, int sig,
 		.oldmask = t->sig_blocked, .fpstate = fpstate,
 	};
 	frame.uc.sigmask = t->sig_blocked;
-	frame.info.signo = sig;
-	frame.info.addr = fault_addr;
+	frame.info = *info;
 
 	fpu_save(t->fpu);	/* the FXSAVE part of the task's state */
 	if (copy_to_user(fpstate, t->fpu, FXSAVE_SIZE) ||
@@ -119,13 +136,14 @@ static int setup_frame(struct task *t, struct trap_frame *f, int sig,
 }
 
 /*
- * Deliver sig to the current task, whose user registers are in f: run its
- * handler, or take the default action. fault_addr goes to si_addr.
+ * Deliver info->signo to the current task, whose user registers are in
+ * f: run its handler, or take the default action.
  */
-static void deliver_one(struct trap_frame *f, int sig, uint64_t fault_addr,
-			const char *why)
+static void deliver_one(struct trap_frame *f, const struct siginfo *info,
+			uint64_t fault_addr, const char *why)
 {
 	struct task *t = task_current();
+	int sig = info->signo;
 	struct sigaction_k act = t->aspace->sigactions[sig - 1];
 
 	if (act.handler == SIG_IGN || (act.handler == SIG_DFL &&
@@ -135,7 +153,7 @@ static void deliver_one(struct trap_frame *f, int sig, uint64_t fault_addr,
 		task_kill_current(sig, why);
 	if (act.flags & SA_RESETHAND)
 		t->aspace->sigactions[sig - 1].handler = SIG_DFL;
-	if (setup_frame(t, f, sig, &act, fault_addr))
+	if (setup_frame(t, f, sig, &act, info, fault_addr))
 		task_kill_current(SIGSEGV, "no room on the stack for a signal frame");
 }
 
@@ -146,10 +164,24 @@ void signal_deliver_pending(struct trap_frame *f)
 
 	while ((ready = t->sig_pending & ~t->sig_blocked)) {
 		int sig = __builtin_ctzll(ready) + 1;
+		const struct sig_sender *from = &t->sig_from[sig - 1];
+		/* si_pid and si_uid lie where a fault's si_addr does. */
+		struct siginfo info = {
+			.signo = sig, .code = from->code,
+			.addr = from->pid | (uint64_t)from->uid << 32,
+		};
 
-		t->sig_pending &= ~bit(sig);
-		deliver_one(f, sig, 0, "default action of the signal");
+		__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_ACQUIRE);
+		deliver_one(f, &info, 0, "default action of the signal");
 	}
+}
+
+bool signal_pending(struct task *t)
+{
+	/* Our sleeping state is stored before a sender's bit is read. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE) &
+	       ~t->sig_blocked;
 }
 
 void signal_fault(struct trap_frame *f, int sig, uint64_t addr, const char *why)
@@ -161,49 +193,237 @@ void signal_fault(struct trap_frame *f, int sig, uint64_t addr, const char *why)
 	    t->aspace->sigactions[sig - 1].handler == SIG_DFL ||
 	    t->aspace->sigactions[sig - 1].handler == SIG_IGN)
 		task_kill_current(sig, why);
-	deliver_one(f, sig, addr, why);
+	deliver_one(f, &(struct siginfo){ .signo = sig, .addr = addr }, addr,
+		    why);
 }
 
-static long send_to_self(int sig)
+static bool valid_signal(uint64_t sig)
 {
-	struct task *t = task_current();
+	return sig <= NSIG;
+}
 
-	if (sig < 0 || sig > NSIG)
-		return -EINVAL;
+/* The sender's record first, then the pending bit that publishes it. */
+static void make_pending(struct task *t, int sig, const struct sig_sender *from)
+{
+	t->sig_from[sig - 1] = *from;
+	__atomic_fetch_or(&t->sig_pending, bit(sig), __ATOMIC_RELEASE);
+}
+
+/* What the caller's signals say about it: pid and real uid. */
+static struct sig_sender sender(int32_t code)
+{
+	struct aspace *as = task_current()->aspace;
+
+	return (struct sig_sender){ code, as->leader_id, READ_ONCE(as->cred.uid) };
+}
+
+static void send_to_self(int sig, int32_t code)
+{
+	struct sig_sender from = sender(code);
+
 	if (sig)		/* 0 only asks whether the target exists */
-		t->sig_pending |= bit(sig);
-	return 0;
+		make_pending(task_current(), sig, &from);
+}
+
+/* Would sig, taken by t of process as, end the process? */
+static bool is_fatal(struct aspace *as, struct task *t, int sig)
+{
+	return sig == SIGKILL ||
+	       (as->sigactions[sig - 1].handler == SIG_DFL &&
+		!ignored_by_default(sig) && !(t->sig_blocked & bit(sig)));
+}
+
+/*
+ * End process as because of sig sent by another process: every thread
+ * leaves at its next return to user mode (sleepers are woken to do so),
+ * and its parent sees it killed by sig. as->threads_lock is held.
+ */
+static void kill_process(struct aspace *as, int sig)
+{
+	struct task *t;
+
+	if (as->group_exit >= 0)
+		return;		/* already on its way out */
+	as->group_exit = 128 + sig;
+	pr_info("process %u (%s) killed by signal %d from process %u\n",
+		as->leader_id, as->exe, sig, task_current()->aspace->leader_id);
+	list_for_each_entry(t, &as->threads, thread_node) {
+		if (t->leader)
+			t->term_signal = sig;
+		t->kill_pending = true;
+		task_kick(t);
+	}
+}
+
+/*
+ * Send sig to process as (another than the caller's), to thread only if
+ * given: a thread that does not block it, the first one if all do.
+ * as->threads_lock is held.
+ */
+static void send_to_process(struct aspace *as, int sig, struct task *only,
+			    const struct sig_sender *from)
+{
+	struct task *t, *to = only;
+
+	if (!to)
+		list_for_each_entry(t, &as->threads, thread_node)
+			if (!to || ((to->sig_blocked & bit(sig)) &&
+				    !(t->sig_blocked & bit(sig))))
+				to = t;
+	if (!to)
+		return;
+	if (is_fatal(as, to, sig)) {
+		kill_process(as, sig);
+		return;
+	}
+	make_pending(to, sig, from);
+	task_kick(to);
+}
+
+enum kill_scope { ONE_PROCESS, ONE_GROUP, ALL_PROCESSES, ONE_THREAD };
+
+struct kill_req {
+	enum kill_scope scope;
+	unsigned id;		/* pid, pgid, or tid */
+	unsigned tgid;		/* ONE_THREAD: its process, or 0 for any */
+	int sig;
+	struct sig_sender from;	/* for the receiver's siginfo */
+	struct aspace *self;
+	struct cred sender;
+	unsigned found, sent;	/* processes matched, and signalled */
+};
+
+/* The thread of as with id tid, or NULL; threads_lock held. */
+static struct task *thread_of(struct aspace *as, unsigned tid)
+{
+	struct task *t;
+
+	list_for_each_entry(t, &as->threads, thread_node)
+		if (t->id == tid)
+			return t;
+	return NULL;
+}
+
+static int kill_one(struct aspace *as, void *arg)
+{
+	struct kill_req *k = arg;
+	struct task *only = NULL;
+	unsigned long flags;
+	bool match, single = k->scope == ONE_PROCESS || k->scope == ONE_THREAD;
+
+	switch (k->scope) {
+	case ONE_PROCESS:
+		match = as->leader_id == k->id;
+		break;
+	case ONE_GROUP:
+		match = proc_pgid(as) == k->id;
+		break;
+	case ALL_PROCESSES:	/* as Linux's kill(-1): not init, not self */
+		match = as != k->self && as->owner != KITTEN_INIT_OWNER;
+		break;
+	default:
+		match = !k->tgid || as->leader_id == k->tgid;
+		break;
+	}
+	if (!match)
+		return 0;
+	flags = spin_lock_irqsave(&as->threads_lock);
+	if (k->scope == ONE_THREAD) {
+		only = thread_of(as, k->id);
+		if (!only) {
+			spin_unlock_irqrestore(&as->threads_lock, flags);
+			return 0;
+		}
+	}
+	k->found++;
+	if (as == k->self) {
+		if (k->sig)
+			make_pending(only ? only : task_current(), k->sig,
+				     &k->from);
+		if (only && only != task_current())
+			task_kick(only);
+		k->sent++;
+	} else if (as->owner != KITTEN_INIT_OWNER &&
+		   cred_may_signal(&k->sender, &as->cred)) {
+		if (k->sig)
+			send_to_process(as, k->sig, only, &k->from);
+		k->sent++;
+	}
+	spin_unlock_irqrestore(&as->threads_lock, flags);
+	return single;	/* a pid or tid names one: stop the walk */
+}
+
+/* Linux's answer: 0 if any was signalled, -EPERM if some were found but
+ * none might be, -ESRCH if none was found. */
+static long do_kill(struct kill_req *k)
+{
+	k->self = task_current()->aspace;
+	cred_get(k->self, &k->sender);
+	proc_for_each(kill_one, k);
+	if (k->sent)
+		return 0;
+	if (!k->found)
+		return -ESRCH;
+	cred_check(KITTEN_CAP_KILL, "signalling another user's process or the init task");
+	return -EPERM;
 }
 
 long sys_kill(uint64_t pid, uint64_t sig, uint64_t a2, uint64_t a3,
 	      uint64_t a4, uint64_t a5)
 {
 	struct task *t = task_current();
+	int p = (int)pid;
+	struct kill_req k = { .sig = sig, .from = sender(SI_USER) };
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (pid != 0 && pid != t->id && pid != t->aspace->leader_id)
-		return -ESRCH;
-	return send_to_self(sig);
+	if (!valid_signal(sig))
+		return -EINVAL;
+	if (p > 0 && (unsigned)p == t->aspace->leader_id) {
+		send_to_self(sig, SI_USER);	/* the caller: no walk */
+		return 0;
+	}
+	if (p > 0)
+		k.scope = ONE_PROCESS, k.id = p;
+	else if (p == 0)
+		k.scope = ONE_GROUP, k.id = proc_pgid(t->aspace);
+	else if (p == -1)
+		k.scope = ALL_PROCESSES;
+	else if (p == INT32_MIN)
+		return -ESRCH;		/* -INT_MIN names no group */
+	else
+		k.scope = ONE_GROUP, k.id = -p;
+	return do_kill(&k);
+}
+
+static long kill_thread(uint64_t tgid, uint64_t tid, uint64_t sig)
+{
+	struct kill_req k = { .scope = ONE_THREAD, .id = tid, .tgid = tgid,
+			      .sig = sig, .from = sender(SI_TKILL) };
+
+	if ((int)tid <= 0 || (int)tgid < 0 || !valid_signal(sig))
+		return -EINVAL;
+	if (tid == task_current()->id &&
+	    (!tgid || tgid == task_current()->aspace->leader_id)) {
+		send_to_self(sig, SI_TKILL);
+		return 0;
+	}
+	return do_kill(&k);
 }
 
 long sys_tkill(uint64_t tid, uint64_t sig, uint64_t a2, uint64_t a3,
 	       uint64_t a4, uint64_t a5)
 {
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (tid != task_current()->id)
-		return -ESRCH;
-	return send_to_self(sig);
+	return kill_thread(0, tid, sig);
 }
 
 long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a3,
 		uint64_t a4, uint64_t a5)
 {
-	struct task *t = task_current();
-
 	(void)a3, (void)a4, (void)a5;
-	if (tid != t->id || tgid != t->aspace->leader_id)
-		return -ESRCH;
-	return send_to_self(sig);
+	if ((int)tgid <= 0)
+		return -EINVAL;
+	return kill_thread(tgid, tid, sig);
 }
 
 long sys_rt_sigprocmask(uint64_t how, uint64_t set_ptr, uint64_t old_ptr,
@@ -276,6 +496,9 @@ long sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	if (copy_from_user(&uc, at + __builtin_offsetof(struct rt_sigframe, uc),
 			   sizeof(uc)))
 		task_kill_current(SIGSEGV, "rt_sigreturn with a bad frame");
+	/* Linux ends such a process with SIGSEGV too, when IRETQ faults. */
+	if (!is_user_address(uc.mc.rip))
+		task_kill_current(SIGSEGV, "rt_sigreturn to a non-canonical or kernel RIP");
 	f->r8 = uc.mc.r8, f->r9 = uc.mc.r9, f->r10 = uc.mc.r10;
 	f->r11 = uc.mc.r11, f->r12 = uc.mc.r12, f->r13 = uc.mc.r13;
 	f->r14 = uc.mc.r14, f->r15 = uc.mc.r15, f->rdi = uc.mc.rdi;
@@ -285,7 +508,13 @@ long sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 	/* Only the user-settable flags: never IOPL, never interrupts off. */
 	f->rflags = (uc.mc.eflags & 0xdd5) | (f->rflags & ~0xdd5UL) | (1UL << 9);
 	t->sig_blocked = uc.sigmask & ~(bit(SIGKILL) | bit(SIGSTOP));
-	if (uc.mc.fpstate && !copy_from_user(t->fpu, uc.mc.fpstate, FXSAVE_SIZE))
+	if (uc.mc.fpstate && !copy_from_user(t->fpu, uc.mc.fpstate, FXSAVE_SIZE)) {
+		uint32_t mxcsr;
+
+		memcpy(&mxcsr, (uint8_t *)t->fpu + 24, sizeof(mxcsr));
+		if (!fpu_mxcsr_valid(mxcsr))
+			task_kill_current(SIGSEGV, "rt_sigreturn with reserved MXCSR bits");
 		fpu_restore(t->fpu);
+	}
 	return uc.mc.rax;	/* becomes rax again on the way out */
 }

@@ -11,6 +11,7 @@
 
 #include <arch/layout.h>
 #include <kitten/aspace.h>
+#include <kitten/cred.h>
 #include <kitten/errno.h>
 #include <kitten/file.h>
 #include <kitten/string.h>
@@ -266,6 +267,40 @@ long sys_kitten_aspace_set_cpus(uint64_t id, uint64_t mask, uint64_t a2,
 	if (err)
 		return err;
 	as->cpu_mask = mask;
+	aspace_put(as);
+	return 0;
+}
+
+/*
+ * The credentials the job in that address space runs with. Only the init
+ * task may set them, and only while it runs as uid 0: anyone else could
+ * make themselves root (docs/native-api.md, "Credentials").
+ */
+long sys_kitten_aspace_set_cred(uint64_t id, uint64_t cred_ptr, uint64_t a2,
+				uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct kitten_cred kc;
+	struct aspace *as;
+	unsigned long flags;
+	struct cred c;
+	int err;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if (!privileged() ||
+	    !cred_check(KITTEN_CAP_SETUID, "setting a job's credentials"))
+		return -EPERM;
+	if (copy_from_user(&kc, cred_ptr, sizeof(kc)))
+		return -EFAULT;
+	if (kc.caps & ~KITTEN_CAP_ALL || kc.uid == CRED_ID_UNCHANGED ||
+	    kc.gid == CRED_ID_UNCHANGED)
+		return -EINVAL;
+	err = target_aspace(id, &as);
+	if (err)
+		return err;
+	cred_init(&c, kc.uid, kc.gid, kc.caps);
+	flags = spin_lock_irqsave(&as->threads_lock);
+	as->cred = c;
+	spin_unlock_irqrestore(&as->threads_lock, flags);
 	aspace_put(as);
 	return 0;
 }

@@ -6,18 +6,25 @@
  * same addresses with large pages; there is no copy-on-write and no
  * demand paging. execve loads the new program the same way the init
  * task is loaded.
+ *
+ * Process groups and sessions are kept as Linux keeps them: a job's
+ * first process leads a session and a group of its own, a forked child
+ * joins its parent's, setpgid() and setsid() move processes by Linux's
+ * rules, and kill() of a group (signal.c) reaches every member.
  */
 #define pr_fmt(fmt) "process: " fmt
 
 #include <arch/layout.h>
 #include <arch/user.h>
 #include <kitten/aspace.h>
+#include <kitten/cred.h>
 #include <kitten/errno.h>
 #include <kitten/exec.h>
 #include <kitten/file.h>
 #include <kitten/kmem.h>
 #include <kitten/mmap.h>
 #include <kitten/pmem.h>
+#include <kitten/proc.h>
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
 #include <kitten/sched.h>
@@ -66,6 +73,10 @@ static int copy_memory(struct aspace *as)
 	if (!err)
 		err = mmap_copy(as, parent);
 	as->cpu_mask = parent->cpu_mask;
+	cred_get(parent, &as->cred);
+	as->pgid = proc_pgid(parent);	/* the child joins the parent's group */
+	as->sid = proc_sid(parent);
+	as->parent_pid = parent->leader_id;
 	memcpy(as->sigactions, parent->sigactions, sizeof(as->sigactions));
 	memcpy(as->exe, parent->exe, sizeof(as->exe));
 	mutex_unlock(&parent->lock);
@@ -208,6 +219,10 @@ long sys_execve(uint64_t path, uint64_t argv_ptr, uint64_t envp_ptr,
 		else
 			image.as->sigactions[sig].handler = SIG_IGN;
 	image.as->cpu_mask = old->cpu_mask;
+	cred_get(old, &image.as->cred);	/* the same process: same ids */
+	image.as->pgid = old->pgid;
+	image.as->sid = old->sid;
+	image.as->parent_pid = old->parent_pid;
 	strlcpy(image.as->exe, file_path, sizeof(image.as->exe));
 	task_switch_aspace(image.as);
 	aspace_put(image.as);	/* the task holds its own reference now */
@@ -236,7 +251,7 @@ long sys_wait4(uint64_t pid, uint64_t status_ptr, uint64_t options,
 	(void)a4, (void)a5;
 	if (options & ~(uint64_t)(WNOHANG | 2 | 8 | 0x40000000))
 		return -EINVAL;
-	/* Process groups are not kept: any pid <= 0 means any child. */
+	/* Waiting by process group is not kept: pid <= 0 means any child. */
 	ret = task_wait_child(id > 0 ? id : 0, &status, &signal,
 			      options & WNOHANG);
 	if (ret <= 0)
@@ -289,4 +304,138 @@ long sys_pipe(uint64_t fds_ptr, uint64_t a1, uint64_t a2, uint64_t a3,
 {
 	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return sys_pipe2(fds_ptr, 0, 0, 0, 0, 0);
+}
+
+/* --- process groups and sessions --------------------------------------- */
+
+/* What setpgid/getpgid/getsid learn about the processes in one walk. */
+struct pg_scan {
+	unsigned pid;		/* the process asked about */
+	unsigned pgid;		/* a group asked about, or 0 */
+	unsigned sid;		/* the session that group must be in */
+	bool any_session;	/* or the group in any session */
+	bool found, group_found;
+	unsigned found_pgid, found_sid, found_parent;
+};
+
+static int pg_scan_one(struct aspace *as, void *arg)
+{
+	struct pg_scan *s = arg;
+
+	if (as->leader_id == s->pid && !s->found) {
+		s->found = true;
+		s->found_pgid = proc_pgid(as);
+		s->found_sid = proc_sid(as);
+		s->found_parent = as->parent_pid;
+	}
+	if (s->pgid && proc_pgid(as) == s->pgid &&
+	    (s->any_session || proc_sid(as) == s->sid))
+		s->group_found = true;
+	return 0;
+}
+
+static void pg_scan(struct pg_scan *s)
+{
+	proc_for_each(pg_scan_one, s);
+}
+
+long sys_getpgid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3,
+		 uint64_t a4, uint64_t a5)
+{
+	struct pg_scan s = { .pid = pid };
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (!pid)
+		return proc_pgid(task_current()->aspace);
+	if ((int)pid < 0)
+		return -ESRCH;
+	pg_scan(&s);
+	return s.found ? (long)s.found_pgid : -ESRCH;
+}
+
+long sys_getpgrp(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		 uint64_t a4, uint64_t a5)
+{
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	return proc_pgid(task_current()->aspace);
+}
+
+long sys_getsid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	struct pg_scan s = { .pid = pid };
+
+	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	if (!pid)
+		return proc_sid(task_current()->aspace);
+	if ((int)pid < 0)
+		return -ESRCH;
+	pg_scan(&s);
+	return s.found ? (long)s.found_sid : -ESRCH;
+}
+
+struct pg_move {
+	unsigned pid, pgid, sid;
+};
+
+static int pg_move_one(struct aspace *as, void *arg)
+{
+	struct pg_move *m = arg;
+
+	if (as->leader_id != m->pid)
+		return 0;
+	as->pgid = m->pgid;
+	if (m->sid)
+		as->sid = m->sid;
+	return 1;
+}
+
+/*
+ * Linux's rules: the caller may move itself or a child of its own in
+ * its session that does not lead a session, into a new group named by
+ * that process's pid or into a group that exists in the session. (A
+ * child that has called execve may still be moved: exec is not tracked.)
+ */
+long sys_setpgid(uint64_t pid, uint64_t pgid, uint64_t a2, uint64_t a3,
+		 uint64_t a4, uint64_t a5)
+{
+	struct aspace *self = task_current()->aspace;
+	struct pg_scan s;
+	struct pg_move m;
+
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	if ((int)pgid < 0 || (int)pid < 0)
+		return -EINVAL;
+	if (!pid)
+		pid = self->leader_id;
+	if (!pgid)
+		pgid = pid;
+	s = (struct pg_scan){ .pid = pid, .pgid = pgid, .sid = proc_sid(self) };
+	pg_scan(&s);
+	if (!s.found || (pid != self->leader_id &&
+			 s.found_parent != self->leader_id))
+		return -ESRCH;
+	if (s.found_sid != proc_sid(self) || s.found_sid == pid)
+		return -EPERM;	/* another session, or a session leader */
+	if (pgid != pid && !s.group_found)
+		return -EPERM;
+	m = (struct pg_move){ .pid = pid, .pgid = pgid };
+	return proc_for_each(pg_move_one, &m) ? 0 : -ESRCH;
+}
+
+/* A new session and group led by the caller, unless it leads a group. */
+long sys_setsid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	struct aspace *self = task_current()->aspace;
+	unsigned pid = self->leader_id;
+	struct pg_scan s = { .pid = pid, .pgid = pid, .any_session = true };
+	struct pg_move m = { .pid = pid, .pgid = pid, .sid = pid };
+
+	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	pg_scan(&s);	/* a group named by the caller's pid, anywhere */
+	if (s.group_found)
+		return -EPERM;
+	proc_for_each(pg_move_one, &m);
+	return pid;
 }

@@ -49,7 +49,7 @@ long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3,
 	(void)a2, (void)a3, (void)a4, (void)a5;
 	switch (code) {
 	case ARCH_SET_FS:
-		if (addr >= (1ULL << 47))
+		if (!is_user_address(addr))
 			return -EPERM;
 		t->fs_base = addr;
 		user_set_tls(addr);
@@ -78,57 +78,6 @@ long sys_clock_gettime(uint64_t clock, uint64_t ts_ptr, uint64_t a2,
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
 		return -EINVAL;
 	return copy_to_user(ts_ptr, &ts, sizeof(ts));
-}
-
-/*
- * Identity: every job runs as root in one session and process group of
- * its own; a compute node has no other users to keep it from.
- */
-#define ZERO_SYSCALL(name)                                                  \
-	long sys_##name(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, \
-			uint64_t a4, uint64_t a5)                           \
-	{                                                                   \
-		(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5; \
-		return 0;                                                   \
-	}
-ZERO_SYSCALL(getuid)
-ZERO_SYSCALL(geteuid)
-ZERO_SYSCALL(getgid)
-ZERO_SYSCALL(getegid)
-
-long sys_setuid(uint64_t uid, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
-{
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return uid == 0 ? 0 : -EPERM;
-}
-
-long sys_setgid(uint64_t gid, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
-{
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return gid == 0 ? 0 : -EPERM;
-}
-
-/* Process groups and sessions are the process itself. */
-long sys_getpgrp(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
-{
-	return sys_getpid(a0, a1, a2, a3, a4, a5);
-}
-
-long sys_getpgid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
-{
-	(void)pid;
-	return sys_getpid(0, a1, a2, a3, a4, a5);
-}
-
-long sys_setpgid(uint64_t pid, uint64_t pgid, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
-{
-	(void)pid, (void)pgid, (void)a2, (void)a3, (void)a4, (void)a5;
-	return 0;
 }
 
 long sys_umask(uint64_t mask, uint64_t a1, uint64_t a2, uint64_t a3,

@@ -81,17 +81,25 @@ long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid,
 	if ((flags & NEEDED_FOR_THREADS) != NEEDED_FOR_THREADS ||
 	    !(flags & CLONE_FILES))
 		return -EINVAL;
+	/* FS_BASE takes only canonical addresses: as arch_prctl(ARCH_SET_FS). */
+	if ((flags & CLONE_SETTLS) && !is_user_address(tls))
+		return -EPERM;
 	t = task_clone_thread(stack, flags & CLONE_SETTLS ? tls : 0);
 	if (!t)
 		return -ENOMEM;
 	tid = t->id;
 	if (flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = child_tid;
-	/* One address space: parent and child see the same words. */
+	/*
+	 * One address space: parent and child see the same words. They are
+	 * written before the thread can run: pthread_join() waits for the
+	 * child's exit to clear the very word CLONE_PARENT_SETTID sets.
+	 */
 	if (flags & CLONE_PARENT_SETTID)
 		copy_to_user(parent_tid, &tid, sizeof(tid));
 	if (flags & CLONE_CHILD_SETTID)
 		copy_to_user(child_tid, &tid, sizeof(tid));
+	sched_enqueue_new(t);
 	return tid;
 }
 

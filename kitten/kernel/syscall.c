@@ -54,6 +54,9 @@ void syscall_dispatch(struct trap_frame *f)
 	task_return_to_user(f);
 }
 
+/* usercopy.S: a copy that returns -EFAULT where it faults. */
+int usercopy(void *dst, const void *src, size_t len);
+
 static struct aspace *current_aspace(void)
 {
 	return task_current()->aspace;
@@ -65,8 +68,7 @@ int copy_from_user(void *dst, uint64_t user_src, size_t len)
 
 	if (!as || !aspace_range_ok(as, user_src, len, ASPACE_R))
 		return -EFAULT;
-	memcpy(dst, (const void *)user_src, len);
-	return 0;
+	return usercopy(dst, (const void *)user_src, len);
 }
 
 int copy_to_user(uint64_t user_dst, const void *src, size_t len)
@@ -75,8 +77,7 @@ int copy_to_user(uint64_t user_dst, const void *src, size_t len)
 
 	if (!as || !aspace_range_ok(as, user_dst, len, ASPACE_W))
 		return -EFAULT;
-	memcpy((void *)user_dst, src, len);
-	return 0;
+	return usercopy((void *)user_dst, src, len);
 }
 
 long strncpy_from_user(char *dst, uint64_t user_src, size_t max)

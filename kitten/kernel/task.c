@@ -236,7 +236,6 @@ struct task *task_clone_thread(uint64_t stack, uint64_t tls)
 	t->fs_base = tls ? tls : self->fs_base;
 	t->sig_blocked = self->sig_blocked;
 	t->detached = true;		/* nobody waits for a thread's task */
-	sched_enqueue_new(t);
 	return t;
 }
 
@@ -363,7 +362,8 @@ int task_wait_child(unsigned id, int *status, int *signal, bool nohang)
 			return any ? 0 : -ECHILD;
 	} else {
 		wait_event(self->child_wq,
-			   (child = exited_child(self, id, &any)) != NULL || !any);
+			   (child = exited_child(self, id, &any)) != NULL || !any ||
+			   READ_ONCE(self->kill_pending));	/* killed: stop */
 		if (!child)
 			return -ECHILD;
 	}

@@ -17,6 +17,7 @@
 #include <kitten/mm.h>
 #include <kitten/mmap.h>
 #include <kitten/pmem.h>
+#include <kitten/proc.h>
 #include <kitten/string.h>
 
 #define KERNEL_FIRST_SLOT 256
@@ -78,6 +79,7 @@ int aspace_create(unsigned owner, struct aspace **out)
 	spin_lock_init(&as->threads_lock, "threads", LOCK_RANK_THREADS);
 	waitqueue_init(&as->threads_wq);
 	as->group_exit = -1;
+	proc_table_add(as);
 	err = vdso_map(as);
 	if (err) {
 		aspace_put(as);
@@ -99,6 +101,7 @@ void aspace_put(struct aspace *as)
 
 	if (__atomic_sub_fetch(&as->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	proc_table_del(as);
 	/* SMARTMAP windows show other processes' tables: just forget them. */
 	pml4 = __va(as->pt.root);
 	for (unsigned i = 1; i < KERNEL_FIRST_SLOT; i++)

@@ -149,6 +149,27 @@ static void kernel_heap(struct ktest *t)
 	}
 }
 
+/* usercopy.S: the copy copy_from_user() and copy_to_user() use. */
+int usercopy(void *dst, const void *src, size_t len);
+
+/*
+ * The user copy faulting on a user address (as when another thread
+ * unmaps a buffer after it was checked) returns -EFAULT, not a panic.
+ * Kernel threads run on the kernel's page tables, which map nothing in
+ * the user half.
+ */
+static void user_copy_fault_is_efault(struct ktest *t)
+{
+	uint8_t *unmapped = (uint8_t *)0x700000000000ULL;
+	uint8_t buf[16] = { 1 }, src[16];
+
+	KTEST_EXPECT_EQ(t, usercopy(buf, unmapped, sizeof(buf)), -EFAULT);
+	KTEST_EXPECT_EQ(t, usercopy(unmapped + 8, buf, sizeof(buf)), -EFAULT);
+	memset(src, 7, sizeof(src));
+	KTEST_EXPECT_EQ(t, usercopy(buf, src, sizeof(buf)), 0);
+	KTEST_EXPECT_EQ(t, buf[15], 7);
+}
+
 static const struct ktest_case mm_cases[] = {
 	KTEST_CASE(memory_size_as_configured),
 	KTEST_CASE(allocator_holds_all_usable_memory),
@@ -156,5 +177,6 @@ static const struct ktest_case mm_cases[] = {
 	KTEST_CASE(bad_free_is_refused),
 	KTEST_CASE(large_contiguous_block),
 	KTEST_CASE(kernel_heap),
+	KTEST_CASE(user_copy_fault_is_efault),
 };
 KTEST_SUITE(mm, mm_cases);

@@ -288,8 +288,8 @@ bool vmm_available(void)
 	return vmm_ready;
 }
 
-struct vmm_vm *vmm_create(const void *image, size_t len, char *err,
-			  size_t errlen)
+struct vmm_vm *vmm_create(const struct v3_image *hdr, const void *image,
+			  size_t len, char *err, size_t errlen)
 {
 	struct vmm_vm *vm = kmem_zalloc(sizeof(*vm));
 
@@ -297,7 +297,7 @@ struct vmm_vm *vmm_create(const void *image, size_t len, char *err,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	vm->v3 = v3_vm_create(image, len, vm, err, errlen);
+	vm->v3 = v3_vm_create(hdr, image, len, vm, err, errlen);
 	if (!vm->v3) {
 		kmem_free(vm);
 		return NULL;

@@ -5,14 +5,25 @@
  * console, query and stop it, free it (docs/native-api.md). A VM belongs
  * to the process that created it; only that process may act on it.
  *
- * The image is read in place: it lies in the caller's memory, which
- * Kitten maps physically contiguous and never pages, so it is checked
- * once for being mapped and then read by the VMM while it builds the VM.
+ * What a VM may touch is checked here, against the caller's rights: host
+ * I/O ports, an IRQ or device memory passed through to the guest need uid
+ * 0 or the vm_passthrough capability (cred.h), and vCPUs run only on
+ * CPUs of the caller's own set (its job's cpus=).
+ *
+ * The image's header is copied into the kernel once; that copy is what
+ * is checked here, and the same copy is what Palacios checks and builds
+ * from (v3_vm_create's hdr), so another thread rewriting the header in
+ * user memory cannot slip past either check. The payloads are read in
+ * place: the image lies in the caller's memory, which Kitten maps
+ * physically contiguous and never pages, checked once for being mapped,
+ * and Palacios reads them only within the bounds of the header copy.
  */
 #define pr_fmt(fmt) "vm: " fmt
 
+#include <arch/percpu.h>
 #include <kitten/aspace.h>
 #include <kitten/compiler.h>
+#include <kitten/cred.h>
 #include <kitten/errno.h>
 #include <kitten/kmem.h>
 #include <kitten/printk.h>
@@ -21,6 +32,7 @@
 #include <kitten/syscall.h>
 #include <kitten/task.h>
 #include <kitten/vmm.h>
+#include <palacios/image.h>
 
 #define MAX_VMS		64
 #define MAX_VM_CPUS	64
@@ -61,10 +73,24 @@ static void put_vm(uint64_t id)
 	spin_unlock_irqrestore(&vms_lock, flags);
 }
 
+/* Does the image hand the guest anything of the host's own? */
+static bool wants_passthrough(const struct v3_image *h)
+{
+	return h->passthrough_io_last || h->passthrough_irq ||
+	       h->passthrough_mem_size;
+}
+
+static void tell(uint64_t errbuf, uint64_t errlen, const char *err)
+{
+	if (errlen)
+		copy_to_user(errbuf, err, MIN(errlen, strlen(err) + 1));
+}
+
 long sys_kitten_vm_create(uint64_t image, uint64_t len, uint64_t errbuf,
 			  uint64_t errlen, uint64_t a4, uint64_t a5)
 {
 	struct aspace *as = task_current()->aspace;
+	struct v3_image hdr = { 0 };
 	char err[160] = "";
 	struct vmm_vm *vm;
 	unsigned long flags;
@@ -75,11 +101,20 @@ long sys_kitten_vm_create(uint64_t image, uint64_t len, uint64_t errbuf,
 		return -ENODEV;
 	if (!as || !len || !aspace_range_ok(as, image, len, ASPACE_R))
 		return -EFAULT;
-	vm = vmm_create((const void *)image, len, err, sizeof(err));
+	/* The one read of the header: everything below uses this copy. */
+	if (copy_from_user(&hdr, image, MIN(len, sizeof(hdr))))
+		return -EFAULT;
+	if (wants_passthrough(&hdr) &&
+	    !cred_check(KITTEN_CAP_VM_PASSTHROUGH,
+			"a VM with host ports, IRQs or device memory")) {
+		tell(errbuf, errlen,
+		     "passthrough of host ports, IRQs or device memory needs uid 0 or cap=vm_passthrough");
+		return -EPERM;
+	}
+	vm = vmm_create(&hdr, (const void *)image, len, err, sizeof(err));
 	if (!vm) {
 		pr_info("refused: %s\n", err);
-		if (errlen)
-			copy_to_user(errbuf, err, MIN(errlen, strlen(err) + 1));
+		tell(errbuf, errlen, err);
 		return -EINVAL;
 	}
 	flags = spin_lock_irqsave(&vms_lock);
@@ -97,10 +132,22 @@ long sys_kitten_vm_create(uint64_t image, uint64_t len, uint64_t errbuf,
 	return id;
 }
 
+/* The CPUs the caller's process may use: its set, or all online. */
+static uint64_t caller_cpus(void)
+{
+	uint64_t mask = task_current()->aspace->cpu_mask;
+
+	if (!mask)
+		for (unsigned i = 0; i < nr_cpus_online && i < 64; i++)
+			mask |= 1ULL << i;
+	return mask;
+}
+
 long sys_kitten_vm_launch(uint64_t id, uint64_t cpus_ptr, uint64_t ncpus,
 			  uint64_t a3, uint64_t a4, uint64_t a5)
 {
 	unsigned cpus[MAX_VM_CPUS];
+	uint64_t allowed = caller_cpus();
 	struct vmm_vm *vm;
 	long ret;
 
@@ -109,6 +156,14 @@ long sys_kitten_vm_launch(uint64_t id, uint64_t cpus_ptr, uint64_t ncpus,
 		return -EINVAL;
 	if (copy_from_user(cpus, cpus_ptr, ncpus * sizeof(cpus[0])))
 		return -EFAULT;
+	/* A job's vCPUs take only its own CPUs, as its threads do. */
+	for (unsigned i = 0; i < ncpus; i++)
+		if (cpus[i] >= 64 || !(allowed & (1ULL << cpus[i]))) {
+			pr_info("vm %lu: vCPU %u on CPU %u, outside the process's CPUs 0x%lx: refused (EPERM)\n",
+				(unsigned long)id, i, cpus[i],
+				(unsigned long)allowed);
+			return -EPERM;
+		}
 	vm = get_vm(id);
 	if (!vm)
 		return -ENOENT;

@@ -4,6 +4,17 @@
  * allocated for it. The image comes from user space, so every field is
  * checked and every blob bounded; the reason for a refusal goes back to
  * the user in one line.
+ *
+ * The image may lie in memory its owner can still write while the VM is
+ * built (another thread of the process). So the header is read once, by
+ * the host, into a copy only the host holds (v3_vm_create's hdr): every
+ * check here is made on that copy and every size and offset the VMM uses
+ * afterwards comes from it, never from the image again. The payloads are
+ * read from the image within the bounds the copy gives: a payload
+ * changed under the VMM's feet gives the guest garbage, never the host
+ * an access outside the image. The command line is the one payload read
+ * as a string later, so it is copied here and its NUL checked on the
+ * copy.
  */
 #include <palacios/vmm.h>
 
@@ -18,11 +29,11 @@ static bool blob_ok(const struct v3_image_blob *b, uint64_t image_size)
 		return -V3_EINVAL;                         \
 	} while (0)
 
-int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
-		   char *err, size_t errlen)
+int v3_image_parse(const struct v3_image *h, const void *image, size_t size,
+		   struct v3_vm_config *cfg, char *err, size_t errlen)
 {
-	const struct v3_image *h = image;
 	const uint8_t *base = image;
+	char *cmdline = NULL;
 
 	if (size < sizeof(*h))
 		REFUSE("image too small (%llu bytes)", (unsigned long long)size);
@@ -74,9 +85,16 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 		REFUSE("passthrough memory 0x%llx+0x%llx: page aligned, above the guest's RAM, below 1 TiB",
 		       (unsigned long long)h->passthrough_mem_base,
 		       (unsigned long long)h->passthrough_mem_size);
-	if (h->cmdline.size &&
-	    base[h->cmdline.offset + h->cmdline.size - 1] != '\0')
-		REFUSE("command line not NUL-terminated");
+	if (h->cmdline.size) {
+		cmdline = v3_zalloc(h->cmdline.size);
+		if (!cmdline)
+			REFUSE("out of memory for the command line");
+		v3_memcpy(cmdline, base + h->cmdline.offset, h->cmdline.size);
+		if (cmdline[h->cmdline.size - 1] != '\0') {
+			v3_free(cmdline);
+			REFUSE("command line not NUL-terminated");
+		}
+	}
 
 	*cfg = (struct v3_vm_config){
 		.mem_size = h->mem_size,
@@ -87,8 +105,7 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 		.kernel_size = h->kernel.size,
 		.initrd = h->initrd.size ? base + h->initrd.offset : NULL,
 		.initrd_size = h->initrd.size,
-		.cmdline = h->cmdline.size ?
-			(const char *)base + h->cmdline.offset : NULL,
+		.cmdline = cmdline,
 		.disk = h->disk.size ? base + h->disk.offset : NULL,
 		.disk_size = h->disk.size,
 		.disk_offset = h->disk.offset,
@@ -99,4 +116,10 @@ int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
 		.passthrough_mem_size = h->passthrough_mem_size,
 	};
 	return 0;
+}
+
+void v3_image_release(struct v3_vm_config *cfg)
+{
+	v3_free((void *)cfg->cmdline);
+	cfg->cmdline = NULL;
 }

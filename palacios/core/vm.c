@@ -126,8 +126,9 @@ static int init_vcpus(struct v3_vm *vm)
 		goto fail;                                \
 	} while (0)
 
-struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
-			   char *err, size_t errlen)
+struct v3_vm *v3_vm_create(const struct v3_image *hdr, const void *image,
+			   size_t size, void *host_vm_data, char *err,
+			   size_t errlen)
 {
 	struct v3_vm_config cfg;
 	struct v3_vm *vm;
@@ -138,22 +139,22 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 		v3_snprintf(err, errlen, "no VMM: %s", v3_init_error());
 		return NULL;
 	}
-	if (v3_image_parse(image, size, &cfg, err, errlen))
+	if (v3_image_parse(hdr, image, size, &cfg, err, errlen))
 		return NULL;
 	if (cfg.paging == V3_PAGING_NESTED && !v3_arch->nested_paging_supported()) {
 		v3_snprintf(err, errlen, "the CPU has no nested paging; use shadow paging");
-		return NULL;
+		goto release;
 	}
 	if (cfg.vcpus > v3_host->num_cpus()) {
 		v3_snprintf(err, errlen, "%u vCPUs but the host has %u CPUs",
 			    cfg.vcpus, v3_host->num_cpus());
-		return NULL;
+		goto release;
 	}
 
 	vm = v3_zalloc(sizeof(*vm));
 	if (!vm) {
 		v3_snprintf(err, errlen, "out of memory");
-		return NULL;
+		goto release;
 	}
 	vm->id = __atomic_add_fetch(&next_vm_id, 1, __ATOMIC_RELAXED);
 	vm->host_data = host_vm_data;
@@ -229,9 +230,12 @@ struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
 		(unsigned long long)(vm->mem_size >> 20), vm->nr_vcpus,
 		vm->nr_vcpus == 1 ? "" : "s",
 		vm->paging == V3_PAGING_NESTED ? "nested" : "shadow");
+	v3_image_release(&cfg);
 	return vm;
 fail:
 	vm_destroy(vm);
+release:
+	v3_image_release(&cfg);
 	return NULL;
 }
 
@@ -358,7 +362,7 @@ int v3_vm_free(struct v3_vm *vm)
 
 int v3_vm_disk_write_back(struct v3_vm *vm, void *image, size_t size)
 {
-	const struct v3_image *h = image;
+	struct v3_image h;	/* read once: the image may change meanwhile */
 	unsigned long flags = v3_host->lock(vm->lock);
 	bool stopped = vm->state == V3_VM_STOPPED || vm->state == V3_VM_CREATED;
 
@@ -367,9 +371,11 @@ int v3_vm_disk_write_back(struct v3_vm *vm, void *image, size_t size)
 		return -V3_EBUSY;
 	if (!vm->disk)
 		return 0;
-	if (size < sizeof(*h) || h->disk.offset != vm->disk_offset ||
-	    h->disk.size != vm->disk_size || h->disk.offset > size ||
-	    h->disk.size > size - h->disk.offset)
+	if (size < sizeof(h))
+		return -V3_EINVAL;
+	v3_memcpy(&h, image, sizeof(h));
+	if (h.disk.offset != vm->disk_offset || h.disk.size != vm->disk_size ||
+	    vm->disk_offset > size || vm->disk_size > size - vm->disk_offset)
 		return -V3_EINVAL;
 	v3_memcpy((uint8_t *)image + vm->disk_offset, vm->disk, vm->disk_size);
 	return 0;

@@ -97,7 +97,7 @@ if selected vm-bad-guests-then-good; then
 		'init: /bin/vmrun done, status 0' \
 		'init: all jobs done' \
 		-- --smp 2 --mem 512M --append "exit_when_done panic=exit" \
-		--module "$(initrd vm-bad-guests "program=/bin/vmrun;args=/wild.img;---;program=/bin/vmrun;args=/triple.img;---;program=/bin/vmrun;args=--timeout 3 /spin.img;---;program=/bin/vmrun;args=/notmb.img;---;program=/bin/vmrun;args=/huge.img;---;program=/bin/vmrun;args=/ptram.img;---;program=/bin/vmrun;args=/ptirq.img;---;program=/bin/vmrun;args=/good.img;heap=64M" \
+		--module "$(initrd vm-bad-guests "program=/bin/vmrun;cpus=0,1;args=/wild.img;---;program=/bin/vmrun;cpus=0,1;args=/triple.img;---;program=/bin/vmrun;cpus=0,1;args=--timeout 3 /spin.img;---;program=/bin/vmrun;cpus=0,1;args=/notmb.img;---;program=/bin/vmrun;cpus=0,1;args=/huge.img;---;program=/bin/vmrun;cpus=0,1;args=/ptram.img;---;program=/bin/vmrun;cpus=0,1;args=/ptirq.img;---;program=/bin/vmrun;cpus=0,1;args=/good.img;heap=64M" \
 			"$BUILD/user/vmrun:/bin/vmrun" "${bad_images[0]}:/wild.img" \
 			"${bad_images[1]}:/triple.img" "${bad_images[2]}:/spin.img" \
 			"${bad_images[3]}:/notmb.img" "${bad_images[4]}:/huge.img" \

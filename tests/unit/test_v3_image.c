@@ -7,6 +7,7 @@
 #include "support.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <palacios/vmm.h>
@@ -21,6 +22,17 @@ int v3_snprintf(char *buf, size_t size, const char *fmt, ...)
 	n = vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+/* The command line is copied into Palacios's memory. */
+void *v3_zalloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+void v3_free(void *p)
+{
+	free(p);
 }
 
 struct test_image {
@@ -51,7 +63,8 @@ static void refused(struct test_image *t, size_t size, const char *why)
 	struct v3_vm_config cfg;
 	char err[160] = "";
 
-	assert_int_equal(v3_image_parse(t, size, &cfg, err, sizeof(err)), -V3_EINVAL);
+	assert_int_equal(v3_image_parse(&t->h, t, size, &cfg, err, sizeof(err)),
+			 -V3_EINVAL);
 	if (!strstr(err, why))
 		fail_msg("reason \"%s\" does not mention \"%s\"", err, why);
 }
@@ -63,7 +76,7 @@ static void test_good_image(void **state)
 	char err[160];
 
 	(void)state;
-	assert_int_equal(v3_image_parse(&t, sizeof(t), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(v3_image_parse(&t.h, &t, sizeof(t), &cfg, err, sizeof(err)), 0);
 	assert_int_equal(cfg.mem_size, 32 << 20);
 	assert_int_equal(cfg.vcpus, 2);
 	assert_int_equal(cfg.paging, V3_PAGING_SHADOW);
@@ -73,14 +86,49 @@ static void test_good_image(void **state)
 	assert_string_equal(cfg.cmdline, "quiet");
 	assert_int_equal(cfg.passthrough_irq, 0);
 	assert_int_equal(cfg.passthrough_mem_size, 0);
+	v3_image_release(&cfg);
 
 	t.h.passthrough_irq = 7;
 	t.h.passthrough_mem_base = 0xff000000;
 	t.h.passthrough_mem_size = 0x10000;
-	assert_int_equal(v3_image_parse(&t, sizeof(t), &cfg, err, sizeof(err)), 0);
+	assert_int_equal(v3_image_parse(&t.h, &t, sizeof(t), &cfg, err, sizeof(err)), 0);
 	assert_int_equal(cfg.passthrough_irq, 7);
 	assert_int_equal(cfg.passthrough_mem_base, 0xff000000);
 	assert_int_equal(cfg.passthrough_mem_size, 0x10000);
+	v3_image_release(&cfg);
+}
+
+/*
+ * The header is the host's copy, not the image's own bytes: a header in
+ * the image that says something else (as another thread could make it
+ * say after the host copied it) changes nothing, and the command line is
+ * the VMM's own copy, whatever the image holds afterwards.
+ */
+static void test_only_the_copy_counts(void **state)
+{
+	struct test_image t = good();
+	struct v3_image copy = t.h;
+	struct v3_vm_config cfg;
+	char err[160];
+
+	(void)state;
+	t.h.kernel.offset = ~0ull;	/* would put the kernel anywhere */
+	t.h.passthrough_irq = 9;
+	t.h.magic[0] = 'X';
+	assert_int_equal(v3_image_parse(&copy, &t, sizeof(t), &cfg, err, sizeof(err)), 0);
+	assert_ptr_equal(cfg.kernel, t.kernel);
+	assert_int_equal(cfg.passthrough_irq, 0);
+	memset(t.cmdline, 'A', sizeof(t.cmdline));	/* its NUL gone */
+	assert_string_equal(cfg.cmdline, "quiet");
+	v3_image_release(&cfg);
+
+	/* A command line without its NUL is refused on the copy. */
+	t = good();
+	copy = t.h;
+	memset(t.cmdline, 'A', sizeof(t.cmdline));
+	assert_int_equal(v3_image_parse(&copy, &t, sizeof(t), &cfg, err, sizeof(err)),
+			 -V3_EINVAL);
+	assert_non_null(strstr(err, "not NUL-terminated"));
 }
 
 static void test_bad_images(void **state)
@@ -137,6 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_image),
 		cmocka_unit_test(test_bad_images),
+		cmocka_unit_test(test_only_the_copy_counts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

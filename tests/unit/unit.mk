@@ -22,6 +22,9 @@ test_memmap_SRCS := kitten/mm/memmap.c
 UNIT_TESTS += test_cmdline
 test_cmdline_SRCS := kitten/kernel/cmdline.c
 
+UNIT_TESTS += test_cred
+test_cred_SRCS := kitten/kernel/cred.c
+
 UNIT_TESTS += test_acpi
 test_acpi_SRCS := kitten/drivers/acpi.c
 

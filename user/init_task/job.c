@@ -11,6 +11,11 @@
  *   repeat=200           run it this many times (default 1)
  *   env=KEY=VALUE        add to the environment (may repeat)
  *   verbose=1            report each rank's exit status
+ *   uid=1000             run as this user (default 0, root)
+ *   gid=1000             with this group (default: 0, or uid when uid= given)
+ *   cap=NAME             grant a capability to a job that is not root:
+ *                        setuid, setgid, kill, vm_passthrough, raw_io
+ *                        (may repeat)
  */
 #include "kitten.h"
 #include "job.h"
@@ -30,6 +35,46 @@ static const char *parse_size(const char *s, uint64_t *out)
 	}
 	*out = v;
 	return s;
+}
+
+/* A uid or gid: a decimal number below 2^32 - 1 (-1 means "unchanged"). */
+static int parse_id(const char *v, size_t len, uint32_t *out)
+{
+	uint64_t n = 0;
+
+	if (!len || len > 10)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		n = n * 10 + (v[i] - '0');
+	}
+	if (n >= 0xffffffffULL)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	uint64_t bit;
+} cap_names[] = {
+	{ "setuid", KITTEN_CAP_SETUID },
+	{ "setgid", KITTEN_CAP_SETGID },
+	{ "kill", KITTEN_CAP_KILL },
+	{ "vm_passthrough", KITTEN_CAP_VM_PASSTHROUGH },
+	{ "raw_io", KITTEN_CAP_RAW_IO },
+};
+
+static int parse_cap(const char *v, size_t len, uint64_t *caps)
+{
+	for (unsigned i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
+		if (strlen(cap_names[i].name) == len &&
+		    !strncmp(v, cap_names[i].name, len)) {
+			*caps |= cap_names[i].bit;
+			return 0;
+		}
+	return -1;
 }
 
 static const char *find_in(const char *s, char c, size_t len)
@@ -63,6 +108,7 @@ int job_parse(const char *text, struct job *job)
 {
 	size_t used = 0;
 	char *args = NULL;
+	bool gid_given = false;
 
 	memset(job, 0, sizeof(*job));
 	job->ranks = 1;
@@ -105,6 +151,16 @@ int job_parse(const char *text, struct job *job)
 				job->env[job->nr_env] = keep(job, &used, v, vlen);
 				if (!job->env[job->nr_env++])
 					return fail(job, "description too long");
+			} else if (klen == 3 && !strncmp(text, "uid", 3)) {
+				if (parse_id(v, vlen, &job->uid))
+					return fail(job, "uid must be a number below 4294967295");
+			} else if (klen == 3 && !strncmp(text, "gid", 3)) {
+				if (parse_id(v, vlen, &job->gid))
+					return fail(job, "gid must be a number below 4294967295");
+				gid_given = true;
+			} else if (klen == 3 && !strncmp(text, "cap", 3)) {
+				if (parse_cap(v, vlen, &job->caps))
+					return fail(job, "unknown capability (setuid, setgid, kill, vm_passthrough, raw_io)");
 			} else if (klen == 7 && !strncmp(text, "verbose", 7)) {
 				job->verbose = v[0] == '1';
 			} else if (klen == 4 && !strncmp(text, "cpus", 4)) {
@@ -128,6 +184,8 @@ int job_parse(const char *text, struct job *job)
 	}
 	if (!job->argv[0])
 		return fail(job, "no program= line");
+	if (!gid_given)
+		job->gid = job->uid;	/* a user's own group, as useradd makes */
 	job->argc = 1;
 	for (char *p = args; p && *p && job->argc < JOB_MAX_ARGS;) {
 		while (*p == ' ')

@@ -22,6 +22,8 @@ struct job {
 	unsigned cpus[JOB_MAX_CPUS];
 	unsigned nr_cpus;
 	uint64_t heap;			/* bytes of heap per rank */
+	uint32_t uid, gid;		/* credentials (default 0: root) */
+	uint64_t caps;			/* KITTEN_CAP_* bits from cap= lines */
 	unsigned repeat;		/* run the job this many times */
 	int verbose;
 	const char *error;		/* set when parsing fails */

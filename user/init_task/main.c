@@ -11,7 +11,8 @@
  *      (through a window in init's own address space), map it with the
  *      largest pages the alignment allows,
  *   4. give every rank a SMARTMAP view of every other rank,
- *   5. start one task per rank on its CPU, wait for all, report, free.
+ *   5. give each rank the job's credentials (uid=, gid=, cap=),
+ *   6. start one task per rank on its CPU, wait for all, report, free.
  *
  * A job that fails to load is reported and the next one runs.
  */
@@ -211,6 +212,11 @@ static int setup_rank(const struct job *job, const struct elf_image *img,
 	err = aspace_set_cpus(rk->aspace, mask);
 	if (err)
 		return err;
+	struct kitten_cred cred = { job->uid, job->gid, job->caps };
+
+	err = aspace_set_cred(rk->aspace, &cred);
+	if (err)
+		return err;
 	rk->spec = (struct kitten_task_spec){
 		.aspace = rk->aspace,
 		.cpu = job->cpus[r % job->nr_cpus],
@@ -319,6 +325,9 @@ static int run_description(const char *text)
 	pmem_query(&before);
 	printf("init: running %s, %u rank(s), %u time(s); %lu KiB free\n",
 	       job.argv[0], job.ranks, job.repeat, before.free >> 10);
+	if (job.uid || job.gid || job.caps)
+		printf("init: as uid %u gid %u, capabilities 0x%lx\n", job.uid,
+		       job.gid, job.caps);
 	/*
 	 * Leak check: the first run may grow kernel caches for good, so the
 	 * free memory after it is the reference for all the runs after.

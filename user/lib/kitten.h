@@ -57,6 +57,7 @@ int aspace_query(uint32_t id, uint64_t va, struct kitten_mapping *m);
 int smartmap_attach(uint32_t id, unsigned rank, uint32_t target);
 int aspace_set_brk(uint32_t id, uint64_t start, uint64_t limit);
 int aspace_set_cpus(uint32_t id, uint64_t mask);
+int aspace_set_cred(uint32_t id, const struct kitten_cred *cred);
 int task_create(const struct kitten_task_spec *spec);
 int task_wait(int id, int *status);
 

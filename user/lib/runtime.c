@@ -103,6 +103,7 @@ int task_wait(int id, int *status) { return SC(SYS_kitten_task_wait, id, status,
 int smartmap_attach(uint32_t id, unsigned rank, uint32_t target) { return SC(SYS_kitten_smartmap_attach, id, rank, target); }
 int aspace_set_brk(uint32_t id, uint64_t start, uint64_t limit) { return SC(SYS_kitten_aspace_set_brk, id, start, limit); }
 int aspace_set_cpus(uint32_t id, uint64_t mask) { return SC(SYS_kitten_aspace_set_cpus, id, mask, 0); }
+int aspace_set_cred(uint32_t id, const struct kitten_cred *cred) { return SC(SYS_kitten_aspace_set_cred, id, cred, 0); }
 
 int vm_create(const void *image, size_t len, char *err, size_t errlen)
 {

@@ -92,15 +92,17 @@ static int run_once(const struct v3_image *h, long size, const char *path,
 	id = vm_create(h, size, err, sizeof(err));
 	if (id < 0) {
 		printf("vmrun: %s: refused: %s\n", path,
-		       id == -22   ? err
+		       id == -22 || id == -1 ? err
 		       : id == -19 ? "this machine cannot run VMs"
 				   : "error");
 		return 2;
 	}
-	if (vm_launch(id, cpus, ncpus) < 0) {
+	int launched = vm_launch(id, cpus, ncpus);
+
+	if (launched < 0) {
 		printf("vmrun: cannot launch on the given CPUs (the VM has %u "
-		       "vCPUs)\n",
-		       h->vcpus);
+		       "vCPUs)%s\n", h->vcpus, launched == -1 ?
+		       ": a CPU outside this job's cpus=" : "");
 		vm_free(id);
 		return 2;
 	}

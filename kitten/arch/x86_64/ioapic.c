@@ -118,6 +118,21 @@ int ioapic_mask(uint32_t gsi)
 	return 0;
 }
 
+bool ioapic_masked(uint32_t gsi)
+{
+	uint32_t pin;
+	struct ioapic *io = find(gsi, &pin);
+	unsigned long irqf;
+	uint32_t low;
+
+	if (!io)
+		return true;	/* no IOAPIC has it: nothing can deliver it */
+	irqf = spin_lock_irqsave(&ioapic_lock);
+	low = reg_read(io, REG_REDIR(pin));
+	spin_unlock_irqrestore(&ioapic_lock, irqf);
+	return low & REDIR_MASKED;
+}
+
 void pic_disable(void)
 {
 	/* Remap to vectors 0x20-0x2f first so a stray IRQ is not an exception. */

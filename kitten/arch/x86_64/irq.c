@@ -124,6 +124,11 @@ void free_irq(unsigned irq)
 	isa[irq].vector = 0;
 }
 
+bool irq_masked(unsigned irq)
+{
+	return irq >= NR_ISA_IRQS || ioapic_masked(isa[irq].gsi);
+}
+
 void irq_dispatch(struct trap_frame *frame)
 {
 	unsigned vector = frame->vector;

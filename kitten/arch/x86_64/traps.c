@@ -15,6 +15,7 @@
 #include <kitten/sched.h>
 #include <kitten/signal.h>
 #include <kitten/string.h>
+#include <kitten/syscall.h>
 #include <kitten/task.h>
 
 static const char *const exception_names[FIRST_EXTERNAL_VECTOR] = {
@@ -56,10 +57,28 @@ static void user_fault(struct trap_frame *f)
 	task_return_to_user(f);
 }
 
+/* usercopy.S: the instruction that touches user memory, its way out. */
+extern const char usercopy_insn[], usercopy_fault[];
+
+/*
+ * A fault of the kernel's user copy on a user address: the range was
+ * unmapped or protected by another thread after it was checked. The copy
+ * returns -EFAULT instead.
+ */
+static bool usercopy_fixup(struct trap_frame *f, uint64_t addr)
+{
+	if (f->rip != (uint64_t)usercopy_insn || !is_user_address(addr))
+		return false;
+	f->rip = (uint64_t)usercopy_fault;
+	return true;
+}
+
 static void page_fault(struct trap_frame *f)
 {
 	uint64_t addr = read_cr2();
 
+	if (usercopy_fixup(f, addr))
+		return;
 	panic_trap(f, "BUG: unable to handle page fault at %016lx (%s %s%s)",
 		   addr, f->error & PF_WRITE ? "write" : "read",
 		   f->error & PF_PRESENT ? "protection violation"

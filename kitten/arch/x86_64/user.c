@@ -39,6 +39,10 @@
 static bool use_xsave;
 static uint64_t xsave_mask;
 
+/* The MXCSR bits this CPU implements: FXRSTOR and XRSTOR raise #GP for
+ * any other, so state from user memory is checked against it. */
+static uint32_t mxcsr_mask = 0xffbf;	/* the manuals' default */
+
 void entry_syscall(void);
 void trap_return(void);
 
@@ -61,6 +65,26 @@ static void enable_xsave(void)
 	use_xsave = true;
 }
 
+/*
+ * FXSAVE reports the mask at byte 28; zero there means the default. The
+ * boot CPU asks, before any other CPU runs (all CPUs are alike), into a
+ * static area: FXSAVE needs 16-byte alignment.
+ */
+static void detect_mxcsr_mask(void)
+{
+	static uint8_t fx[512] __attribute__((aligned(16)));
+	static bool detected;
+	uint32_t mask;
+
+	if (detected)
+		return;
+	__asm__ __volatile__("fxsave64 %0" : "=m"(fx));
+	memcpy(&mask, fx + 28, sizeof(mask));
+	if (mask)
+		mxcsr_mask = mask;
+	detected = true;
+}
+
 void user_init_cpu(void)
 {
 	/* SYSRET would take CS = base + 16 and SS = base + 8 from here. */
@@ -75,6 +99,12 @@ void user_init_cpu(void)
 	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
 	if (boot_cpu_has(X86_FEATURE_XSAVE))
 		enable_xsave();
+	detect_mxcsr_mask();
+}
+
+bool fpu_mxcsr_valid(uint32_t mxcsr)
+{
+	return !(mxcsr & ~mxcsr_mask);
 }
 
 void fpu_init_state(void *area)

@@ -15,6 +15,7 @@
 #define KITTEN_ASPACE_H
 
 #include <arch/pgtable.h>
+#include <kitten/cred.h>
 #include <kitten/list.h>
 #include <kitten/mutex.h>
 #include <kitten/signal.h>
@@ -67,6 +68,10 @@ struct aspace {
 	int group_exit;			/* -1, or the status exit_group gave */
 	struct sigaction_k sigactions[NSIG];	/* the process's handlers */
 	char exe[128];			/* its program's path (/proc/self/exe) */
+	struct cred cred;		/* its credentials, under threads_lock */
+	unsigned pgid, sid;		/* process group, session; 0: leader_id */
+	unsigned parent_pid;		/* the process that forked it, or 0 */
+	struct list_head proc_node;	/* in the process table (proc.h) */
 };
 
 int aspace_create(unsigned owner, struct aspace **out);

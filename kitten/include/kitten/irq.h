@@ -20,6 +20,9 @@ typedef void (*irq_handler_t)(unsigned vector, void *arg,
 int request_irq(unsigned irq, irq_handler_t handler, void *arg,
 		const char *name, unsigned cpu);
 void free_irq(unsigned irq);
+/* Whether ISA IRQ irq's line is masked where it is routed (an IRQ nobody
+ * has requested, or one freed, must be). */
+bool irq_masked(unsigned irq);
 
 /* Install a handler for a vector (0 to pick a free one); returns it. */
 int irq_vector_request(unsigned vector, irq_handler_t handler, void *arg,

@@ -34,6 +34,28 @@ struct kitten_task_spec {
 	char exe[128];		/* the program's path: /proc/self/exe */
 };
 
+/*
+ * Capabilities a job description may grant (cap=NAME) to a job that does
+ * not run as uid 0; uid 0 has them all (docs/native-api.md):
+ *   setuid          any uid in the set*uid calls
+ *   setgid          any gid in the set*gid calls, and setgroups
+ *   kill            signal other users' processes (other jobs')
+ *   vm_passthrough  VMs with host I/O ports, IRQs or device memory
+ *   raw_io          iopl/ioperm (reserved: not implemented yet)
+ */
+#define KITTEN_CAP_SETUID		(1ULL << 0)
+#define KITTEN_CAP_SETGID		(1ULL << 1)
+#define KITTEN_CAP_KILL			(1ULL << 2)
+#define KITTEN_CAP_VM_PASSTHROUGH	(1ULL << 3)
+#define KITTEN_CAP_RAW_IO		(1ULL << 4)
+#define KITTEN_CAP_ALL			((1ULL << 5) - 1)
+
+/* A job's credentials, set by the init task before the job starts. */
+struct kitten_cred {
+	uint32_t uid, gid;
+	uint64_t caps;		/* KITTEN_CAP_* bits */
+};
+
 /* Virtual machines (docs/native-api.md, "Virtual machines"). */
 enum kitten_vm_state {
 	KITTEN_VM_CREATED,

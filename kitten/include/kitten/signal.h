@@ -26,7 +26,21 @@ struct sigaction_k {
 	uint64_t mask;
 };
 
+/* Who sent a pending signal: what its handler finds in siginfo. */
+struct sig_sender {
+	int32_t code;		/* SI_USER (kill) or SI_TKILL (tkill, tgkill) */
+	uint32_t pid, uid;	/* the sender's process and real uid */
+};
+#define SI_USER		0
+#define SI_TKILL	(-6)
+
 struct trap_frame;
+
+struct task;
+/* Has t a signal it does not block, waiting for its return to user
+ * mode? A sleeper checks after marking itself asleep, so a sender's
+ * wake-up in between is not lost. */
+bool signal_pending(struct task *t);
 
 /* Before returning to user mode: run handlers or default actions. */
 void signal_deliver_pending(struct trap_frame *f);

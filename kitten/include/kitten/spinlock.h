@@ -34,6 +34,7 @@ struct spinlock {
  */
 enum lock_rank {
 	LOCK_RANK_FAMILY = 5,		/* task links; wakes waiters */
+	LOCK_RANK_PROCESSES = 6,	/* the process table; takes threads locks */
 	LOCK_RANK_WAITQUEUE = 10,	/* then wakes tasks: takes run queues */
 	LOCK_RANK_THREADS = 12,		/* a process's threads; kicks them */
 	LOCK_RANK_FUTEX = 15,		/* a futex bucket; wakes tasks too */

@@ -34,6 +34,17 @@ enum syscall_number {
 #include <kitten/syscall_list.h>
 #undef SYSCALL
 
+/*
+ * Whether a user-supplied value may go into a register that holds a user
+ * address across the return to user mode (FS_BASE, the RIP that IRETQ
+ * returns to): canonical and in the lower half. On hardware anything else
+ * raises #GP in kernel mode, which would be a panic.
+ */
+static inline bool is_user_address(uint64_t addr)
+{
+	return addr < (1ULL << 47);
+}
+
 /* Copy between the kernel and the current task's memory: 0 or -EFAULT. */
 int copy_from_user(void *dst, uint64_t user_src, size_t len);
 int copy_to_user(uint64_t user_dst, const void *src, size_t len);

@@ -12,6 +12,7 @@
 #define KITTEN_TASK_H
 
 #include <kitten/list.h>
+#include <kitten/signal.h>
 #include <kitten/types.h>
 #include <kitten/waitqueue.h>
 
@@ -52,6 +53,7 @@ struct task {
 	uint64_t robust_list;		/* set_robust_list() */
 	uint64_t sig_blocked;		/* bit n-1: signal n is blocked */
 	uint64_t sig_pending;
+	struct sig_sender sig_from[NSIG];	/* of each pending signal */
 	bool leader;			/* a process's first task, not a thread */
 	bool kill_pending;		/* exit at the next return to user mode */
 	struct list_head thread_node;	/* on aspace->threads */
@@ -111,7 +113,10 @@ void task_switch_aspace(struct aspace *as);
 /*
  * A new thread of the current process (clone with CLONE_VM): it starts
  * where the caller's system call returns, with rax 0, on stack, with TLS
- * base tls. It runs on the next CPU of the process's CPU set.
+ * base tls. It runs on the next CPU of the process's CPU set. It is not
+ * yet started: the caller finishes it (tid words, clear_child_tid) and
+ * then calls sched_enqueue_new(), so the thread cannot run, exit and be
+ * freed while it is still being set up.
  */
 struct task *task_clone_thread(uint64_t stack, uint64_t tls);
 

@@ -16,9 +16,14 @@ struct vmm_vm;
 void vmm_init(void);
 bool vmm_available(void);
 
-/* A VM from a configuration image; NULL with a reason in err. */
-struct vmm_vm *vmm_create(const void *image, size_t len, char *err,
-			  size_t errlen);
+/*
+ * A VM from a configuration image at image[0..len), whose header the
+ * caller has copied to *hdr (Palacios's struct v3_image, image.h): the
+ * VMM checks and uses only that copy. NULL with a reason in err.
+ */
+struct v3_image;
+struct vmm_vm *vmm_create(const struct v3_image *hdr, const void *image,
+			  size_t len, char *err, size_t errlen);
 int vmm_start(struct vmm_vm *vm, const unsigned *cpus, unsigned ncpus);
 int vmm_stop(struct vmm_vm *vm, const char *reason);
 /*

@@ -148,12 +148,19 @@ struct v3_vm;
 
 /*
  * Create a VM from a configuration image (image.h) at image[0..size).
- * The image is copied from; the caller may free it afterwards. On error
- * returns NULL and writes a one-line reason to err[0..errlen).
+ * hdr is the host's own copy of the image's header (its first
+ * sizeof(struct v3_image) bytes, zeroed beyond size), which nobody else
+ * can change during the call: Palacios checks that copy and takes every
+ * size, offset and setting from it alone, so an image in memory its
+ * owner can still write (a user buffer) cannot change under the checks.
+ * The payloads are copied from image; the caller may free it afterwards.
+ * On error returns NULL and writes a one-line reason to err[0..errlen).
  * host_vm_data is passed back in host->vm_event().
  */
-struct v3_vm *v3_vm_create(const void *image, size_t size, void *host_vm_data,
-			   char *err, size_t errlen);
+struct v3_image;
+struct v3_vm *v3_vm_create(const struct v3_image *hdr, const void *image,
+			   size_t size, void *host_vm_data, char *err,
+			   size_t errlen);
 
 /* Run vCPU i on host CPU cpus[i], for every vCPU of the image. */
 int v3_vm_start(struct v3_vm *vm, const unsigned *cpus, unsigned ncpus);

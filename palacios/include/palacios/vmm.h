@@ -197,7 +197,12 @@ struct v3_vm {
 	struct v3_vcpu *vcpus[V3_IMAGE_MAX_VCPUS];
 };
 
-/* A checked configuration image: pointers into the caller's copy. */
+/*
+ * A checked configuration image: sizes and settings from the host's copy
+ * of the header; payload pointers into the caller's image, except the
+ * command line, which is copied (it is read as a string later, so it
+ * must not lose its NUL after the check). v3_image_release() frees it.
+ */
 struct v3_vm_config {
 	uint64_t mem_size;
 	unsigned vcpus;
@@ -207,7 +212,7 @@ struct v3_vm_config {
 	uint64_t kernel_size;
 	const uint8_t *initrd;
 	uint64_t initrd_size;
-	const char *cmdline;	/* NUL-terminated, or NULL */
+	const char *cmdline;	/* NUL-terminated copy, or NULL */
 	const uint8_t *disk;	/* the block device's image, or NULL */
 	uint64_t disk_size;
 	uint64_t disk_offset;	/* its offset in the image */
@@ -216,9 +221,11 @@ struct v3_vm_config {
 	uint64_t passthrough_mem_base, passthrough_mem_size;
 };
 
-/* Check an image and describe it; on error, a reason in err. */
-int v3_image_parse(const void *image, size_t size, struct v3_vm_config *cfg,
-		   char *err, size_t errlen);
+/* Check an image whose header the host copied to *h and describe it; on
+ * error, a reason in err. */
+int v3_image_parse(const struct v3_image *h, const void *image, size_t size,
+		   struct v3_vm_config *cfg, char *err, size_t errlen);
+void v3_image_release(struct v3_vm_config *cfg);
 
 /* Load a multiboot kernel into guest memory and set vCPU 0 to enter it. */
 int v3_boot_multiboot(struct v3_vm *vm, const struct v3_vm_config *cfg,

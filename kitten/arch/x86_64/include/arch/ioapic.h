@@ -13,6 +13,8 @@ int ioapic_add(uint32_t id, paddr_t address, uint32_t gsi_base);
 int ioapic_route(uint32_t gsi, uint8_t vector, uint32_t apic_id,
 		 unsigned flags);
 int ioapic_mask(uint32_t gsi);
+/* Whether the IOAPIC holds gsi masked, as read back from its register. */
+bool ioapic_masked(uint32_t gsi);
 
 /* Turn off the two 8259 PICs: the IOAPIC replaces them. */
 void pic_disable(void);

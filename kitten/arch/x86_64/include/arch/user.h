@@ -19,6 +19,9 @@ void user_init_cpu(void);
 void fpu_init_state(void *area);
 void fpu_save(void *area);
 void fpu_restore(const void *area);
+/* Whether FXRSTOR/XRSTOR would take this MXCSR value (from user memory,
+ * as rt_sigreturn gets it) without a #GP. */
+bool fpu_mxcsr_valid(uint32_t mxcsr);
 
 /* Fill frame so that trap_return enters ring 3 at rip with stack rsp. */
 void user_frame_init(struct trap_frame *frame, uint64_t rip, uint64_t rsp,

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The process table: every address space, so that one process can find
+ * another by pid, process group or session (kill, setpgid, getsid). A
+ * process is an address space with tasks in it; its pid is the id of its
+ * first task (aspace->leader_id). An address space enters the table when
+ * it is created and leaves it just before it is freed, so one found under
+ * the table's lock stays valid until the lock is dropped.
+ */
+#ifndef KITTEN_PROC_H
+#define KITTEN_PROC_H
+
+#include <kitten/types.h>
+
+struct aspace;
+
+void proc_table_add(struct aspace *as);
+void proc_table_del(struct aspace *as);
+
+/*
+ * Call fn(as, arg) for every live process (tasks in it), under the
+ * table's lock: fn may take as->threads_lock and kick tasks, but must not
+ * sleep. Stops at the first non-zero return of fn and returns it.
+ */
+int proc_for_each(int (*fn)(struct aspace *as, void *arg), void *arg);
+
+/* A process's group and session: its own pid unless it moved. */
+unsigned proc_pgid(const struct aspace *as);
+unsigned proc_sid(const struct aspace *as);
+
+#endif
