@@ -92,9 +92,15 @@ static long file_write(struct file *f, uint64_t ubuf, uint64_t len,
 	inode_lock(n);
 	off = READ_ONCE(f->flags) & O_APPEND ? n->size : *pos;
 	err = off + len < off ? -EFBIG : reserve(n, off + len);
-	/* The whole range is checked before anything is copied. */
-	if (!err && copy_from_user((char *)n->buf + off, ubuf, len))
+	if (!err && copy_from_user((char *)n->buf + off, ubuf, len)) {
+		/* A fault part-way: what lies past the end stays zero. */
+		if (off + len > n->size) {
+			uint64_t from = MAX(off, n->size);
+
+			memset((char *)n->buf + from, 0, off + len - from);
+		}
 		err = -EFAULT;
+	}
 	if (!err) {
 		n->size = MAX(n->size, off + len);
 		*pos = off + len;
