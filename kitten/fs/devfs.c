@@ -119,8 +119,8 @@ static long devfs_read(struct file *f, uint64_t ubuf, uint64_t len,
 	long done = 0;
 
 	while ((uint64_t)done < len) {
-		long got = d->read ? d->read(d, chunk, MIN(len - done, sizeof(chunk)),
-					     *pos) : -EINVAL;
+		size_t k = MIN(len - done, sizeof(chunk));
+		long got = d->read ? d->read(d, chunk, k, *pos) : -EINVAL;
 
 		if (got <= 0)
 			return done ? done : got;

@@ -73,7 +73,8 @@ struct fdtable *fdtable_clone(struct fdtable *t)
 		c->fd[fd] = t->fd[fd];
 		c->cloexec[fd] = t->cloexec[fd];
 		if (c->fd[fd])
-			__atomic_fetch_add(&c->fd[fd]->refs, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&c->fd[fd]->refs, 1,
+					   __ATOMIC_RELAXED);
 	}
 	c->cwd = t->cwd;
 	if (c->cwd)

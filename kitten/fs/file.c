@@ -207,7 +207,8 @@ long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t len, uint64_t off,
 
 long file_seek_in(int64_t off, int whence, uint64_t pos, uint64_t size)
 {
-	int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)pos :
+	int64_t base = whence == SEEK_SET ? 0 :
+		       whence == SEEK_CUR ? (int64_t)pos :
 		       whence == SEEK_END ? (int64_t)size : -1;
 
 	if (base < 0 || base + off < 0)
@@ -339,7 +340,8 @@ long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3,
 		ret = ret < 0 ? ret : 0;
 		break;
 	case F_GETFL:
-		ret = READ_ONCE(f->flags) & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
+		ret = READ_ONCE(f->flags) &
+		      ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 		break;
 	case F_SETFL:	/* only O_APPEND (and the ignored O_NONBLOCK) change */
 		if (arg & O_APPEND)

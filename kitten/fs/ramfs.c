@@ -108,7 +108,8 @@ static struct inode *walk(struct inode *dir, const char *path, size_t len)
 struct inode *ramfs_lookup(const char *path)
 {
 	unsigned long flags = spin_lock_irqsave(&tree_lock);
-	struct inode *n = path[0] == '/' ? walk(&root, path, strlen(path)) : NULL;
+	size_t len = path[0] == '/' ? strlen(path) : 0;
+	struct inode *n = len ? walk(&root, path, len) : NULL;
 
 	spin_unlock_irqrestore(&tree_lock, flags);
 	return n;

@@ -78,7 +78,7 @@ struct file_operations {
 
 struct file {
 	const struct file_operations *ops;
-	struct inode *inode;	/* referenced; NULL: a pipe or an inherited console */
+	struct inode *inode;	/* referenced; NULL: pipes, inherited consoles */
 	void *priv;		/* the kind's own: a pipe */
 	struct mutex pos_lock;	/* one read, write, seek or listing at a time */
 	uint64_t pos;

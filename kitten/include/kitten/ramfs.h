@@ -35,10 +35,10 @@ struct file_operations;
 
 struct inode {
 	uint32_t mode;		/* S_IF* type and permission bits */
-	uint32_t rdev;		/* a device file's number (major << 8 | minor) */
+	uint32_t rdev;		/* a device's number: major << 8 | minor */
 	uint64_t ino;
 	const struct file_operations *fops;	/* what open() gives */
-	void *priv;		/* the kind's own (a generated file's source) */
+	void *priv;		/* the kind's own: a generated file's source */
 	unsigned refs;
 
 	struct mutex lock;	/* the data */
@@ -49,7 +49,7 @@ struct inode {
 
 	/* The tree lock's (ramfs.c). */
 	char *name;
-	struct inode *parent;	/* NULL once unlinked; the root's is itself */
+	struct inode *parent;	/* NULL once unlinked; the root's: itself */
 	struct list_head children;	/* in increasing cookie order */
 	struct list_head sibling;
 	uint64_t cookie;	/* its place in the parent's listing */
@@ -110,7 +110,8 @@ int inode_truncate(struct inode *inode, uint64_t size);
 int ramfs_unlink(struct inode *dir, const char *path, bool dir_only);
 /* Move a name, replacing a file at the target; -errno. */
 int ramfs_rename(struct inode *dir, const char *from, const char *to);
-/* Create one name under dir, referenced in *out if asked; -EEXIST, -ENOENT, -ENOTDIR. */
+/* Create one name under dir (referenced in *out if asked); -EEXIST,
+ * -ENOENT, -ENOTDIR. */
 int ramfs_mknod(struct inode *dir, const char *path, uint32_t mode,
 		struct inode **out);
 /*
