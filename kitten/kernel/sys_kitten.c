@@ -134,14 +134,21 @@ long sys_kitten_aspace_create(uint64_t id_ptr, uint64_t a1, uint64_t a2,
 	if (err)
 		return err;
 	as->owner = as->id;	/* a job is the owner of its own memory */
-	id = as->id;
-	if (id >= MAX_ASPACES) {
+	/*
+	 * The id the native API names it by is a free slot of the table,
+	 * used again after aspace_destroy: address spaces themselves are
+	 * numbered for good (every fork makes one), which would run out.
+	 */
+	flags = spin_lock_irqsave(&aspaces_lock);
+	for (id = KITTEN_ASPACE_SELF + 1; id < MAX_ASPACES && aspaces[id]; id++)
+		;
+	if (id < MAX_ASPACES)
+		aspaces[id] = as;
+	spin_unlock_irqrestore(&aspaces_lock, flags);
+	if (id == MAX_ASPACES) {
 		aspace_put(as);
 		return -ENOSPC;
 	}
-	flags = spin_lock_irqsave(&aspaces_lock);
-	aspaces[id] = as;
-	spin_unlock_irqrestore(&aspaces_lock, flags);
 	err = copy_to_user(id_ptr, &id, sizeof(id));
 	if (err)
 		sys_kitten_aspace_destroy(id, 0, 0, 0, 0, 0);
