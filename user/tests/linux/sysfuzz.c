@@ -96,7 +96,11 @@ enum {
 	NR_POLL = 7, NR_RT_SIGSUSPEND = 130, NR_RT_SIGTIMEDWAIT = 128,
 	NR_CLOSE = 3, NR_DUP2 = 33, NR_DUP3 = 292, NR_CLOSE_RANGE = 436,
 	NR_KITTEN_VM_CONSOLE_READ = 1017,
+	/* Native calls that change the caller's own address space. */
+	NR_KITTEN_ASPACE_UNMAP = 1007, NR_KITTEN_ASPACE_SET_BRK = 1012,
+	NR_KITTEN_ASPACE_PROTECT = 1021,
 };
+#define KITTEN_ASPACE_SELF 0
 
 struct slot {			/* one thread's state, read by the monitor */
 	volatile uint64_t count;	/* calls completed */
@@ -506,6 +510,17 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 		if (nr == NR_MREMAP && (a[3] & 2))	/* MREMAP_FIXED */
 			a[4] = mm_addr(w, a[4]);
 		return true;
+	case NR_KITTEN_ASPACE_UNMAP: case NR_KITTEN_ASPACE_PROTECT:
+		/* On itself, these are munmap and mprotect without the heap's
+		 * bookkeeping: the same rules. */
+		if (a[0] == KITTEN_ASPACE_SELF) {
+			a[1] = mm_addr(w, a[1]);
+			a[2] = mm_len(w, a[1], a[2]);
+		}
+		return true;
+	case NR_KITTEN_ASPACE_SET_BRK:
+		/* On itself, it would forget every mapping the job has. */
+		return a[0] != KITTEN_ASPACE_SELF;
 	case NR_MMAP:
 		if (a[3] & (0x10 | 0x100000))		/* MAP_FIXED(_NOREPLACE) */
 			a[0] = mm_addr(w, a[0]);
@@ -908,7 +923,6 @@ int main(int argc, char **argv)
 			out("sysfuzz: cannot protect the guard pages\n");
 			return 2;
 		}
-	install_handlers();
 	make_tree();
 	out("sysfuzz: seed %lu, %lu calls on %d threads, %zu known calls, uid %d%s\n",
 	    seed, total_calls, nthreads, NR_KITTEN_CALLS, getuid(),
@@ -926,8 +940,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	/* After pthread_create, which may have grown glibc's heap. */
+	/*
+	 * After pthread_create, which may have grown glibc's heap, and which
+	 * installs glibc's own handlers for signals 32 and 33 the first time:
+	 * a fuzzed tgkill(33) to itself then ran glibc's set*id handler with
+	 * no command set up, a SIGSEGV in glibc (seed 1).
+	 */
 	brk_start = syscall(SYS_brk, 0);
+	install_handlers();
 	go = 1;
 	monitor();
 	/* Workers changed cwd, descriptors and signal dispositions; undo what
