@@ -343,6 +343,19 @@ static void heap_changed_behind_its_back(void)
 	syscall(1007, 0, p, PAGE);
 	check("brk over an unmapped page fails",
 	      syscall(SYS_brk, brk_now + 4 * PAGE) == brk_now);
+	/* The rest of the region (text, data, heap) still goes to a child. */
+	static volatile int before_fork;
+	pid_t pid;
+	int status = 0;
+
+	before_fork = 42;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(before_fork == 42 ? 7 : 1);
+	check("a fork child of a job with unmapped pages runs",
+	      pid > 0 && waitpid(pid, &status, 0) == pid &&
+	      WIFEXITED(status) && WEXITSTATUS(status) == 7);
 }
 
 int main(void)
