@@ -188,6 +188,7 @@ LINUX_TESTS += $(BUILD)/linux/creds-glibc $(BUILD)/linux/creds-musl
 # The fuzzer, isolation and soak programs (docs/fuzzing.md).
 LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
 	$(BUILD)/linux/soak-glibc
+LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.

@@ -2,7 +2,9 @@
 /*
  * Device files and the generated files of /proc and /sys that the C
  * library and OpenMP runtimes read (CPU counts, memory, the process's own
- * status), each registered with read and write callbacks.
+ * status), each registered with read and write callbacks, which this
+ * file's operations table calls a kernel chunk at a time. /dev/console
+ * is the console's own kind of file (tty.c).
  *
  * A generated text file is produced whole on each read and the reader's
  * window copied out: these files are small and read rarely, and the
@@ -15,75 +17,92 @@
 #include <arch/time.h>
 #include <arch/x86.h>
 #include <kitten/aspace.h>
-#include <kitten/console.h>
 #include <kitten/cpio.h>
+#include <kitten/errno.h>
+#include <kitten/file.h>
 #include <kitten/kernel.h>
 #include <kitten/kmem.h>
 #include <kitten/mm.h>
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
 #include <kitten/string.h>
+#include <kitten/syscall.h>
 #include <kitten/task.h>
 #include <kitten/textsum.h>
 
 #define TEXT_MAX (32 * 1024)
+#define CHUNK 256
 
 typedef size_t (*text_fn)(char *out, size_t cap);
 
-static long null_read(struct inode *n, char *buf, uint64_t len, uint64_t off)
+/* A generated file: its callbacks read and write kernel memory at an
+ * offset and return bytes or -errno; text files are made by text(). */
+struct devfs_file {
+	const char *path;
+	uint32_t mode, rdev;
+	long (*read)(const struct devfs_file *d, char *buf, uint64_t len,
+		     uint64_t off);
+	long (*write)(const struct devfs_file *d, const char *buf, uint64_t len,
+		      uint64_t off);
+	text_fn text;
+};
+
+static long null_read(const struct devfs_file *d, char *buf, uint64_t len,
+		      uint64_t off)
 {
-	(void)n, (void)buf, (void)len, (void)off;
+	(void)d, (void)buf, (void)len, (void)off;
 	return 0;
 }
 
-static long null_write(struct inode *n, const char *buf, uint64_t len,
-		       uint64_t off)
+static long null_write(const struct devfs_file *d, const char *buf,
+		       uint64_t len, uint64_t off)
 {
-	(void)n, (void)buf, (void)off;
+	(void)d, (void)buf, (void)off;
 	return len;
 }
 
-static long zero_read(struct inode *n, char *buf, uint64_t len, uint64_t off)
+static long zero_read(const struct devfs_file *d, char *buf, uint64_t len,
+		      uint64_t off)
 {
-	(void)n, (void)off;
+	(void)d, (void)off;
 	memset(buf, 0, len);
 	return len;
 }
 
-/* xorshift seeded from the TSC: test-grade randomness, not cryptography. */
-static long random_read(struct inode *n, char *buf, uint64_t len, uint64_t off)
+/*
+ * xorshift seeded from the TSC: test-grade randomness, not cryptography.
+ * Readers on several CPUs may share a state update; that only repeats
+ * some bytes.
+ */
+static long random_read(const struct devfs_file *d, char *buf, uint64_t len,
+			uint64_t off)
 {
 	static uint64_t state;
+	uint64_t x = READ_ONCE(state);
 
-	(void)n, (void)off;
-	if (!state)
-		state = rdtsc() | 1;
+	(void)d, (void)off;
+	if (!x)
+		x = rdtsc() | 1;
 	for (uint64_t i = 0; i < len; i++) {
-		state ^= state << 13;
-		state ^= state >> 7;
-		state ^= state << 17;
-		buf[i] = state >> 24;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = x >> 24;
 	}
+	WRITE_ONCE(state, x);
 	return len;
 }
 
-static long console_dev_write(struct inode *n, const char *buf, uint64_t len,
-			      uint64_t off)
-{
-	(void)n, (void)off;
-	user_console_write(buf, len);
-	return len;
-}
-
-static long text_read(struct inode *n, char *buf, uint64_t len, uint64_t off)
+static long text_read(const struct devfs_file *d, char *buf, uint64_t len,
+		      uint64_t off)
 {
 	char *text = kmem_alloc(TEXT_MAX);
 	size_t size;
 	long ret = 0;
 
 	if (!text)
-		return -12;	/* ENOMEM */
-	size = ((text_fn)n->priv)(text, TEXT_MAX);
+		return -ENOMEM;
+	size = d->text(text, TEXT_MAX);
 	if (off < size) {
 		ret = MIN(len, size - off);
 		memcpy(buf, text + off, ret);
@@ -92,11 +111,65 @@ static long text_read(struct inode *n, char *buf, uint64_t len, uint64_t off)
 	return ret;
 }
 
-static const struct inode_ops null_ops = { null_read, null_write };
-static const struct inode_ops zero_ops = { zero_read, null_write };
-static const struct inode_ops random_ops = { random_read, null_write };
-static const struct inode_ops console_ops = { null_read, console_dev_write };
-static const struct inode_ops text_ops = { text_read, NULL };
+/* Through the callbacks a kernel chunk at a time. */
+static long devfs_read(struct file *f, uint64_t ubuf, uint64_t len,
+		       uint64_t *pos)
+{
+	const struct devfs_file *d = f->inode->priv;
+	char chunk[CHUNK];
+	long done = 0;
+
+	while ((uint64_t)done < len) {
+		size_t k = MIN(len - done, sizeof(chunk));
+		long got = d->read ? d->read(d, chunk, k, *pos) : -EINVAL;
+
+		if (got <= 0)
+			return done ? done : got;
+		if (copy_to_user(ubuf + done, chunk, got))
+			return done ? done : -EFAULT;
+		done += got;
+		*pos += got;
+		if ((uint64_t)got < sizeof(chunk))
+			break;
+	}
+	return done;
+}
+
+static long devfs_write(struct file *f, uint64_t ubuf, uint64_t len,
+			uint64_t *pos)
+{
+	const struct devfs_file *d = f->inode->priv;
+	char chunk[CHUNK];
+	long done = 0;
+
+	while ((uint64_t)done < len) {
+		size_t k = MIN(len - done, sizeof(chunk));
+		long put;
+
+		if (copy_from_user(chunk, ubuf + done, k))
+			return done ? done : -EFAULT;
+		put = d->write ? d->write(d, chunk, k, *pos) : -EINVAL;
+		if (put <= 0)
+			return done ? done : put;
+		done += put;
+		*pos += put;
+	}
+	return done;
+}
+
+/* Generated files have no size: the end is where reading stops. */
+static long devfs_lseek(struct file *f, int64_t off, int whence, uint64_t pos)
+{
+	(void)f;
+	return file_seek_in(off, whence, pos, 0);
+}
+
+static const struct file_operations devfs_ops = {
+	.read = devfs_read,
+	.write = devfs_write,
+	.lseek = devfs_lseek,
+	.stat = file_stat_inode,
+};
 
 /* snprintf that appends at *len and never runs past cap. */
 #define APPEND(out, cap, len, ...)                                            \
@@ -218,39 +291,42 @@ static size_t self_maps(char *out, size_t cap)
 	return len;
 }
 
-static const struct {
-	const char *path;
-	uint32_t mode;
-	const struct inode_ops *ops;
-	text_fn text;
-} files[] = {
-	{ "/dev/null", 0020666, &null_ops, NULL },
-	{ "/dev/zero", 0020666, &zero_ops, NULL },
-	{ "/dev/urandom", 0020444, &random_ops, NULL },
-	{ "/dev/random", 0020444, &random_ops, NULL },
-	{ "/dev/console", 0020620, &console_ops, NULL },
-	{ "/proc/cpuinfo", 0100444, &text_ops, cpuinfo },
-	{ "/proc/meminfo", 0100444, &text_ops, meminfo },
-	{ "/proc/interrupts", 0100444, &text_ops, interrupts },
-	{ "/proc/self/status", 0100444, &text_ops, self_status },
-	{ "/proc/self/maps", 0100444, &text_ops, self_maps },
-	{ "/proc/kitten/text_sum", 0100444, &text_ops, kernel_text_sum_text },
-	{ "/sys/devices/system/cpu/online", 0100444, &text_ops, cpu_range },
-	{ "/sys/devices/system/cpu/possible", 0100444, &text_ops, cpu_range },
-	{ "/sys/devices/system/cpu/present", 0100444, &text_ops, cpu_range },
-	{ "/sys/devices/system/node/online", 0100444, &text_ops, node_online },
-	{ "/sys/devices/system/node/node0/cpulist", 0100444, &text_ops, cpu_range },
+#define DEV(major, minor) ((major) << 8 | (minor))
+
+static const struct devfs_file files[] = {
+	{ "/dev/null", 0020666, DEV(1, 3), null_read, null_write, NULL },
+	{ "/dev/zero", 0020666, DEV(1, 5), zero_read, null_write, NULL },
+	{ "/dev/urandom", 0020444, DEV(1, 9), random_read, null_write, NULL },
+	{ "/dev/random", 0020444, DEV(1, 8), random_read, null_write, NULL },
+	{ "/proc/cpuinfo", 0100444, 0, text_read, NULL, cpuinfo },
+	{ "/proc/meminfo", 0100444, 0, text_read, NULL, meminfo },
+	{ "/proc/interrupts", 0100444, 0, text_read, NULL, interrupts },
+	{ "/proc/self/status", 0100444, 0, text_read, NULL, self_status },
+	{ "/proc/self/maps", 0100444, 0, text_read, NULL, self_maps },
+	{ "/proc/kitten/text_sum", 0100444, 0, text_read, NULL, kernel_text_sum_text },
+	{ "/sys/devices/system/cpu/online", 0100444, 0, text_read, NULL, cpu_range },
+	{ "/sys/devices/system/cpu/possible", 0100444, 0, text_read, NULL, cpu_range },
+	{ "/sys/devices/system/cpu/present", 0100444, 0, text_read, NULL, cpu_range },
+	{ "/sys/devices/system/node/online", 0100444, 0, text_read, NULL, node_online },
+	{ "/sys/devices/system/node/node0/cpulist", 0100444, 0, text_read, NULL,
+	  cpu_range },
 };
+
+static void add(const char *path, uint32_t mode, uint32_t rdev,
+		const struct file_operations *fops, void *priv)
+{
+	int err = ramfs_register(path, mode, rdev, fops, priv);
+
+	if (err)
+		pr_err("%s: cannot register (error %d)\n", path, err);
+}
 
 void devfs_init(void)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		int err = ramfs_register(files[i].path, files[i].mode,
-					 files[i].ops, (void *)files[i].text);
-
-		if (err)
-			pr_err("%s: cannot register (error %d)\n", files[i].path,
-			       err);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		add(files[i].path, files[i].mode, files[i].rdev, &devfs_ops,
+		    (void *)&files[i]);
+	/* The console is the tty's: the same file as descriptors 0-2. */
+	add("/dev/console", 0020620, DEV(5, 1), &tty_console_ops, NULL);
 	ramfs_create("/tmp", CPIO_S_IFDIR | 01777, NULL, 0, NULL);
 }

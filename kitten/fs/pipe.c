@@ -3,7 +3,9 @@
  * Pipes: a ring buffer between a read end and a write end. A reader
  * sleeps until there are bytes or no writer is left (end of file); a
  * writer sleeps while the buffer is full, and gets SIGPIPE and -EPIPE
- * when no reader is left.
+ * when no reader is left. Both ends are files of one kind; which end a
+ * file is, its access mode says. The buffer is under the pipe's spinlock;
+ * the copies to and from user memory happen outside it, a chunk at a time.
  */
 #include <kitten/errno.h>
 #include <kitten/file.h>
@@ -16,6 +18,7 @@
 #define PIPE_SIZE	16384
 #define CHUNK		256
 #define SIGPIPE		13
+#define FIONREAD	0x541b
 
 struct pipe {
 	struct spinlock lock;
@@ -24,6 +27,8 @@ struct pipe {
 	uint64_t head, tail;	/* bytes written, bytes read */
 	unsigned readers, writers;
 };
+
+static const struct file_operations pipe_ops;
 
 int pipe_create(struct file **read_end, struct file **write_end)
 {
@@ -34,16 +39,16 @@ int pipe_create(struct file **read_end, struct file **write_end)
 	spin_lock_init(&p->lock, "pipe", LOCK_RANK_LEAF);
 	waitqueue_init(&p->wq);
 	p->readers = p->writers = 1;
-	*read_end = file_open_inode(NULL, O_RDONLY);
-	*write_end = file_open_inode(NULL, O_WRONLY);
+	*read_end = file_alloc(&pipe_ops, NULL, O_RDONLY);
+	*write_end = file_alloc(&pipe_ops, NULL, O_WRONLY);
 	if (!*read_end || !*write_end) {
 		kmem_free(*read_end);
 		kmem_free(*write_end);
 		kmem_free(p);
 		return -ENOMEM;
 	}
-	(*read_end)->pipe = p;
-	(*write_end)->pipe = p;
+	(*read_end)->priv = p;
+	(*write_end)->priv = p;
 	return 0;
 }
 
@@ -57,12 +62,14 @@ static bool writable(struct pipe *p)
 	return p->head - p->tail < PIPE_SIZE || !READ_ONCE(p->readers);
 }
 
-long pipe_read(struct file *f, uint64_t ubuf, uint64_t len)
+static long pipe_read(struct file *f, uint64_t ubuf, uint64_t len,
+		      uint64_t *pos)
 {
-	struct pipe *p = f->pipe;
+	struct pipe *p = f->priv;
 	char chunk[CHUNK];
 	long done = 0;
 
+	(void)pos;
 	if (!len)
 		return 0;
 	wait_event(p->wq, readable(p) || task_current()->kill_pending);
@@ -84,12 +91,14 @@ long pipe_read(struct file *f, uint64_t ubuf, uint64_t len)
 	return done;
 }
 
-long pipe_write(struct file *f, uint64_t ubuf, uint64_t len)
+static long pipe_write(struct file *f, uint64_t ubuf, uint64_t len,
+		       uint64_t *pos)
 {
-	struct pipe *p = f->pipe;
+	struct pipe *p = f->priv;
 	char chunk[CHUNK];
 	long done = 0;
 
+	(void)pos;
 	while ((uint64_t)done < len) {
 		size_t n = MIN(len - done, sizeof(chunk)), room;
 		unsigned long flags;
@@ -116,9 +125,30 @@ long pipe_write(struct file *f, uint64_t ubuf, uint64_t len)
 	return done;
 }
 
-void pipe_close(struct file *f)
+/* FIONREAD: the bytes a read would get now. */
+static long pipe_ioctl(struct file *f, unsigned cmd, uint64_t arg)
 {
-	struct pipe *p = f->pipe;
+	struct pipe *p = f->priv;
+	int avail;
+
+	if (cmd != FIONREAD)
+		return -ENOTTY;
+	avail = READ_ONCE(p->head) - READ_ONCE(p->tail);
+	return copy_to_user(arg, &avail, sizeof(avail));
+}
+
+static void pipe_stat(struct file *f, struct kstat *st)
+{
+	*st = (struct kstat){
+		.ino = (uintptr_t)f->priv >> 4,	/* both ends agree */
+		.mode = 0010600,		/* S_IFIFO */
+		.nlink = 1,
+	};
+}
+
+static void pipe_close(struct file *f)
+{
+	struct pipe *p = f->priv;
 	unsigned long flags = spin_lock_irqsave(&p->lock);
 	bool last;
 
@@ -133,3 +163,11 @@ void pipe_close(struct file *f)
 	else
 		waitqueue_wake_all(&p->wq);
 }
+
+static const struct file_operations pipe_ops = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.ioctl = pipe_ioctl,
+	.stat = pipe_stat,
+	.release = pipe_close,
+};

@@ -1,31 +1,71 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The in-memory file system tree (see ramfs.h): path lookup and creation,
- * and unpacking of the initramfs.
+ * The in-memory file system tree (see ramfs.h): path lookup, creation,
+ * unlink, rename, listings, and unpacking of the initramfs.
+ *
+ * Every walk and every change of the tree runs under one spinlock, the
+ * tree lock: paths are short, directories small, and no user memory is
+ * touched under it (callers copy paths in first and listings out after),
+ * so one lock is simpler than per-directory locks and does not limit
+ * a compute node, whose jobs rarely use files. Memory for a new name or
+ * inode is allocated before the lock is taken when the size is known;
+ * inodes that lose their last reference are put after it is released.
  */
 #define pr_fmt(fmt) "ramfs: " fmt
 
 #include <kitten/cpio.h>
 #include <kitten/errno.h>
+#include <kitten/file.h>
 #include <kitten/kmem.h>
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
+#include <kitten/spinlock.h>
 #include <kitten/string.h>
+
+/* Listing positions 0 and 1 are "." and ".."; children count from 2. */
+#define FIRST_COOKIE 2
 
 static struct inode root;
 static uint64_t next_ino = 2;
+static struct spinlock tree_lock;
+
+static void inode_init(struct inode *n, uint32_t mode)
+{
+	n->mode = mode;
+	n->fops = (mode & CPIO_S_IFMT) == CPIO_S_IFDIR ? &ramfs_dir_ops :
+							 &ramfs_file_ops;
+	n->refs = 1;		/* the tree's */
+	mutex_init(&n->lock);
+	list_init(&n->children);
+	list_init(&n->sibling);
+	n->next_cookie = FIRST_COOKIE;
+}
 
 void ramfs_init(void)
 {
+	spin_lock_init(&tree_lock, "ramfs", LOCK_RANK_RAMFS);
+	inode_init(&root, CPIO_S_IFDIR | 0755);
 	root.name = "";
-	root.mode = CPIO_S_IFDIR | 0755;
 	root.ino = 1;
-	root.refs = 1;
 	root.parent = &root;
-	list_init(&root.children);
-	list_init(&root.sibling);
 }
 
+void inode_get(struct inode *inode)
+{
+	__atomic_fetch_add(&inode->refs, 1, __ATOMIC_RELAXED);
+}
+
+/* The last reference to an unlinked inode frees it. */
+void inode_put(struct inode *inode)
+{
+	if (__atomic_sub_fetch(&inode->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	kmem_free(inode->buf);
+	kmem_free(inode->name);
+	kmem_free(inode);
+}
+
+/* Tree lock held. */
 static struct inode *child(struct inode *dir, const char *name, size_t len)
 {
 	struct inode *c;
@@ -33,19 +73,15 @@ static struct inode *child(struct inode *dir, const char *name, size_t len)
 	if (len == 1 && name[0] == '.')
 		return dir;
 	if (len == 2 && name[0] == '.' && name[1] == '.')
-		return dir->parent;
+		return dir->parent;	/* NULL in an unlinked directory */
 	list_for_each_entry(c, &dir->children, sibling)
 		if (strlen(c->name) == len && strncmp(c->name, name, len) == 0)
 			return c;
 	return NULL;
 }
 
-struct inode *ramfs_lookup(const char *path)
-{
-	return path[0] == '/' ? ramfs_lookup_from(&root, path) : NULL;
-}
-
-/* Walk the first len bytes of path from dir (from the root if absolute). */
+/* Walk the first len bytes of path from dir (from the root if absolute
+ * or dir is NULL); tree lock held. */
 static struct inode *walk(struct inode *dir, const char *path, size_t len)
 {
 	const char *end = path + len;
@@ -58,7 +94,7 @@ static struct inode *walk(struct inode *dir, const char *path, size_t len)
 			path++;
 		if (path == end)
 			return node;
-		if ((node->mode & CPIO_S_IFMT) != CPIO_S_IFDIR)
+		if (!inode_is_dir(node))
 			return NULL;	/* a file used as a directory */
 		for (p = path; p < end && *p != '/'; p++)
 			;
@@ -69,13 +105,35 @@ static struct inode *walk(struct inode *dir, const char *path, size_t len)
 	}
 }
 
-struct inode *ramfs_lookup_from(struct inode *dir, const char *path)
+struct inode *ramfs_lookup(const char *path)
 {
-	return walk(dir, path, strlen(path));
+	unsigned long flags = spin_lock_irqsave(&tree_lock);
+	size_t len = path[0] == '/' ? strlen(path) : 0;
+	struct inode *n = len ? walk(&root, path, len) : NULL;
+
+	spin_unlock_irqrestore(&tree_lock, flags);
+	return n;
 }
 
-static struct inode *new_inode(struct inode *dir, const char *name,
-			       size_t len, uint32_t mode)
+struct inode *ramfs_lookup_from(struct inode *dir, const char *path)
+{
+	unsigned long flags = spin_lock_irqsave(&tree_lock);
+	struct inode *n = walk(dir, path, strlen(path));
+
+	if (n)
+		inode_get(n);
+	spin_unlock_irqrestore(&tree_lock, flags);
+	return n;
+}
+
+struct inode *ramfs_root(void)
+{
+	inode_get(&root);
+	return &root;
+}
+
+/* A new, unlinked inode named by the first len bytes of name. */
+static struct inode *new_inode(const char *name, size_t len, uint32_t mode)
 {
 	struct inode *n = kmem_zalloc(sizeof(*n));
 
@@ -88,19 +146,38 @@ static struct inode *new_inode(struct inode *dir, const char *name,
 	}
 	memcpy(n->name, name, len);
 	n->name[len] = '\0';
-	n->mode = mode;
+	inode_init(n, mode);
 	n->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
-	n->refs = 1;		/* the tree's */
-	n->parent = dir;
-	list_init(&n->children);
-	list_add_tail(&n->sibling, &dir->children);
 	return n;
 }
 
+/* Give n its place at the end of dir's listing; tree lock held. */
+static void tree_link(struct inode *dir, struct inode *n)
+{
+	n->parent = dir;
+	n->cookie = dir->next_cookie++;
+	list_add_tail(&n->sibling, &dir->children);
+}
+
+/* Take n out of the tree; the caller puts the tree's reference. */
+static void tree_unlink(struct inode *n)
+{
+	list_del(&n->sibling);
+	n->parent = NULL;
+}
+
+static bool linked(const struct inode *n)
+{
+	return n->parent != NULL;
+}
+
+/* Start-up (initramfs, devfs): allocates under the tree lock. */
 int ramfs_create(const char *path, uint32_t mode, const void *data,
 		 uint64_t size, struct inode **out)
 {
+	unsigned long flags = spin_lock_irqsave(&tree_lock);
 	struct inode *dir = &root, *n;
+	int err = 0;
 
 	for (;;) {
 		const char *slash;
@@ -110,30 +187,45 @@ int ramfs_create(const char *path, uint32_t mode, const void *data,
 			path++;
 		slash = strchr(path, '/');
 		len = slash ? (size_t)(slash - path) : strlen(path);
-		if (len == 0 || len > RAMFS_NAME_MAX)
-			return -EINVAL;
+		if (len == 0 || len > RAMFS_NAME_MAX) {
+			err = -EINVAL;
+			break;
+		}
 		n = child(dir, path, len);
 		if (!slash || !slash[1]) {	/* the last component */
-			if (n)
-				return -EEXIST;
-			n = new_inode(dir, path, len, mode);
-			if (!n)
-				return -ENOMEM;
+			if (n) {
+				err = -EEXIST;
+				break;
+			}
+			n = new_inode(path, len, mode);
+			if (!n) {
+				err = -ENOMEM;
+				break;
+			}
 			n->data = data;
 			n->size = size;
+			tree_link(dir, n);
 			if (out)
 				*out = n;
-			return 0;
+			break;
 		}
-		if (!n)
-			n = new_inode(dir, path, len, CPIO_S_IFDIR | 0755);
-		if (!n)
-			return -ENOMEM;
-		if ((n->mode & CPIO_S_IFMT) != CPIO_S_IFDIR)
-			return -ENOTDIR;
+		if (!n) {
+			n = new_inode(path, len, CPIO_S_IFDIR | 0755);
+			if (!n) {
+				err = -ENOMEM;
+				break;
+			}
+			tree_link(dir, n);
+		}
+		if (!inode_is_dir(n)) {
+			err = -ENOTDIR;
+			break;
+		}
 		dir = n;
 		path += len;
 	}
+	spin_unlock_irqrestore(&tree_lock, flags);
+	return err;
 }
 
 int ramfs_unpack(const void *archive, size_t size)
@@ -163,189 +255,250 @@ int ramfs_unpack(const void *archive, size_t size)
 	return n;
 }
 
-int ramfs_register(const char *path, uint32_t mode,
-		   const struct inode_ops *ops, void *priv)
+int ramfs_register(const char *path, uint32_t mode, uint32_t rdev,
+		   const struct file_operations *fops, void *priv)
 {
 	struct inode *n;
 	int err = ramfs_create(path, mode, NULL, 0, &n);
 
+	/* Not yet visible to user tasks: start-up runs before them. */
 	if (!err) {
-		n->ops = ops;
+		n->rdev = rdev;
+		n->fops = fops;
 		n->priv = priv;
 	}
 	return err;
 }
 
-void inode_get(struct inode *inode)
+/* The last name of path (its length in *len) and where it starts. */
+static const char *last_name(const char *path, size_t *cut, size_t *len)
 {
-	__atomic_fetch_add(&inode->refs, 1, __ATOMIC_RELAXED);
-}
-
-/* The last reference to an unlinked inode frees it. */
-void inode_put(struct inode *inode)
-{
-	if (__atomic_sub_fetch(&inode->refs, 1, __ATOMIC_ACQ_REL))
-		return;
-	kmem_free(inode->buf);
-	kmem_free(inode->name);
-	kmem_free(inode);
-}
-
-/* Make the file's data its own, writable buffer of at least size bytes. */
-static int reserve(struct inode *inode, uint64_t size)
-{
-	uint64_t cap = inode->cap;
-	char *buf;
-
-	if (inode->buf && size <= cap)
-		return 0;
-	cap = MAX(cap * 2, MAX(size, (uint64_t)256));
-	buf = kmem_alloc(cap);
-	if (!buf)
-		return -ENOSPC;
-	memcpy(buf, inode->data, inode->size);
-	memset(buf + inode->size, 0, cap - inode->size);
-	kmem_free(inode->buf);
-	inode->buf = buf;
-	inode->data = buf;
-	inode->cap = cap;
-	return 0;
-}
-
-int inode_write(struct inode *inode, uint64_t off, const void *src,
-		uint64_t len)
-{
-	int err;
-
-	if (off + len < off)
-		return -EFBIG;
-	err = reserve(inode, off + len);
-	if (err)
-		return err;
-	memcpy((char *)inode->buf + off, src, len);
-	inode->size = MAX(inode->size, off + len);
-	return 0;
-}
-
-int inode_truncate(struct inode *inode, uint64_t size)
-{
-	int err = reserve(inode, size);
-
-	if (err)
-		return err;
-	if (size < inode->size)
-		memset((char *)inode->buf + size, 0, inode->size - size);
-	inode->size = size;
-	return 0;
-}
-
-/* Split path into its directory (looked up from dir) and its last name. */
-static struct inode *parent_of(struct inode *dir, const char *path,
-			       const char **name, size_t *len)
-{
-	size_t plen = strlen(path), cut;
+	size_t plen = strlen(path);
 
 	while (plen > 1 && path[plen - 1] == '/')
 		plen--;			/* "dir/" names dir */
-	cut = plen;
-	while (cut > 0 && path[cut - 1] != '/')
-		cut--;
-	*name = path + cut;
-	*len = plen - cut;
-	return walk(dir, path, cut);
-}
-
-static bool is_dir(const struct inode *n)
-{
-	return (n->mode & CPIO_S_IFMT) == CPIO_S_IFDIR;
+	*cut = plen;
+	while (*cut > 0 && path[*cut - 1] != '/')
+		(*cut)--;
+	*len = plen - *cut;
+	return path + *cut;
 }
 
 int ramfs_mknod(struct inode *dir, const char *path, uint32_t mode,
 		struct inode **out)
 {
-	const char *name;
-	size_t len;
-	struct inode *parent = parent_of(dir, path, &name, &len), *n;
+	size_t cut, len;
+	const char *name = last_name(path, &cut, &len);
+	struct inode *parent, *n;
+	unsigned long flags;
+	int err = 0;
 
-	if (!parent)
-		return -ENOENT;
-	if (!is_dir(parent))
-		return -ENOTDIR;
 	if (len == 0 || len > RAMFS_NAME_MAX)
 		return len ? -ENAMETOOLONG : -EEXIST;
-	if (child(parent, name, len))
-		return -EEXIST;
-	n = new_inode(parent, name, len, mode);
+	n = new_inode(name, len, mode);
 	if (!n)
 		return -ENOSPC;
-	if (out)
-		*out = n;
-	return 0;
+	flags = spin_lock_irqsave(&tree_lock);
+	parent = walk(dir, path, cut);
+	if (!parent || !linked(parent))
+		err = -ENOENT;
+	else if (!inode_is_dir(parent))
+		err = -ENOTDIR;
+	else if (child(parent, name, len))
+		err = -EEXIST;
+	if (!err) {
+		tree_link(parent, n);
+		if (out) {
+			inode_get(n);
+			*out = n;
+		}
+	}
+	spin_unlock_irqrestore(&tree_lock, flags);
+	if (err)
+		inode_put(n);
+	return err;
 }
 
 int ramfs_unlink(struct inode *dir, const char *path, bool dir_only)
 {
-	const char *name;
-	size_t len;
-	struct inode *parent = parent_of(dir, path, &name, &len), *n;
+	size_t cut, len;
+	const char *name = last_name(path, &cut, &len);
+	unsigned long flags = spin_lock_irqsave(&tree_lock);
+	struct inode *parent = walk(dir, path, cut), *n = NULL;
+	int err = 0;
 
-	if (!parent)
-		return -ENOENT;
-	n = child(parent, name, len);
-	if (!n || n == &root || n == parent || n == parent->parent)
-		return n ? -EBUSY : -ENOENT;
-	if (dir_only && !is_dir(n))
+	if (parent && inode_is_dir(parent))
+		n = child(parent, name, len);
+	if (!n)
+		err = -ENOENT;
+	else if (n == &root || n == parent || n == parent->parent)
+		err = -EBUSY;
+	else if (dir_only && !inode_is_dir(n))
+		err = -ENOTDIR;
+	else if (!dir_only && inode_is_dir(n))
+		err = -EISDIR;
+	else if (inode_is_dir(n) && !list_empty(&n->children))
+		err = -ENOTEMPTY;
+	else
+		tree_unlink(n);
+	spin_unlock_irqrestore(&tree_lock, flags);
+	if (!err)
+		inode_put(n);	/* open files keep it until they close */
+	return err;
+}
+
+/* Can n move to tparent, replacing old there? Tree lock held. */
+static int rename_ok(struct inode *n, struct inode *tparent, struct inode *old)
+{
+	if (!inode_is_dir(tparent))
 		return -ENOTDIR;
-	if (!dir_only && is_dir(n))
-		return -EISDIR;
-	if (is_dir(n) && !list_empty(&n->children))
+	if (!linked(tparent))
+		return -ENOENT;
+	for (struct inode *p = tparent; p != &root; p = p->parent)
+		if (p == n)
+			return -EINVAL;		/* into itself */
+	if (old && inode_is_dir(old) != inode_is_dir(n))
+		return inode_is_dir(old) ? -EISDIR : -ENOTDIR;
+	if (old && inode_is_dir(old) && !list_empty(&old->children))
 		return -ENOTEMPTY;
-	list_del(&n->sibling);
-	inode_put(n);		/* open files keep it until they close */
 	return 0;
 }
 
 int ramfs_rename(struct inode *dir, const char *from, const char *to)
 {
-	const char *fname, *tname;
-	size_t flen, tlen;
-	struct inode *fparent = parent_of(dir, from, &fname, &flen);
-	struct inode *tparent = parent_of(dir, to, &tname, &tlen);
-	struct inode *n, *old;
-	char *newname;
+	size_t fcut, flen, tcut, tlen;
+	const char *fname = last_name(from, &fcut, &flen);
+	const char *tname = last_name(to, &tcut, &tlen);
+	struct inode *fparent, *tparent, *n = NULL, *old = NULL;
+	char *newname, *oldname = NULL;
+	unsigned long flags;
+	int err;
 
-	if (!fparent || !tparent)
-		return -ENOENT;
-	if (!is_dir(tparent))
-		return -ENOTDIR;
-	n = child(fparent, fname, flen);
-	if (!n || n == &root)
-		return n ? -EBUSY : -ENOENT;
-	for (struct inode *p = tparent; p != &root; p = p->parent)
-		if (p == n)
-			return -EINVAL;		/* into itself */
 	if (tlen == 0 || tlen > RAMFS_NAME_MAX)
 		return -EINVAL;
-	old = child(tparent, tname, tlen);
-	if (old == n)
-		return 0;
-	if (old && (is_dir(old) != is_dir(n)))
-		return is_dir(old) ? -EISDIR : -ENOTDIR;
-	if (old && is_dir(old) && !list_empty(&old->children))
-		return -ENOTEMPTY;
 	newname = kmem_alloc(tlen + 1);
 	if (!newname)
 		return -ENOSPC;
 	memcpy(newname, tname, tlen);
 	newname[tlen] = '\0';
-	if (old) {
-		list_del(&old->sibling);
-		inode_put(old);
+	flags = spin_lock_irqsave(&tree_lock);
+	fparent = walk(dir, from, fcut);
+	tparent = walk(dir, to, tcut);
+	if (fparent && inode_is_dir(fparent))
+		n = child(fparent, fname, flen);
+	if (!n || !tparent)
+		err = -ENOENT;
+	else if (n == &root || n == fparent || n == fparent->parent)
+		err = -EBUSY;
+	else if (!inode_is_dir(tparent))
+		err = -ENOTDIR;
+	else if ((old = child(tparent, tname, tlen)) == n)
+		err = 1;	/* the same name: nothing to do */
+	else
+		err = rename_ok(n, tparent, old);
+	if (!err) {
+		if (old)
+			tree_unlink(old);
+		tree_unlink(n);
+		oldname = n->name;
+		n->name = newname;
+		newname = NULL;
+		tree_link(tparent, n);
 	}
-	list_del(&n->sibling);
-	kmem_free(n->name);
-	n->name = newname;
-	n->parent = tparent;
-	list_add_tail(&n->sibling, &tparent->children);
-	return 0;
+	spin_unlock_irqrestore(&tree_lock, flags);
+	kmem_free(newname);
+	kmem_free(oldname);
+	if (!err && old)
+		inode_put(old);
+	return err < 0 ? err : 0;
+}
+
+/* One linux_dirent64 record into kbuf at *used; false if it does not fit. */
+static bool emit(char *kbuf, size_t cap, size_t *used, uint64_t ino,
+		 uint64_t next, uint8_t type, const char *name)
+{
+	size_t namelen = strlen(name);
+	size_t reclen = ALIGN_UP(19 + namelen + 1, 8);
+	struct {
+		uint64_t ino;
+		int64_t off;
+		uint16_t reclen;
+		uint8_t type;
+	} __attribute__((packed)) hdr = { ino, next, reclen, type };
+
+	if (*used + reclen > cap)
+		return false;
+	memset(kbuf + *used, 0, reclen);
+	memcpy(kbuf + *used, &hdr, sizeof(hdr));
+	memcpy(kbuf + *used + sizeof(hdr), name, namelen);
+	*used += reclen;
+	return true;
+}
+
+long ramfs_readdir(struct inode *dir, uint64_t *pos, char *kbuf, size_t cap)
+{
+	unsigned long flags = spin_lock_irqsave(&tree_lock);
+	uint64_t at = *pos;
+	size_t used = 0;
+	struct inode *c;
+	bool fits = true;
+
+	/* An unlinked directory lists as its own parent: it has no other. */
+	if (at == 0 && (fits = emit(kbuf, cap, &used, dir->ino, 1, 4, ".")))
+		at = 1;
+	if (at == 1 && fits &&
+	    (fits = emit(kbuf, cap, &used,
+			 dir->parent ? dir->parent->ino : dir->ino, FIRST_COOKIE,
+			 4, "..")))
+		at = FIRST_COOKIE;
+	list_for_each_entry(c, &dir->children, sibling) {
+		if (!fits)
+			break;
+		if (c->cookie < at)
+			continue;
+		fits = emit(kbuf, cap, &used, c->ino, c->cookie + 1,
+			    (c->mode & CPIO_S_IFMT) >> 12, c->name);
+		if (fits)
+			at = c->cookie + 1;
+	}
+	spin_unlock_irqrestore(&tree_lock, flags);
+	if (!fits && !used)
+		return -EINVAL;
+	*pos = at;
+	return used;
+}
+
+long ramfs_path(struct inode *inode, char *buf, size_t size)
+{
+	unsigned long flags = spin_lock_irqsave(&tree_lock);
+	size_t at = size;
+	long err = 0;
+
+	if (!size)
+		err = -ERANGE;
+	else
+		buf[--at] = '\0';
+	for (struct inode *n = inode; !err && n != &root; n = n->parent) {
+		size_t len = strlen(n->name);
+
+		if (!linked(n))
+			err = -ENOENT;
+		else if (len + 1 > at)
+			err = -ENAMETOOLONG;
+		else {
+			at -= len;
+			memcpy(buf + at, n->name, len);
+			buf[--at] = '/';
+		}
+	}
+	spin_unlock_irqrestore(&tree_lock, flags);
+	if (err)
+		return err;
+	if (at == size - 1) {	/* the root */
+		if (!at)
+			return -ENAMETOOLONG;
+		buf[--at] = '/';
+	}
+	memmove(buf, buf + at, size - at);
+	return size - at;
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * System calls that take paths: open, stat, access, readlink, mkdir,
- * unlink, rename, getdents64, getcwd, chdir. Paths are resolved against
+ * unlink, rename, getcwd, chdir, statx. Paths are resolved against
  * the process's working directory; *at() calls accept AT_FDCWD or a
  * descriptor of a directory. Path buffers come from the heap: kernel
  * stacks are small.
+ *
+ * Every inode held here is referenced (lookups return references), so
+ * an unlink, rename or chdir on another CPU cannot free it meanwhile;
+ * each call puts what it took before it returns.
  */
 #include <kitten/aspace.h>
 #include <kitten/cpio.h>
@@ -24,13 +28,6 @@
 #define W_OK		2
 #define X_OK		1
 
-static struct inode *cwd(void)
-{
-	struct fdtable *t = task_current()->files;
-
-	return t && t->cwd ? t->cwd : ramfs_lookup("/");
-}
-
 /* /proc/self/exe is the only link whose target depends on the reader. */
 static const char *self_exe(const char *path)
 {
@@ -44,12 +41,16 @@ static const char *self_exe(const char *path)
 struct inode *lookup_path(const char *path)
 {
 	const char *exe = self_exe(path);
+	struct inode *dir = fdtable_cwd();
+	struct inode *n = ramfs_lookup_from(dir, exe ? exe : path);
 
-	return ramfs_lookup_from(cwd(), exe ? exe : path);
+	inode_put(dir);
+	return n;
 }
 
 /*
- * The directory a *at() call starts from; NULL with *err set if none.
+ * The directory a *at() call starts from, referenced; NULL with *err set
+ * if none.
  * The descriptor is an int: only the low 32 bits of the register count,
  * as C libraries may leave the upper half unset.
  */
@@ -60,18 +61,20 @@ static struct inode *base_dir(uint64_t arg, long *err)
 	struct inode *dir;
 
 	if (dirfd == AT_FDCWD)
-		return cwd();
+		return fdtable_cwd();
 	f = dirfd >= 0 ? fd_get(dirfd) : NULL;
 	if (!f) {
 		*err = -EBADF;
 		return NULL;
 	}
 	dir = f->inode;
-	file_put(f);	/* the tree still holds it while the fd is open */
-	if (!dir || (dir->mode & CPIO_S_IFMT) != CPIO_S_IFDIR) {
+	if (dir && inode_is_dir(dir)) {
+		inode_get(dir);
+	} else {
+		dir = NULL;
 		*err = -ENOTDIR;
-		return NULL;
 	}
+	file_put(f);
 	return dir;
 }
 
@@ -94,7 +97,10 @@ static char *getname(uint64_t uptr, long *err)
 	return name;
 }
 
-/* The start directory and the (heap-copied) path of a *at() call. */
+/*
+ * The start directory (referenced) and the (heap-copied) path of a *at()
+ * call; on an error neither is held.
+ */
 static long at_path(uint64_t dirfd, uint64_t path, struct inode **dir,
 		    char **name)
 {
@@ -105,10 +111,18 @@ static long at_path(uint64_t dirfd, uint64_t path, struct inode **dir,
 	if (!*dir)
 		return err;
 	*name = getname(path, &err);
+	if (!*name)
+		inode_put(*dir);
 	return *name ? 0 : err;
 }
 
-/* The inode a *at() call names; NULL with *err set. */
+static void at_done(struct inode *dir, char *name)
+{
+	inode_put(dir);
+	kmem_free(name);
+}
+
+/* The inode a *at() call names, referenced; NULL with *err set. */
 static struct inode *lookup_at(uint64_t dirfd, uint64_t path, long *err)
 {
 	struct inode *dir, *n;
@@ -118,10 +132,36 @@ static struct inode *lookup_at(uint64_t dirfd, uint64_t path, long *err)
 	if (*err)
 		return NULL;
 	n = ramfs_lookup_from(dir, name);
-	kmem_free(name);
+	at_done(dir, name);
 	if (!n)
 		*err = -ENOENT;
 	return n;
+}
+
+/*
+ * The inode open() names, referenced, created if asked. Another CPU may
+ * create the name between the lookup and the creation: then it is
+ * looked up again (unless O_EXCL asks for the creation to be ours).
+ */
+static long open_inode(struct inode *dir, const char *name, unsigned flags,
+		       uint32_t mode, struct inode **out)
+{
+	for (;;) {
+		long err;
+
+		*out = ramfs_lookup_from(dir, name);
+		if (*out && (flags & O_CREAT) && (flags & O_EXCL)) {
+			inode_put(*out);
+			return -EEXIST;
+		}
+		if (*out)
+			return 0;
+		if (!(flags & O_CREAT))
+			return -ENOENT;
+		err = ramfs_mknod(dir, name, CPIO_S_IFREG | (mode & 07777), out);
+		if (err != -EEXIST || (flags & O_EXCL))
+			return err;
+	}
 }
 
 long sys_openat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mode,
@@ -137,29 +177,21 @@ long sys_openat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mode,
 	err = at_path(dirfd, path, &dir, &name);
 	if (err)
 		return err;
-	n = ramfs_lookup_from(dir, name);
-	if (n && (flags & O_CREAT) && (flags & O_EXCL))
-		err = -EEXIST;
-	else if (!n && (flags & O_CREAT))
-		err = ramfs_mknod(dir, name, CPIO_S_IFREG | (mode & 07777), &n);
-	else if (!n)
-		err = -ENOENT;
-	kmem_free(name);
+	err = open_inode(dir, name, flags, mode, &n);
+	at_done(dir, name);
 	if (err)
 		return err;
-	if ((flags & O_DIRECTORY) && (n->mode & CPIO_S_IFMT) != CPIO_S_IFDIR)
-		return -ENOTDIR;
-	if ((n->mode & CPIO_S_IFMT) == CPIO_S_IFDIR && (flags & O_ACCMODE))
-		return -EISDIR;
-	if ((flags & O_TRUNC) && (flags & O_ACCMODE) && !n->ops) {
-		err = inode_truncate(n, 0);
-		if (err)
-			return err;
-	}
-	f = file_open_inode(n, flags);
+	if ((flags & O_DIRECTORY) && !inode_is_dir(n))
+		err = -ENOTDIR;
+	else if (inode_is_dir(n) && (flags & O_ACCMODE))
+		err = -EISDIR;
+	f = err ? NULL : file_open_inode(n, flags);
+	inode_put(n);		/* the file holds its own */
 	if (!f)
-		return -ENOMEM;
-	fd = fd_install(f, 0, flags & O_CLOEXEC);
+		return err ? err : -ENOMEM;
+	if ((flags & O_TRUNC) && (flags & O_ACCMODE) && f->ops->truncate)
+		err = f->ops->truncate(f, 0);
+	fd = err ? err : fd_install(f, 0, flags & O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);
 	return fd;
@@ -176,6 +208,7 @@ long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf,
 		    uint64_t flags, uint64_t a4, uint64_t a5)
 {
 	struct inode *n;
+	struct kstat st;
 	char first;
 	long err;
 
@@ -184,7 +217,11 @@ long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf,
 	    first == '\0')
 		return sys_fstat(dirfd, buf, 0, 0, 0, 0);
 	n = lookup_at(dirfd, path, &err);
-	return n ? stat_to_user(n, buf) : err;
+	if (!n)
+		return err;
+	inode_stat(n, &st);
+	inode_put(n);
+	return stat_to_user(&st, buf);
 }
 
 long sys_stat(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3,
@@ -214,9 +251,9 @@ long sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3,
 	n = lookup_at(dirfd, path, &err);
 	if (!n)
 		return err;
-	if ((mode & X_OK) && !(n->mode & 0111))
-		return -EACCES;
-	return 0;
+	err = (mode & X_OK) && !(n->mode & 0111) ? -EACCES : 0;
+	inode_put(n);
+	return err;
 }
 
 long sys_access(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3,
@@ -248,9 +285,11 @@ long sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a3,
 	if (!n)
 		return -ENOENT;
 	if ((n->mode & CPIO_S_IFMT) != CPIO_S_IFLNK)
-		return -EINVAL;
-	len = MIN(size, n->size);
-	return copy_to_user(buf, n->data, len) ? -EFAULT : len;
+		len = -EINVAL;
+	else
+		len = inode_read_user(n, buf, size, 0);
+	inode_put(n);
+	return len;
 }
 
 long sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3,
@@ -265,7 +304,7 @@ long sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3,
 	if (err)
 		return err;
 	err = ramfs_mknod(dir, name, CPIO_S_IFDIR | (mode & 07777), NULL);
-	kmem_free(name);
+	at_done(dir, name);
 	return err;
 }
 
@@ -290,7 +329,7 @@ long sys_unlinkat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t a3,
 	if (err)
 		return err;
 	err = ramfs_unlink(dir, name, flags & AT_REMOVEDIR);
-	kmem_free(name);
+	at_done(dir, name);
 	return err;
 }
 
@@ -314,21 +353,23 @@ long sys_renameat(uint64_t olddir, uint64_t oldpath, uint64_t newdir,
 	long err = 0;
 	struct inode *from_dir = base_dir(olddir, &err);
 	struct inode *to_dir = base_dir(newdir, &err);
-	char *from, *to;
+	char *from = NULL, *to = NULL;
 
 	(void)a4, (void)a5;
-	if (!from_dir || !to_dir)
-		return err;
-	if (from_dir != to_dir)
-		return -EXDEV;	/* both relative to one place, for now */
-	from = getname(oldpath, &err);
-	if (!from)
-		return err;
-	to = getname(newpath, &err);
+	if (from_dir && to_dir && from_dir != to_dir)
+		err = -EXDEV;	/* both relative to one place, for now */
+	else if (from_dir && to_dir)
+		from = getname(oldpath, &err);
+	if (from)
+		to = getname(newpath, &err);
 	if (to)
 		err = ramfs_rename(from_dir, from, to);
 	kmem_free(from);
 	kmem_free(to);
+	if (from_dir)
+		inode_put(from_dir);
+	if (to_dir)
+		inode_put(to_dir);
 	return err;
 }
 
@@ -348,106 +389,20 @@ long sys_renameat2(uint64_t olddir, uint64_t oldpath, uint64_t newdir,
 	return sys_renameat(olddir, oldpath, newdir, newpath, 0, 0);
 }
 
-/* Directory entries: linux_dirent64, 8-byte aligned records. */
-long sys_getdents64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
-		    uint64_t a4, uint64_t a5)
-{
-	struct file *f = fd_get(fd);
-	struct inode *dir, *c;
-	uint64_t index = 0, used = 0;
-	long err = 0;
-
-	(void)a3, (void)a4, (void)a5;
-	if (!f)
-		return -EBADF;
-	dir = f->inode;
-	if (!dir || (dir->mode & CPIO_S_IFMT) != CPIO_S_IFDIR) {
-		file_put(f);
-		return -ENOTDIR;
-	}
-	/* f->pos counts entries: ".", "..", then the children in order. */
-	for (index = 0;; index++) {
-		const char *name;
-		uint64_t ino;
-		uint8_t type;
-
-		if (index == 0) {
-			name = ".", ino = dir->ino, type = 4;
-		} else if (index == 1) {
-			name = "..", ino = dir->parent->ino, type = 4;
-		} else {
-			uint64_t i = 2;
-
-			c = NULL;
-			list_for_each_entry(c, &dir->children, sibling)
-				if (i++ == index)
-					break;
-			if (&c->sibling == &dir->children)
-				break;
-			name = c->name;
-			ino = c->ino;
-			type = (c->mode & CPIO_S_IFMT) >> 12;
-		}
-		if (index < f->pos)
-			continue;
-		size_t namelen = strlen(name);
-		uint64_t reclen = ALIGN_UP(19 + namelen + 1, 8);
-		struct {
-			uint64_t ino;
-			int64_t off;
-			uint16_t reclen;
-			uint8_t type;
-		} __attribute__((packed)) hdr = { ino, index + 1, reclen, type };
-		char zero[8] = { 0 };
-
-		if (used + reclen > count) {
-			if (!used)
-				err = -EINVAL;
-			break;
-		}
-		if (copy_to_user(buf + used, &hdr, sizeof(hdr)) ||
-		    copy_to_user(buf + used + sizeof(hdr), name, namelen) ||
-		    copy_to_user(buf + used + sizeof(hdr) + namelen, zero,
-				 reclen - sizeof(hdr) - namelen)) {
-			err = -EFAULT;
-			break;
-		}
-		used += reclen;
-		f->pos = index + 1;
-	}
-	file_put(f);
-	return err ? err : (long)used;
-}
-
-/* The absolute path of the working directory, built from the leaf up. */
+/* The absolute path of the working directory. */
 long sys_getcwd(uint64_t buf, uint64_t size, uint64_t a2, uint64_t a3,
 		uint64_t a4, uint64_t a5)
 {
 	char *path = kmem_alloc(PATH_MAX);
-	size_t at = PATH_MAX - 1;
+	struct inode *dir = fdtable_cwd();
 	long ret;
 
 	(void)a2, (void)a3, (void)a4, (void)a5;
-	if (!path)
-		return -ENOMEM;
-	path[at] = '\0';
-	for (struct inode *n = cwd(); n->parent != n; n = n->parent) {
-		size_t len = strlen(n->name);
-
-		if (len + 1 > at) {
-			kmem_free(path);
-			return -ENAMETOOLONG;
-		}
-		at -= len;
-		memcpy(path + at, n->name, len);
-		path[--at] = '/';
-	}
-	if (at == PATH_MAX - 1)
-		path[--at] = '/';
-	ret = PATH_MAX - at;	/* with the NUL */
-	if ((uint64_t)ret > size)
+	ret = path ? ramfs_path(dir, path, PATH_MAX) : -ENOMEM;
+	inode_put(dir);
+	if (ret > 0 && (uint64_t)ret > size)
 		ret = -ERANGE;
-	else if (copy_to_user(buf, path + at, ret))
+	else if (ret > 0 && copy_to_user(buf, path, ret))
 		ret = -EFAULT;
 	kmem_free(path);
 	return ret;
@@ -456,7 +411,6 @@ long sys_getcwd(uint64_t buf, uint64_t size, uint64_t a2, uint64_t a3,
 long sys_chdir(uint64_t path, uint64_t a1, uint64_t a2, uint64_t a3,
 	       uint64_t a4, uint64_t a5)
 {
-	struct fdtable *t = task_current()->files;
 	long err = 0;
 	char *name = getname(path, &err);
 	struct inode *n;
@@ -468,12 +422,11 @@ long sys_chdir(uint64_t path, uint64_t a1, uint64_t a2, uint64_t a3,
 	kmem_free(name);
 	if (!n)
 		return -ENOENT;
-	if ((n->mode & CPIO_S_IFMT) != CPIO_S_IFDIR)
+	if (!inode_is_dir(n)) {
+		inode_put(n);
 		return -ENOTDIR;
-	inode_get(n);
-	if (t->cwd)
-		inode_put(t->cwd);
-	t->cwd = n;
+	}
+	fdtable_set_cwd(n);	/* the table keeps the reference */
 	return 0;
 }
 
@@ -494,9 +447,10 @@ struct statx_k {
 long sys_statx(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mask,
 	       uint64_t buf, uint64_t a5)
 {
-	struct statx_k sx = { .mask = STATX_BASIC_STATS, .blksize = 4096, .nlink = 1 };
-	struct inode *n = NULL;
-	struct file *f = NULL;
+	struct statx_k sx = { .mask = STATX_BASIC_STATS, .blksize = 4096 };
+	struct inode *n;
+	struct file *f;
+	struct kstat st;
 	char first;
 	long err;
 
@@ -506,23 +460,21 @@ long sys_statx(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mask,
 		f = fd_get(dirfd);
 		if (!f)
 			return -EBADF;
-		n = f->inode;
+		f->ops->stat(f, &st);
+		file_put(f);
 	} else {
 		n = lookup_at(dirfd, path, &err);
 		if (!n)
 			return err;
+		inode_stat(n, &st);
+		inode_put(n);
 	}
-	if (n) {
-		sx.mode = n->mode;
-		sx.ino = n->ino;
-		sx.size = n->size;
-		sx.blocks = (n->size + 511) / 512;
-	} else {
-		sx.mode = 0020620;	/* a console */
-		sx.rdev_major = 5;
-		sx.rdev_minor = 1;
-	}
-	if (f)
-		file_put(f);
+	sx.mode = st.mode;
+	sx.ino = st.ino;
+	sx.nlink = st.nlink;
+	sx.size = st.size;
+	sx.blocks = (st.size + 511) / 512;
+	sx.rdev_major = st.rdev >> 8;
+	sx.rdev_minor = st.rdev & 0xff;
 	return copy_to_user(buf, &sx, sizeof(sx));
 }

@@ -206,7 +206,7 @@ long sys_execve(uint64_t path, uint64_t argv_ptr, uint64_t envp_ptr,
 	const char **argv = kmem_alloc(2 * MAX_ARGS * sizeof(char *));
 	char *space = kmem_alloc(ARG_SPACE);
 	struct exec_image image;
-	const struct inode *file;
+	struct inode *file = NULL;
 	const char *why = "", *file_path;
 	size_t used = 0;
 	long len, err;
@@ -239,9 +239,12 @@ long sys_execve(uint64_t path, uint64_t argv_ptr, uint64_t envp_ptr,
 		err = -EBUSY;
 		goto out;
 	}
-	/* The new program gets as much heap as this one had. */
+	/* The new program gets as much heap as this one had. The file's
+	 * lock keeps a writer on another CPU from replacing its data. */
+	inode_lock(file);
 	err = exec_load(file, argv, argc, argv + MAX_ARGS, envc,
 			old->brk_limit - old->brk_start, 0, &image, &why);
+	inode_unlock(file);
 	if (err)
 		goto out;
 	for (int sig = 0; sig < NSIG; sig++)	/* handlers do not survive */
@@ -266,6 +269,8 @@ long sys_execve(uint64_t path, uint64_t argv_ptr, uint64_t envp_ptr,
 	fpu_restore(t->fpu);
 	user_frame_init(task_user_frame(t), image.entry, image.sp, 0, 0);
 out:
+	if (file)
+		inode_put(file);
 	kmem_free(argv);
 	kmem_free(space);
 	return err;	/* 0 becomes the new program's rax */

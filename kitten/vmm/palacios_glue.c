@@ -17,6 +17,7 @@
 #include <arch/platform.h>
 #include <arch/smp.h>
 #include <arch/time.h>
+#include <kitten/compiler.h>
 #include <kitten/errno.h>
 #include <kitten/irq.h>
 #include <kitten/kmem.h>
@@ -25,11 +26,13 @@
 #include <kitten/sched.h>
 #include <kitten/spinlock.h>
 #include <kitten/string.h>
+#include <kitten/syscall.h>
 #include <kitten/task.h>
 #include <kitten/timer.h>
 #include <kitten/vmm.h>
 
 #include <palacios/host.h>
+#include <palacios/image.h>
 
 struct vmm_vm {
 	struct v3_vm *v3;
@@ -288,21 +291,32 @@ bool vmm_available(void)
 	return vmm_ready;
 }
 
-struct vmm_vm *vmm_create(const struct v3_image *hdr, const void *image,
-			  size_t len, char *err, size_t errlen)
+int vmm_create(uint64_t image, size_t len, bool may_passthrough,
+	       struct vmm_vm **out, char *err, size_t errlen)
 {
-	struct vmm_vm *vm = kmem_zalloc(sizeof(*vm));
+	struct v3_image hdr = { 0 };
+	struct vmm_vm *vm;
 
+	if (copy_from_user(&hdr, image, MIN(len, sizeof(hdr))))
+		return -EFAULT;
+	if (!may_passthrough && (hdr.passthrough_io_last || hdr.passthrough_irq ||
+				 hdr.passthrough_mem_size)) {
+		snprintf(err, errlen, "passthrough of host ports, IRQs or device "
+			 "memory needs uid 0 or cap=vm_passthrough");
+		return -EPERM;
+	}
+	vm = kmem_zalloc(sizeof(*vm));
 	if (!vm) {
 		snprintf(err, errlen, "out of memory");
-		return NULL;
+		return -ENOMEM;
 	}
-	vm->v3 = v3_vm_create(hdr, image, len, vm, err, errlen);
+	vm->v3 = v3_vm_create(&hdr, (const void *)image, len, vm, err, errlen);
 	if (!vm->v3) {
 		kmem_free(vm);
-		return NULL;
+		return -EINVAL;
 	}
-	return vm;
+	*out = vm;
+	return 0;
 }
 
 int vmm_start(struct vmm_vm *vm, const unsigned *cpus, unsigned ncpus)

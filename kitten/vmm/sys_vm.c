@@ -10,10 +10,10 @@
  * 0 or the vm_passthrough capability (cred.h), and vCPUs run only on
  * CPUs of the caller's own set (its job's cpus=).
  *
- * The image's header is copied into the kernel once; that copy is what
- * is checked here, and the same copy is what Palacios checks and builds
- * from (v3_vm_create's hdr), so another thread rewriting the header in
- * user memory cannot slip past either check. The payloads are read in
+ * The image's header is copied into the kernel once, by the glue
+ * (vmm_create); that copy is what the passthrough check and Palacios
+ * both use, so another thread rewriting the header in user memory cannot
+ * slip past either check. The payloads are read in
  * place: the image lies in the caller's memory, which Kitten maps
  * physically contiguous and never pages, checked once for being mapped,
  * and Palacios reads them only within the bounds of the header copy.
@@ -32,7 +32,6 @@
 #include <kitten/syscall.h>
 #include <kitten/task.h>
 #include <kitten/vmm.h>
-#include <palacios/image.h>
 
 #define MAX_VMS		64
 #define MAX_VM_CPUS	64
@@ -73,13 +72,6 @@ static void put_vm(uint64_t id)
 	spin_unlock_irqrestore(&vms_lock, flags);
 }
 
-/* Does the image hand the guest anything of the host's own? */
-static bool wants_passthrough(const struct v3_image *h)
-{
-	return h->passthrough_io_last || h->passthrough_irq ||
-	       h->passthrough_mem_size;
-}
-
 static void tell(uint64_t errbuf, uint64_t errlen, const char *err)
 {
 	if (errlen)
@@ -90,32 +82,30 @@ long sys_kitten_vm_create(uint64_t image, uint64_t len, uint64_t errbuf,
 			  uint64_t errlen, uint64_t a4, uint64_t a5)
 {
 	struct aspace *as = task_current()->aspace;
-	struct v3_image hdr = { 0 };
 	char err[160] = "";
 	struct vmm_vm *vm;
+	struct cred cred;
 	unsigned long flags;
 	long id = -ENOSPC;
+	int ret;
 
 	(void)a4, (void)a5;
 	if (!vmm_available())
 		return -ENODEV;
 	if (!as || !len || !aspace_range_ok(as, image, len, ASPACE_R))
 		return -EFAULT;
-	/* The one read of the header: everything below uses this copy. */
-	if (copy_from_user(&hdr, image, MIN(len, sizeof(hdr))))
-		return -EFAULT;
-	if (wants_passthrough(&hdr) &&
-	    !cred_check(KITTEN_CAP_VM_PASSTHROUGH,
-			"a VM with host ports, IRQs or device memory")) {
-		tell(errbuf, errlen,
-		     "passthrough of host ports, IRQs or device memory needs uid 0 or cap=vm_passthrough");
-		return -EPERM;
-	}
-	vm = vmm_create(&hdr, (const void *)image, len, err, sizeof(err));
-	if (!vm) {
+	cred_get(as, &cred);
+	ret = vmm_create(image, len,
+			 cred_capable(&cred, KITTEN_CAP_VM_PASSTHROUGH), &vm, err,
+			 sizeof(err));
+	if (ret == -EPERM)	/* logs the refusal, once per process */
+		cred_check(KITTEN_CAP_VM_PASSTHROUGH,
+			   "a VM with host ports, IRQs or device memory");
+	else if (ret)
 		pr_info("refused: %s\n", err);
+	if (ret) {
 		tell(errbuf, errlen, err);
-		return -EINVAL;
+		return ret;
 	}
 	flags = spin_lock_irqsave(&vms_lock);
 	for (unsigned i = 0; i < MAX_VMS; i++) {

@@ -51,7 +51,7 @@ for paging in nested shadow; do
 		--module "$(initrd "isolation-$paging" "$jobs" "${files[@]}")"
 	log=$logs/$name.out
 	counts=$(count_log "$log" "$name")
-	add_counts "$counts"
+	add_counts "$name" "$log" "$counts"
 	echo "boot $name: KTAP $counts"
 	canaries=$(tr -d '\r' <"$log" | grep -c '^vmrun: canary: host memory unchanged$')
 	if [ "$canaries" = 6 ]; then

@@ -23,3 +23,12 @@ for libc in glibc musl; do
 	kitten_run "run-$libc-privregs" 0 '^privregs: 9 checks, 0 wrong$' \
 		-- --cpus 2 "$linux/privregs-$libc"
 done
+
+# make fuzz (FUZZ_FULL=1): the 10,000 threads twenty times in a row.
+if [ "${FUZZ_FULL:-0}" = 1 ]; then
+	for i in $(seq 1 20); do
+		kitten_run "fuzz-threadstorm-$i" 0 \
+			'^threadstorm: 10000 threads created and joined, 10000 ran, 0 wrong results$' \
+			-- --cpus 4 "$linux/threadstorm-glibc" 10000
+	done
+fi

@@ -43,6 +43,7 @@ enum lock_rank {
 	LOCK_RANK_SCHED = 24,		/* a run queue; arms its slice timer */
 	LOCK_RANK_TIMER = 30,
 	LOCK_RANK_PGTABLE = 35,		/* kernel page tables; allocate pages */
+	LOCK_RANK_RAMFS = 36,		/* the file tree; allocates, frees heap */
 	LOCK_RANK_PMEM = 38,		/* job extents; frees pages and heap */
 	LOCK_RANK_HEAP = 40,		/* the heap; allocates pages */
 	LOCK_RANK_MM = 45,		/* the physical page allocator */

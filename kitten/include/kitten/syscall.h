@@ -45,6 +45,16 @@ static inline bool is_user_address(uint64_t addr)
 	return addr < (1ULL << 47);
 }
 
+/*
+ * Linux's access_ok(): [addr, addr + len) lies in the user half. Calls
+ * that hand a buffer to a driver check it first, so a kernel address is
+ * -EFAULT even where the driver would not touch it.
+ */
+static inline bool user_range_ok(uint64_t addr, uint64_t len)
+{
+	return len <= (1ULL << 47) && addr <= (1ULL << 47) - len;
+}
+
 /* Copy between the kernel and the current task's memory: 0 or -EFAULT. */
 int copy_from_user(void *dst, uint64_t user_src, size_t len);
 int copy_to_user(uint64_t user_dst, const void *src, size_t len);

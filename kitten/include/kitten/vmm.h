@@ -17,13 +17,15 @@ void vmm_init(void);
 bool vmm_available(void);
 
 /*
- * A VM from a configuration image at image[0..len), whose header the
- * caller has copied to *hdr (Palacios's struct v3_image, image.h): the
- * VMM checks and uses only that copy. NULL with a reason in err.
+ * A VM from the configuration image at user address image, len bytes,
+ * checked to be mapped. Its header is copied into the kernel once, and
+ * the VMM checks and builds from that copy only: another thread
+ * rewriting it meanwhile changes nothing. An image that gives the guest
+ * host ports, an IRQ or device memory is refused with -EPERM unless
+ * may_passthrough. 0 and the VM in *vm, or an error and the reason in err.
  */
-struct v3_image;
-struct vmm_vm *vmm_create(const struct v3_image *hdr, const void *image,
-			  size_t len, char *err, size_t errlen);
+int vmm_create(uint64_t image, size_t len, bool may_passthrough,
+	       struct vmm_vm **vm, char *err, size_t errlen);
 int vmm_start(struct vmm_vm *vm, const unsigned *cpus, unsigned ncpus);
 int vmm_stop(struct vmm_vm *vm, const char *reason);
 /*
