@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) "kitten: " fmt
 
 #include <arch/layout.h>
+#include <arch/percpu.h>
 #include <kitten/aspace.h>
 #include <kitten/cred.h>
 #include <kitten/errno.h>
@@ -282,10 +283,16 @@ long sys_kitten_aspace_set_brk(uint64_t id, uint64_t start, uint64_t limit,
 	return err;
 }
 
-/* The CPUs new threads of that address space are spread over. */
+/*
+ * The CPUs new threads of that address space are spread over. The init
+ * task gives a job its set; the job may only narrow it (to at least one
+ * online CPU), as its threads and vCPUs must stay on the CPUs it was
+ * given. 0 is "no set" (all online CPUs): only the init task gives that.
+ */
 long sys_kitten_aspace_set_cpus(uint64_t id, uint64_t mask, uint64_t a2,
 				uint64_t a3, uint64_t a4, uint64_t a5)
 {
+	uint64_t online = 0, allowed;
 	struct aspace *as;
 	int err;
 
@@ -293,9 +300,15 @@ long sys_kitten_aspace_set_cpus(uint64_t id, uint64_t mask, uint64_t a2,
 	err = target_aspace(id, &as);
 	if (err)
 		return err;
-	as->cpu_mask = mask;
+	for (unsigned i = 0; i < nr_cpus_online && i < 64; i++)
+		online |= 1ULL << i;
+	allowed = as->cpu_mask ? as->cpu_mask : online;
+	if (!privileged() && (!(mask & online) || mask & ~allowed))
+		err = -EPERM;
+	else
+		as->cpu_mask = mask;
 	aspace_put(as);
-	return 0;
+	return err;
 }
 
 /*

@@ -26,6 +26,18 @@
 /* What memory not handed out (above the break, free mmap blocks) has. */
 #define HEAP_PERMS	(ASPACE_R | ASPACE_W)
 
+/*
+ * Memory not handed out has the heap's rights unless the job took them
+ * away with its native calls (kitten_aspace_unmap or _protect on
+ * itself). The kernel writes heap memory with plain stores, so it checks
+ * first, under as->lock, which those calls take too: a write there
+ * would be a kernel page fault.
+ */
+static bool heap_writable(struct aspace *as, vaddr_t va, uint64_t len)
+{
+	return aspace_range_ok(as, va, len, ASPACE_W);
+}
+
 long sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3,
 	     uint64_t a4, uint64_t a5)
 {
@@ -50,6 +62,8 @@ long sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3,
 			goto out;
 		if (addr > old && !aspace_range_ok(as, old, 1, ASPACE_W))
 			old = MIN(keep, addr);
+		if (addr > old && !heap_writable(as, old, addr - old))
+			goto out;
 		if (addr > old)
 			memset((void *)old, 0, addr - old);
 		as->brk = addr;
@@ -114,6 +128,12 @@ long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 	ret = mmap_alloc(as, len);
 	if (ret < 0)
 		goto out;
+	if (!heap_writable(as, ret, len)) {
+		/* Given back with the heap's rights where it has pages at all. */
+		mmap_free(as, ret, len);
+		ret = -ENOMEM;
+		goto out;
+	}
 	memset((void *)ret, 0, len);
 	if (!(flags & MAP_ANONYMOUS))
 		n = file_read_at(fd, (void *)ret, len, off);
@@ -196,6 +216,12 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len,
 	} else {
 		/* The rights move with the contents; the new tail is RW. */
 		ret = mmap_alloc(as, new_len);
+		/* Protected pages are still there; unmapped ones are not. */
+		if (ret >= 0 && (!heap_writable(as, ret, new_len) ||
+				 !aspace_range_ok(as, old, old_len, 0))) {
+			mmap_free(as, ret, new_len);
+			ret = -ENOMEM;
+		}
 		if (ret >= 0) {
 			memcpy((void *)ret, (const void *)old, old_len);
 			memset((char *)ret + old_len, 0, new_len - old_len);

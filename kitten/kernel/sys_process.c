@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) "process: " fmt
 
 #include <arch/layout.h>
+#include <arch/pgtable.h>
 #include <arch/user.h>
 #include <kitten/aspace.h>
 #include <kitten/cred.h>
@@ -38,6 +39,36 @@
 #define ARG_SPACE	(64 * 1024)
 #define SIG_IGN		1
 
+/* Is any page of [va, va+size) mapped? (Skips unmapped tables whole.) */
+static bool any_mapped(struct aspace *as, vaddr_t va, uint64_t size)
+{
+	struct pgtable_stats st;
+
+	pgtable_count(&as->pt, va, size, &st);
+	return st.pages_4k || st.pages_2m || st.pages_1g;
+}
+
+/*
+ * Copy [va, va+size) of the parent to dst. A job may have unmapped pages
+ * of a region itself (kitten_aspace_unmap): those read as zeros, and
+ * aspace_copy_protection gives them no rights in the child.
+ */
+static void copy_mapped(struct aspace *parent, void *dst, vaddr_t va,
+			uint64_t size)
+{
+	if (aspace_range_ok(parent, va, size, 0)) {
+		memcpy(dst, (const void *)va, size);
+		return;
+	}
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		if (aspace_range_ok(parent, va + off, PAGE_SIZE, 0))
+			memcpy((char *)dst + off, (const void *)(va + off),
+			       PAGE_SIZE);
+		else
+			memset((char *)dst + off, 0, PAGE_SIZE);
+	}
+}
+
 /* Copy every region of the current process into as, at the same place. */
 static int copy_memory(struct aspace *as)
 {
@@ -52,12 +83,12 @@ static int copy_memory(struct aspace *as)
 					 LARGE_PAGE_SIZE : PAGE_SIZE;
 		paddr_t pa;
 
-		if (!aspace_range_ok(parent, r->start, size, 0) ||
+		if (!any_mapped(parent, r->start, size) ||
 		    vdso_region(r->start))
 			continue;	/* nothing mapped, or the child has it */
 		err = pmem_alloc(as->owner, size, align, &pa);
 		if (!err)
-			memcpy(__va(pa), (const void *)r->start, size);
+			copy_mapped(parent, __va(pa), r->start, size);
 		if (!err)
 			err = aspace_add_region(as, r->start, size, r->perms,
 						r->name);

@@ -205,12 +205,21 @@ int aspace_map_pmem(struct aspace *as, vaddr_t va, paddr_t pa, uint64_t size)
 	return err;
 }
 
+/*
+ * Only inside one region, as for aspace_map_pmem: a job may unmap its own
+ * pages (kitten_aspace_unmap on itself), and a length running past its
+ * region reached the kernel's half of the page table.
+ */
 int aspace_unmap(struct aspace *as, vaddr_t va, uint64_t size)
 {
+	struct region *r;
 	int err;
 
+	if (!size || va + size < va)
+		return -EINVAL;
 	mutex_lock(&as->lock);
-	err = find_region(as, va) ? pgtable_unmap(&as->pt, va, size) : -EFAULT;
+	r = find_region(as, va);
+	err = r && va + size <= r->end ? pgtable_unmap(&as->pt, va, size) : -EFAULT;
 	mutex_unlock(&as->lock);
 	if (!err)
 		flush_tlbs();

@@ -153,7 +153,41 @@ static void user_copy_survives_a_fault(struct ktest *t)
 	page_free_range(pa, SIZE);
 }
 
+/*
+ * An unmap that runs past its region is refused and unmaps nothing: a
+ * job's kitten_aspace_unmap(self, va, huge) wiped the kernel's mappings
+ * from its page table, a triple fault (sysfuzz seed 1 as uid 1000).
+ */
+static void unmap_stays_in_its_region(struct ktest *t)
+{
+	vaddr_t next = VA + SIZE;
+	struct aspace *as;
+	paddr_t pa, pb;
+
+	as = make(t, &pa);
+	if (!as)
+		return;
+	KTEST_EXPECT_EQ(t, page_alloc_exact(SIZE, LARGE_PAGE_SIZE, &pb), 0);
+	KTEST_EXPECT_EQ(t, aspace_add_region(as, next, SIZE,
+					     ASPACE_R | ASPACE_W, "next"), 0);
+	KTEST_EXPECT_EQ(t, aspace_map_pmem(as, next, pb, SIZE), 0);
+	KTEST_EXPECT_EQ(t, aspace_unmap(as, next - LARGE_PAGE_SIZE,
+					2 * LARGE_PAGE_SIZE), -EFAULT);
+	KTEST_EXPECT_EQ(t, aspace_unmap(as, VA, -VA - PAGE_SIZE), -EFAULT);
+	check_page(t, as, next - LARGE_PAGE_SIZE, pa + SIZE - LARGE_PAGE_SIZE,
+		   LARGE_PAGE_SIZE);
+	check_page(t, as, next, pb, LARGE_PAGE_SIZE);
+	/* Inside the region it still works. */
+	KTEST_EXPECT_EQ(t, aspace_unmap(as, next - LARGE_PAGE_SIZE,
+					LARGE_PAGE_SIZE), 0);
+	KTEST_EXPECT(t, !aspace_range_ok(as, next - PAGE_SIZE, PAGE_SIZE, 0));
+	aspace_put(as);
+	page_free_range(pa, SIZE);
+	page_free_range(pb, SIZE);
+}
+
 static const struct ktest_case aspace_cases[] = {
+	KTEST_CASE(unmap_stays_in_its_region),
 	KTEST_CASE(split_and_merge),
 	KTEST_CASE(copy_protection),
 	KTEST_CASE(user_copy_survives_a_fault),

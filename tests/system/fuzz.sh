@@ -9,6 +9,9 @@
 # job: the free memory before the empty run must equal that before the
 # measured run. A hang or a crash prints the seed and the last calls.
 fuzz_prog=$BUILD/linux/sysfuzz-glibc:/bin/sysfuzz
+# An ordinary user, as a hostile job would be: kill-type calls may aim
+# anywhere, and the kernel's permission rules decide.
+fuzz_user="uid=1000;gid=1000"
 if [ "${FUZZ_FULL:-0}" = 1 ]; then
 	fuzz_seeds="1 2 3 4" fuzz_calls=1000000 fuzz_timeout=14400 soak_jobs=1000
 else
@@ -25,6 +28,11 @@ fuzz_verdict() {
 		return
 	fi
 	tr -d '\r' <"$log" | grep -a "^sysfuzz: seed $seed: [0-9]* calls survived" | sed "s/^/$name: /"
+	if tr -d '\r' <"$log" | grep -aq "^sysfuzz: seed $seed, .* uid 1000\$"; then
+		pass "$name: the fuzzer ran as uid 1000"
+	else
+		fail "$name" "the fuzzer did not run as uid 1000 (see $log)"
+	fi
 	# The status of each of the three jobs, not only the last.
 	if [ "$(tr -d '\r' <"$log" | grep -ac '^init: /bin/sysfuzz done, status 0;')" = 3 ]; then
 		pass "$name: the fuzzer and the jobs around it ended with status 0"
@@ -47,7 +55,7 @@ for seed in $fuzz_seeds; do
 		"^sysfuzz: seed $seed: [0-9]+ calls survived" \
 		'init: all jobs done, status 0' \
 		-- --smp 4 --mem 512M --timeout "$fuzz_timeout" --append "exit_when_done panic=exit" \
-		--module "$(initrd "$name" "program=/bin/sysfuzz;args=--calls 2000 --seed 1000$seed;heap=8M;cpus=0,1,2,3;---;program=/bin/sysfuzz;args=--calls $fuzz_calls --seed $seed;heap=8M;cpus=0,1,2,3;---;program=/bin/sysfuzz;args=--calls 0 --seed 0;heap=8M" "$fuzz_prog")"
+		--module "$(initrd "$name" "program=/bin/sysfuzz;args=--calls 2000 --seed 1000$seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;program=/bin/sysfuzz;args=--calls $fuzz_calls --seed $seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;program=/bin/sysfuzz;args=--calls 0 --seed 0;heap=8M;$fuzz_user" "$fuzz_prog")"
 	fuzz_verdict "$name" "$logs/$name.log" "$seed"
 done
 

@@ -10,7 +10,8 @@
  * 2. SMARTMAP only within the job: the window of each rank of this job
  *    shows that rank's copy of the program; the windows of every other
  *    rank number are unmapped.
- * 3. Nothing of an earlier job shows through: each rank first looks for
+ * 3. Its threads stay on its CPUs: it cannot widen its CPU set.
+ * 4. Nothing of an earlier job shows through: each rank first looks for
  *    the secret an earlier run left in its stack and heap, then leaves its
  *    own there for the next job (tests/system/isolation.sh runs it twice).
  *
@@ -237,6 +238,28 @@ static void smartmap(int rank, int nranks)
 		      "SMARTMAP");
 }
 
+/*
+ * A job's threads stay on the CPUs it was given: it may not widen its
+ * set (kitten_aspace_set_cpus, 1013, on itself) nor drop it (0 is "all").
+ */
+static void cpu_set(void)
+{
+	static const uint64_t wider[] = { ~0ULL, 0, 1ULL << 63 };
+	uint64_t before = 0, after = 0;
+
+	raw(SYS_sched_getaffinity, 0, 8, (long)&before, 0, 0, 0);
+	for (size_t i = 0; i < sizeof(wider) / 8; i++) {
+		long ret = raw(1013, 0 /* self */, (long)wider[i], 0, 0, 0, 0);
+
+		check(ret == -EPERM, "%s %#lx: a job set its own CPUs (%ld)",
+		      "mask", wider[i], ret);
+	}
+	raw(SYS_sched_getaffinity, 0, 8, (long)&after, 0, 0, 0);
+	check(before && after == before,
+	      "%s %#lx: the job's CPUs changed (%ld)", "mask", after,
+	      (long)before);
+}
+
 /* Look for an earlier job's secret below our stack and in our heap. */
 static void __attribute__((noinline)) earlier_jobs(void)
 {
@@ -307,6 +330,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(noncanonical) / 8; i++)
 		pointer_calls(noncanonical[i], "non-canonical");
 	smartmap(rank, nranks);
+	cpu_set();
 	other_process();
 	leave_secret();
 	close(fd_dir);

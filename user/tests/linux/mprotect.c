@@ -306,6 +306,58 @@ static void other_threads_see_it(void)
 	munmap((void *)shared_page, PAGE);
 }
 
+/*
+ * The native calls let a job unmap or protect its own pages, free heap
+ * memory too; mmap() and brk() must then fail, not write there from the
+ * kernel (a kernel page fault: sysfuzz seed 9 as uid 1000).
+ */
+static void heap_changed_behind_its_back(void)
+{
+	char *low, *high = map(PAGE, PROT_READ | PROT_WRITE), *p;
+	long brk_now = syscall(SYS_brk, 0);
+
+	low = map(PAGE, PROT_READ | PROT_WRITE);	/* keeps high's block */
+	if (!high || !low || munmap(high, PAGE)) {
+		check("set up two mappings", 0);
+		return;
+	}
+	/* kitten_aspace_protect (1021), kitten_aspace_unmap (1007) on itself */
+	check("the job makes a free heap page read-only",
+	      syscall(1021, 0, high, PAGE, PROT_READ) == 0);
+	p = map(PAGE, PROT_READ | PROT_WRITE);
+	check("mmap fails or gives memory it can write",
+	      !p || (runs(do_write, p) && p[0] == 0));
+	if (p)
+		munmap(p, PAGE);
+	p = map(PAGE, PROT_READ | PROT_WRITE);	/* the block is free again */
+	/* A 4 KiB unmap needs the 2 MiB page split: protecting does that. */
+	check("then unmaps it", p && munmap(p, PAGE) == 0 &&
+	      syscall(1021, 0, p, PAGE, PROT_READ) == 0 &&
+	      syscall(1007, 0, p, PAGE) == 0);
+	check("mmap of that size fails", map(PAGE, PROT_READ | PROT_WRITE) == NULL);
+	p = map(4 * PAGE, PROT_READ | PROT_WRITE);
+	check("a larger mmap still works", p && runs(do_write, p));
+	/* Above the break: no memory there to grow into. */
+	p = (char *)((brk_now + 2 * PAGE - 1) & ~(PAGE - 1));
+	syscall(1021, 0, p, PAGE, PROT_READ);
+	syscall(1007, 0, p, PAGE);
+	check("brk over an unmapped page fails",
+	      syscall(SYS_brk, brk_now + 4 * PAGE) == brk_now);
+	/* The rest of the region (text, data, heap) still goes to a child. */
+	static volatile int before_fork;
+	pid_t pid;
+	int status = 0;
+
+	before_fork = 42;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(before_fork == 42 ? 7 : 1);
+	check("a fork child of a job with unmapped pages runs",
+	      pid > 0 && waitpid(pid, &status, 0) == pid &&
+	      WIFEXITED(status) && WEXITSTATUS(status) == 7);
+}
+
 int main(void)
 {
 	struct sigaction sa;
@@ -324,6 +376,7 @@ int main(void)
 	bad_arguments();
 	fork_keeps_rights();
 	other_threads_see_it();
+	heap_changed_behind_its_back();
 	printf("mprotect: %d checks, %d wrong\n", checks, wrong);
 	return wrong != 0;
 }

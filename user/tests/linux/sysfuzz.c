@@ -9,7 +9,7 @@
  * direct-map and kernel-image addresses, non-canonical addresses, SMARTMAP
  * windows of ranks that do not exist, unmapped, misaligned and
  * page-straddling pointers, huge sizes, bad descriptors and random flags.
- * "Valid" pointers point into a scratch arena the fuzzer never reads, so
+ * "Valid" pointers point into a scratch arena the fuzzer never touches, so
  * whatever the kernel writes there cannot hurt it. Every thread draws
  * from its own generator seeded from (seed, thread): a run is reproducible
  * from its seed, exactly so with --threads 1 (--trace prints each call).
@@ -63,6 +63,9 @@
 #define FD_RANGE	64
 #define NR_MAPS		16
 #define PATH_BUF	8192
+#define PAGE		4096
+/* Each thread's file names, then a PROT_NONE page that stops any write. */
+#define PATH_STRIDE	(PATH_BUF + PAGE)
 
 /* System calls Kitten has, straight from its list. */
 #define SYSCALL(nr, name) nr,
@@ -93,7 +96,11 @@ enum {
 	NR_POLL = 7, NR_RT_SIGSUSPEND = 130, NR_RT_SIGTIMEDWAIT = 128,
 	NR_CLOSE = 3, NR_DUP2 = 33, NR_DUP3 = 292, NR_CLOSE_RANGE = 436,
 	NR_KITTEN_VM_CONSOLE_READ = 1017,
+	/* Native calls that change the caller's own address space. */
+	NR_KITTEN_ASPACE_UNMAP = 1007, NR_KITTEN_ASPACE_SET_BRK = 1012,
+	NR_KITTEN_ASPACE_PROTECT = 1021,
 };
+#define KITTEN_ASPACE_SELF 0
 
 struct slot {			/* one thread's state, read by the monitor */
 	volatile uint64_t count;	/* calls completed */
@@ -253,8 +260,8 @@ static uint64_t path_ptr(struct worker *w)
 		w->path[PATH_BUF - 1] = '\0';
 		return (uint64_t)w->path;
 	}
-	if (!below(w, 16)) {		/* runs into an unmapped page */
-		char *end = arena + ARENA_SIZE - 8;
+	if (!below(w, 16)) {		/* runs into the guard page */
+		char *end = w->path + PATH_BUF - 8;
 
 		memcpy(end, "/tmp/fza", 8);
 		return (uint64_t)end;
@@ -345,7 +352,7 @@ static uint64_t bad_addr(struct worker *w)
 	do
 		p = hostile_addr(w);
 	while (is_ours(w, p) || (p >= (uint64_t)paths_region &&
-				 p < (uint64_t)paths_region + MAX_THREADS * PATH_BUF));
+				 p < (uint64_t)paths_region + MAX_THREADS * PATH_STRIDE));
 	return p;
 }
 
@@ -503,6 +510,17 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 		if (nr == NR_MREMAP && (a[3] & 2))	/* MREMAP_FIXED */
 			a[4] = mm_addr(w, a[4]);
 		return true;
+	case NR_KITTEN_ASPACE_UNMAP: case NR_KITTEN_ASPACE_PROTECT:
+		/* On itself, these are munmap and mprotect without the heap's
+		 * bookkeeping: the same rules. */
+		if (a[0] == KITTEN_ASPACE_SELF) {
+			a[1] = mm_addr(w, a[1]);
+			a[2] = mm_len(w, a[1], a[2]);
+		}
+		return true;
+	case NR_KITTEN_ASPACE_SET_BRK:
+		/* On itself, it would forget every mapping the job has. */
+		return a[0] != KITTEN_ASPACE_SELF;
 	case NR_MMAP:
 		if (a[3] & (0x10 | 0x100000))		/* MAP_FIXED(_NOREPLACE) */
 			a[0] = mm_addr(w, a[0]);
@@ -582,17 +600,47 @@ static long set_fs_and_restore(const uint64_t *a, uint64_t fs)
 	return ret;
 }
 
+/*
+ * [start, start+len) is no longer mapped: entries of maps[] keep only the
+ * pages they still have, so no later call takes memory the fuzzer gave
+ * away (and the kernel may have handed to someone else) for its own.
+ */
+static void forget(struct worker *w, uint64_t start, uint64_t len)
+{
+	uint64_t end = start + ((len + PAGE - 1) & ~(uint64_t)(PAGE - 1));
+
+	if (end < start)
+		end = -1ULL;
+	for (int i = 0; i < NR_MAPS; i++) {
+		uint64_t *m = w->maps[i], m_end = m[0] + m[1];
+
+		if (!m[0] || end <= m[0] || start >= m_end)
+			continue;
+		if (start > m[0])		/* keeps its lower part */
+			m[1] = start - m[0];
+		else if (end < m_end)		/* keeps its upper part */
+			m[0] = end, m[1] = m_end - end;
+		else
+			m[0] = m[1] = 0;
+	}
+}
+
 static void after(struct worker *w, uint64_t nr, const uint64_t *a, long ret)
 {
 	if (ret < 0 && ret > -4096)
 		return;
-	if (nr == NR_MMAP || nr == NR_MREMAP) {
+	if (nr == NR_MUNMAP) {
+		forget(w, a[0], a[1]);
+	} else if (nr == NR_MMAP || nr == NR_MREMAP) {
 		uint64_t *m = w->maps[below(w, NR_MAPS)];
 		uint64_t len = nr == NR_MMAP ? a[1] : a[2];
 
-		if (m[0])	/* make room: the arena must not run out */
-			syscall(SYS_munmap, m[0], m[1]);
+		if (nr == NR_MREMAP)	/* moved or shrunk: the old range went */
+			forget(w, a[0], a[1]);
+		if (m[0] && !syscall(SYS_munmap, m[0], m[1]))	/* make room */
+			forget(w, m[0], m[1]);
 		m[0] = ret;
+		/* Never more than it has: the length is rounded down. */
 		m[1] = len < ARENA_SIZE ? (len ? len : 1) : ARENA_SIZE;
 	} else if ((nr == NR_PIPE || nr == NR_PIPE2) && a[0] == (uint64_t)w->pipefd) {
 		syscall(SYS_close, w->pipefd[below(w, 2)]);
@@ -864,19 +912,24 @@ int main(int argc, char **argv)
 		out("sysfuzz: no memory for the arena\n");
 		return 2;
 	}
-	paths_region = (char *)syscall(SYS_mmap, 0, MAX_THREADS * PATH_BUF, 3, 0x22, -1, 0);
+	paths_region = (char *)syscall(SYS_mmap, 0, MAX_THREADS * PATH_STRIDE, 3, 0x22, -1, 0);
 	if ((long)paths_region < 0 && (long)paths_region > -4096) {
 		out("sysfuzz: no memory for file names\n");
 		return 2;
 	}
-	install_handlers();
+	for (int t = 0; t < MAX_THREADS; t++)
+		if (syscall(SYS_mprotect, paths_region + t * PATH_STRIDE + PATH_BUF,
+			    PAGE, 0)) {
+			out("sysfuzz: cannot protect the guard pages\n");
+			return 2;
+		}
 	make_tree();
 	out("sysfuzz: seed %lu, %lu calls on %d threads, %zu known calls, uid %d%s\n",
 	    seed, total_calls, nthreads, NR_KITTEN_CALLS, getuid(),
 	    is_root ? " (root: kill reaches only the fuzzer)" : "");
 	for (int t = 0; t < nthreads; t++) {
 		workers[t].id = t;
-		workers[t].path = paths_region + t * PATH_BUF;
+		workers[t].path = paths_region + t * PATH_STRIDE;
 		workers[t].rng = mix(seed * MAX_THREADS + t) | 1;
 		workers[t].calls = total_calls / nthreads +
 				   (t < (int)(total_calls % nthreads));
@@ -887,8 +940,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	/* After pthread_create, which may have grown glibc's heap. */
+	/*
+	 * After pthread_create, which may have grown glibc's heap, and which
+	 * installs glibc's own handlers for signals 32 and 33 the first time:
+	 * a fuzzed tgkill(33) to itself then ran glibc's set*id handler with
+	 * no command set up, a SIGSEGV in glibc (seed 1).
+	 */
 	brk_start = syscall(SYS_brk, 0);
+	install_handlers();
 	go = 1;
 	monitor();
 	/* Workers changed cwd, descriptors and signal dispositions; undo what
