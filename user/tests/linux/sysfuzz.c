@@ -437,7 +437,7 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 			a[0] = (uint64_t)strcpy(w->path, below(w, 2) ? "/tmp/fz/nope" : "/tmp/fz");
 		return true;
 	case NR_KILL:
-		if (is_root)	/* TODO(uid): as root, kill may reach other jobs */
+		if (is_root)	/* root could kill other jobs: aim at itself */
 			a[0] = below(w, 2) ? 0 : (uint64_t)my_pid;
 		a[1] = safe_signal(w, a[1]);
 		return true;
