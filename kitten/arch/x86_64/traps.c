@@ -10,13 +10,13 @@
 #include <arch/trap.h>
 #include <arch/usercopy.h>
 #include <arch/x86.h>
-#include <kitten/aspace.h>
 #include <kitten/panic.h>
 #include <kitten/irq.h>
 #include <kitten/printk.h>
 #include <kitten/sched.h>
 #include <kitten/signal.h>
 #include <kitten/string.h>
+#include <kitten/syscall.h>
 #include <kitten/task.h>
 
 static const char *const exception_names[FIRST_EXTERNAL_VECTOR] = {
@@ -66,7 +66,7 @@ extern const char user_copy_insn[], user_access_fixup[];
 
 bool user_access_fault(struct trap_frame *f, uint64_t addr)
 {
-	if (addr >= USER_TOP || f->rip != (uint64_t)user_copy_insn)
+	if (!is_user_address(addr) || f->rip != (uint64_t)user_copy_insn)
 		return false;
 	f->rip = (uint64_t)user_access_fixup;	/* rcx still holds what is left */
 	return true;

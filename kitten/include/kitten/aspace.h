@@ -14,6 +14,7 @@
 #ifndef KITTEN_ASPACE_H
 #define KITTEN_ASPACE_H
 
+#include <arch/layout.h>
 #include <arch/pgtable.h>
 #include <kitten/cred.h>
 #include <kitten/list.h>
@@ -27,7 +28,6 @@
 #define ASPACE_X	4
 
 #define USER_SLOT_SIZE	(1ULL << 39)		/* one PML4 slot: 512 GiB */
-#define USER_TOP	(1ULL << 47)
 #define SMARTMAP_MAX_RANKS 255
 
 /* The init task's memory owner id: the one privileged owner. */

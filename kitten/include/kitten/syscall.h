@@ -10,6 +10,7 @@
 #ifndef KITTEN_SYSCALL_H
 #define KITTEN_SYSCALL_H
 
+#include <arch/layout.h>
 #include <kitten/types.h>
 
 #define SYS_KITTEN_BASE	1000
@@ -42,7 +43,7 @@ enum syscall_number {
  */
 static inline bool is_user_address(uint64_t addr)
 {
-	return addr < (1ULL << 47);
+	return addr < USER_TOP;
 }
 
 /*
@@ -52,7 +53,7 @@ static inline bool is_user_address(uint64_t addr)
  */
 static inline bool user_range_ok(uint64_t addr, uint64_t len)
 {
-	return len <= (1ULL << 47) && addr <= (1ULL << 47) - len;
+	return len <= USER_TOP && addr <= USER_TOP - len;
 }
 
 /* Copy between the kernel and the current task's memory: 0 or -EFAULT. */

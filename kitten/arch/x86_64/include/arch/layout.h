@@ -23,6 +23,9 @@
 #define LARGE_PAGE_SIZE	(1UL << 21)
 #define HUGE_PAGE_SIZE	(1UL << 30)
 
+/* The end of user space: the lower half of the canonical addresses. */
+#define USER_TOP	(1ULL << 47)
+
 #ifndef __ASSEMBLY__
 #include <kitten/types.h>
 
