@@ -121,17 +121,13 @@ static long rw(uint64_t fd, uint64_t buf, uint64_t len, bool write)
 	return n;
 }
 
-long sys_read(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(read, uint64_t, fd, uint64_t, buf, uint64_t, count)
 {
-	(void)a3, (void)a4, (void)a5;
 	return rw(fd, buf, count, false);
 }
 
-long sys_write(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(write, uint64_t, fd, uint64_t, buf, uint64_t, count)
 {
-	(void)a3, (void)a4, (void)a5;
 	return rw(fd, buf, count, true);
 }
 
@@ -157,17 +153,13 @@ static long rw_vector(uint64_t fd, uint64_t iov, uint64_t count, bool write)
 	return total;
 }
 
-long sys_readv(uint64_t fd, uint64_t iov, uint64_t count, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(readv, uint64_t, fd, uint64_t, iov, uint64_t, count)
 {
-	(void)a3, (void)a4, (void)a5;
 	return rw_vector(fd, iov, count, false);
 }
 
-long sys_writev(uint64_t fd, uint64_t iov, uint64_t count, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(writev, uint64_t, fd, uint64_t, iov, uint64_t, count)
 {
-	(void)a3, (void)a4, (void)a5;
 	return rw_vector(fd, iov, count, true);
 }
 
@@ -191,17 +183,15 @@ static long rw_at(uint64_t fd, uint64_t buf, uint64_t len, int64_t off,
 	return n;
 }
 
-long sys_pread64(uint64_t fd, uint64_t buf, uint64_t len, uint64_t off,
-		 uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(pread64, uint64_t, fd, uint64_t, buf, uint64_t, len,
+		uint64_t, off)
 {
-	(void)a4, (void)a5;
 	return rw_at(fd, buf, len, off, false);
 }
 
-long sys_pwrite64(uint64_t fd, uint64_t buf, uint64_t len, uint64_t off,
-		  uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(pwrite64, uint64_t, fd, uint64_t, buf, uint64_t, len,
+		uint64_t, off)
 {
-	(void)a4, (void)a5;
 	return rw_at(fd, buf, len, off, true);
 }
 
@@ -216,13 +206,11 @@ long file_seek_in(int64_t off, int whence, uint64_t pos, uint64_t size)
 	return base + off;
 }
 
-long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(lseek, uint64_t, fd, uint64_t, offset, uint64_t, whence)
 {
 	struct file *f = fd_get(fd);
 	long ret;
 
-	(void)a3, (void)a4, (void)a5;
 	if (!f)
 		return -EBADF;
 	if (!has_positions(f)) {
@@ -238,13 +226,11 @@ long sys_lseek(uint64_t fd, uint64_t offset, uint64_t whence, uint64_t a3,
 	return ret;
 }
 
-long sys_getdents64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
-		    uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(getdents64, uint64_t, fd, uint64_t, buf, uint64_t, count)
 {
 	struct file *f = fd_get(fd);
 	long ret;
 
-	(void)a3, (void)a4, (void)a5;
 	if (!f)
 		return -EBADF;
 	if (!f->ops->getdents) {
@@ -258,25 +244,26 @@ long sys_getdents64(uint64_t fd, uint64_t buf, uint64_t count, uint64_t a3,
 	return ret;
 }
 
-long sys_close(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+int fd_close(uint64_t fd)
 {
 	struct file *f = fd_remove(fd);
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!f)
 		return -EBADF;
 	file_put(f);
 	return 0;
 }
 
-long sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3,
-	     uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(close, uint64_t, fd)
+{
+	return fd_close(fd);
+}
+
+SYSCALL_DEFINE1(dup, uint64_t, fd)
 {
 	struct file *f = fd_get(fd);
 	int nfd;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!f)
 		return -EBADF;
 	nfd = fd_install(f, 0, false);
@@ -285,12 +272,10 @@ long sys_dup(uint64_t fd, uint64_t a1, uint64_t a2, uint64_t a3,
 	return nfd;
 }
 
-long sys_dup2(uint64_t fd, uint64_t newfd, uint64_t a2, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(dup2, uint64_t, fd, uint64_t, newfd)
 {
 	struct file *f = fd_get(fd);
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (!f)
 		return -EBADF;
 	if (fd == newfd) {
@@ -300,12 +285,10 @@ long sys_dup2(uint64_t fd, uint64_t newfd, uint64_t a2, uint64_t a3,
 	return fd_install_at(f, newfd, false);
 }
 
-long sys_dup3(uint64_t fd, uint64_t newfd, uint64_t flags, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(dup3, uint64_t, fd, uint64_t, newfd, uint64_t, flags)
 {
 	struct file *f;
 
-	(void)a3, (void)a4, (void)a5;
 	if (fd == newfd || (flags & ~(uint64_t)O_CLOEXEC))
 		return -EINVAL;
 	f = fd_get(fd);
@@ -314,14 +297,12 @@ long sys_dup3(uint64_t fd, uint64_t newfd, uint64_t flags, uint64_t a3,
 	return fd_install_at(f, newfd, flags & O_CLOEXEC);
 }
 
-long sys_fcntl(uint64_t fd, uint64_t cmd, uint64_t arg, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(fcntl, uint64_t, fd, uint64_t, cmd, uint64_t, arg)
 {
 	struct file *f = fd_get(fd);
 	long ret = 0;
 	int nfd;
 
-	(void)a3, (void)a4, (void)a5;
 	if (!f)
 		return -EBADF;
 	switch (cmd) {
@@ -393,13 +374,11 @@ void file_stat_inode(struct file *f, struct kstat *st)
 	inode_stat(f->inode, st);
 }
 
-long sys_fstat(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+long fd_stat_to_user(uint64_t fd, uint64_t buf)
 {
 	struct file *f = fd_get(fd);
 	struct kstat st;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (!f)
 		return -EBADF;
 	f->ops->stat(f, &st);
@@ -407,13 +386,16 @@ long sys_fstat(uint64_t fd, uint64_t buf, uint64_t a2, uint64_t a3,
 	return stat_to_user(&st, buf);
 }
 
-long sys_ioctl(uint64_t fd, uint64_t request, uint64_t arg, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(fstat, uint64_t, fd, uint64_t, buf)
+{
+	return fd_stat_to_user(fd, buf);
+}
+
+SYSCALL_DEFINE3(ioctl, uint64_t, fd, uint64_t, request, uint64_t, arg)
 {
 	struct file *f = fd_get(fd);
 	long ret;
 
-	(void)a3, (void)a4, (void)a5;
 	if (!f)
 		return -EBADF;
 	ret = f->ops->ioctl ? f->ops->ioctl(f, request, arg) : -ENOTTY;

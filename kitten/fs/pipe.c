@@ -10,6 +10,7 @@
 #include <kitten/errno.h>
 #include <kitten/file.h>
 #include <kitten/kmem.h>
+#include <kitten/signal.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -17,7 +18,6 @@
 
 #define PIPE_SIZE	16384
 #define CHUNK		256
-#define SIGPIPE		13
 #define FIONREAD	0x541b
 
 struct pipe {
@@ -107,7 +107,7 @@ static long pipe_write(struct file *f, uint64_t ubuf, uint64_t len,
 			return done ? done : -EFAULT;
 		wait_event(p->wq, writable(p) || task_current()->kill_pending);
 		if (!READ_ONCE(p->readers)) {
-			sys_kill(0, SIGPIPE, 0, 0, 0, 0);
+			signal_raise(SIGPIPE);	/* the writing thread's */
 			return done ? done : -EPIPE;
 		}
 		if (task_current()->kill_pending)

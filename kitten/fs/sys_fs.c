@@ -164,8 +164,8 @@ static long open_inode(struct inode *dir, const char *name, unsigned flags,
 	}
 }
 
-long sys_openat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mode,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(openat, uint64_t, dirfd, uint64_t, path, uint64_t, flags,
+		uint64_t, mode)
 {
 	struct inode *dir, *n;
 	struct file *f;
@@ -173,7 +173,6 @@ long sys_openat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mode,
 	long err;
 	int fd;
 
-	(void)a4, (void)a5;
 	err = at_path(dirfd, path, &dir, &name);
 	if (err)
 		return err;
@@ -197,25 +196,22 @@ long sys_openat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mode,
 	return fd;
 }
 
-long sys_open(uint64_t path, uint64_t flags, uint64_t mode, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(open, uint64_t, path, uint64_t, flags, uint64_t, mode)
 {
-	(void)a3, (void)a4, (void)a5;
-	return sys_openat(AT_FDCWD, path, flags, mode, 0, 0);
+	return do_sys_openat(AT_FDCWD, path, flags, mode);
 }
 
-long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf,
-		    uint64_t flags, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(newfstatat, uint64_t, dirfd, uint64_t, path, uint64_t, buf,
+		uint64_t, flags)
 {
 	struct inode *n;
 	struct kstat st;
 	char first;
 	long err;
 
-	(void)a4, (void)a5;
 	if ((flags & AT_EMPTY_PATH) && !copy_from_user(&first, path, 1) &&
 	    first == '\0')
-		return sys_fstat(dirfd, buf, 0, 0, 0, 0);
+		return fd_stat_to_user(dirfd, buf);
 	n = lookup_at(dirfd, path, &err);
 	if (!n)
 		return err;
@@ -224,28 +220,22 @@ long sys_newfstatat(uint64_t dirfd, uint64_t path, uint64_t buf,
 	return stat_to_user(&st, buf);
 }
 
-long sys_stat(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(stat, uint64_t, path, uint64_t, buf)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	return sys_newfstatat(AT_FDCWD, path, buf, 0, 0, 0);
+	return do_sys_newfstatat(AT_FDCWD, path, buf, 0);
 }
 
-long sys_lstat(uint64_t path, uint64_t buf, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(lstat, uint64_t, path, uint64_t, buf)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	return sys_newfstatat(AT_FDCWD, path, buf, 0, 0, 0);
+	return do_sys_newfstatat(AT_FDCWD, path, buf, 0);
 }
 
 /* Everyone is root on a compute node: existence is the only question. */
-long sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3,
-		   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(faccessat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
 {
 	struct inode *n;
 	long err;
 
-	(void)a3, (void)a4, (void)a5;
 	if (mode & ~(uint64_t)(R_OK | W_OK | X_OK))
 		return -EINVAL;
 	n = lookup_at(dirfd, path, &err);
@@ -256,21 +246,17 @@ long sys_faccessat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3,
 	return err;
 }
 
-long sys_access(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(access, uint64_t, path, uint64_t, mode)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	return sys_faccessat(AT_FDCWD, path, mode, 0, 0, 0);
+	return do_sys_faccessat(AT_FDCWD, path, mode);
 }
 
-long sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a3,
-		  uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(readlink, uint64_t, path, uint64_t, buf, uint64_t, size)
 {
 	long err = 0, len;
 	char *name = getname(path, &err);
 	struct inode *n;
 
-	(void)a3, (void)a4, (void)a5;
 	if (!name)
 		return err;
 	if (self_exe(name)) {
@@ -292,14 +278,12 @@ long sys_readlink(uint64_t path, uint64_t buf, uint64_t size, uint64_t a3,
 	return len;
 }
 
-long sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(mkdirat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
 {
 	struct inode *dir;
 	char *name;
 	long err;
 
-	(void)a3, (void)a4, (void)a5;
 	err = at_path(dirfd, path, &dir, &name);
 	if (err)
 		return err;
@@ -308,21 +292,17 @@ long sys_mkdirat(uint64_t dirfd, uint64_t path, uint64_t mode, uint64_t a3,
 	return err;
 }
 
-long sys_mkdir(uint64_t path, uint64_t mode, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(mkdir, uint64_t, path, uint64_t, mode)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	return sys_mkdirat(AT_FDCWD, path, mode, 0, 0, 0);
+	return do_sys_mkdirat(AT_FDCWD, path, mode);
 }
 
-long sys_unlinkat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t a3,
-		  uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(unlinkat, uint64_t, dirfd, uint64_t, path, uint64_t, flags)
 {
 	struct inode *dir;
 	char *name;
 	long err;
 
-	(void)a3, (void)a4, (void)a5;
 	if (flags & ~(uint64_t)AT_REMOVEDIR)
 		return -EINVAL;
 	err = at_path(dirfd, path, &dir, &name);
@@ -333,29 +313,24 @@ long sys_unlinkat(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t a3,
 	return err;
 }
 
-long sys_unlink(uint64_t path, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(unlink, uint64_t, path)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return sys_unlinkat(AT_FDCWD, path, 0, 0, 0, 0);
+	return do_sys_unlinkat(AT_FDCWD, path, 0);
 }
 
-long sys_rmdir(uint64_t path, uint64_t a1, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(rmdir, uint64_t, path)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR, 0, 0, 0);
+	return do_sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 
-long sys_renameat(uint64_t olddir, uint64_t oldpath, uint64_t newdir,
-		  uint64_t newpath, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(renameat, uint64_t, olddir, uint64_t, oldpath, uint64_t, newdir,
+		uint64_t, newpath)
 {
 	long err = 0;
 	struct inode *from_dir = base_dir(olddir, &err);
 	struct inode *to_dir = base_dir(newdir, &err);
 	char *from = NULL, *to = NULL;
 
-	(void)a4, (void)a5;
 	if (from_dir && to_dir && from_dir != to_dir)
 		err = -EXDEV;	/* both relative to one place, for now */
 	else if (from_dir && to_dir)
@@ -373,31 +348,26 @@ long sys_renameat(uint64_t olddir, uint64_t oldpath, uint64_t newdir,
 	return err;
 }
 
-long sys_rename(uint64_t oldpath, uint64_t newpath, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(rename, uint64_t, oldpath, uint64_t, newpath)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	return sys_renameat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0, 0);
+	return do_sys_renameat(AT_FDCWD, oldpath, AT_FDCWD, newpath);
 }
 
-long sys_renameat2(uint64_t olddir, uint64_t oldpath, uint64_t newdir,
-		   uint64_t newpath, uint64_t flags, uint64_t a5)
+SYSCALL_DEFINE5(renameat2, uint64_t, olddir, uint64_t, oldpath,
+		uint64_t, newdir, uint64_t, newpath, uint64_t, flags)
 {
-	(void)a5;
 	if (flags)
 		return -EINVAL;	/* RENAME_NOREPLACE and friends: not yet */
-	return sys_renameat(olddir, oldpath, newdir, newpath, 0, 0);
+	return do_sys_renameat(olddir, oldpath, newdir, newpath);
 }
 
 /* The absolute path of the working directory. */
-long sys_getcwd(uint64_t buf, uint64_t size, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(getcwd, uint64_t, buf, uint64_t, size)
 {
 	char *path = kmem_alloc(PATH_MAX);
 	struct inode *dir = fdtable_cwd();
 	long ret;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	ret = path ? ramfs_path(dir, path, PATH_MAX) : -ENOMEM;
 	inode_put(dir);
 	if (ret > 0 && (uint64_t)ret > size)
@@ -408,14 +378,12 @@ long sys_getcwd(uint64_t buf, uint64_t size, uint64_t a2, uint64_t a3,
 	return ret;
 }
 
-long sys_chdir(uint64_t path, uint64_t a1, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(chdir, uint64_t, path)
 {
 	long err = 0;
 	char *name = getname(path, &err);
 	struct inode *n;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!name)
 		return err;
 	n = lookup_path(name);
@@ -444,8 +412,8 @@ struct statx_k {
 
 #define STATX_BASIC_STATS 0x7ff
 
-long sys_statx(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mask,
-	       uint64_t buf, uint64_t a5)
+SYSCALL_DEFINE5(statx, uint64_t, dirfd, uint64_t, path, uint64_t, flags,
+		uint64_t, mask, uint64_t, buf)
 {
 	struct statx_k sx = { .mask = STATX_BASIC_STATS, .blksize = 4096 };
 	struct inode *n;
@@ -454,7 +422,7 @@ long sys_statx(uint64_t dirfd, uint64_t path, uint64_t flags, uint64_t mask,
 	char first;
 	long err;
 
-	(void)mask, (void)a5;
+	(void)mask;
 	if ((flags & AT_EMPTY_PATH) && !copy_from_user(&first, path, 1) &&
 	    first == '\0') {
 		f = fd_get(dirfd);

@@ -226,6 +226,11 @@ static void send_to_self(int sig, int32_t code)
 		make_pending(task_current(), sig, &from);
 }
 
+void signal_raise(int sig)
+{
+	send_to_self(sig, SI_USER);
+}
+
 /* Would sig, taken by t of process as, end the process? */
 static bool is_fatal(struct aspace *as, struct task *t, int sig)
 {
@@ -369,14 +374,12 @@ static long do_kill(struct kill_req *k)
 	return -EPERM;
 }
 
-long sys_kill(uint64_t pid, uint64_t sig, uint64_t a2, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(kill, uint64_t, pid, uint64_t, sig)
 {
 	struct task *t = task_current();
 	int p = (int)pid;
 	struct kill_req k = { .sig = sig, .from = sender(SI_USER) };
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (!valid_signal(sig))
 		return -EINVAL;
 	if (p > 0 && (unsigned)p == t->aspace->leader_id) {
@@ -411,29 +414,24 @@ static long kill_thread(uint64_t tgid, uint64_t tid, uint64_t sig)
 	return do_kill(&k);
 }
 
-long sys_tkill(uint64_t tid, uint64_t sig, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(tkill, uint64_t, tid, uint64_t, sig)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	return kill_thread(0, tid, sig);
 }
 
-long sys_tgkill(uint64_t tgid, uint64_t tid, uint64_t sig, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(tgkill, uint64_t, tgid, uint64_t, tid, uint64_t, sig)
 {
-	(void)a3, (void)a4, (void)a5;
 	if ((int)tgid <= 0)
 		return -EINVAL;
 	return kill_thread(tgid, tid, sig);
 }
 
-long sys_rt_sigprocmask(uint64_t how, uint64_t set_ptr, uint64_t old_ptr,
-			uint64_t setsize, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(rt_sigprocmask, uint64_t, how, uint64_t, set_ptr,
+		uint64_t, old_ptr, uint64_t, setsize)
 {
 	struct task *t = task_current();
 	uint64_t set;
 
-	(void)a4, (void)a5;
 	if (setsize != sizeof(uint64_t))
 		return -EINVAL;
 	if (old_ptr && copy_to_user(old_ptr, &t->sig_blocked, sizeof(uint64_t)))
@@ -459,13 +457,12 @@ long sys_rt_sigprocmask(uint64_t how, uint64_t set_ptr, uint64_t old_ptr,
 	return 0;
 }
 
-long sys_rt_sigaction(uint64_t sig, uint64_t act_ptr, uint64_t old_ptr,
-		      uint64_t setsize, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(rt_sigaction, uint64_t, sig, uint64_t, act_ptr,
+		uint64_t, old_ptr, uint64_t, setsize)
 {
 	struct aspace *as = task_current()->aspace;
 	struct sigaction_k act;
 
-	(void)a4, (void)a5;
 	if (sig < 1 || sig > NSIG || setsize != sizeof(uint64_t))
 		return -EINVAL;
 	if (old_ptr && copy_to_user(old_ptr, &as->sigactions[sig - 1],
@@ -485,15 +482,13 @@ long sys_rt_sigaction(uint64_t sig, uint64_t act_ptr, uint64_t old_ptr,
 	return 0;
 }
 
-long sys_rt_sigreturn(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(rt_sigreturn)
 {
 	struct task *t = task_current();
 	struct trap_frame *f = task_user_frame(t);
 	struct ucontext uc;
 	uint64_t at = f->rsp - 8;	/* the restorer's ret popped restorer */
 
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (copy_from_user(&uc, at + __builtin_offsetof(struct rt_sigframe, uc),
 			   sizeof(uc)))
 		task_kill_current(SIGSEGV, "rt_sigreturn with a bad frame");

@@ -77,31 +77,23 @@ bool cred_check(uint64_t cap, const char *what)
 
 #define UID(x) ((uint32_t)(x))
 
-long sys_getuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getuid)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return READ_ONCE(self()->cred.uid);
 }
 
-long sys_geteuid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(geteuid)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return READ_ONCE(self()->cred.euid);
 }
 
-long sys_getgid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getgid)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return READ_ONCE(self()->cred.gid);
 }
 
-long sys_getegid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getegid)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return READ_ONCE(self()->cred.egid);
 }
 
@@ -115,45 +107,35 @@ static long put_three(uint64_t p0, uint64_t p1, uint64_t p2, uint32_t v0,
 	return 0;
 }
 
-long sys_getresuid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3,
-		   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(getresuid, uint64_t, r, uint64_t, e, uint64_t, s)
 {
 	struct cred c;
 
-	(void)a3, (void)a4, (void)a5;
 	cred_get(self(), &c);
 	return put_three(r, e, s, c.uid, c.euid, c.suid);
 }
 
-long sys_getresgid(uint64_t r, uint64_t e, uint64_t s, uint64_t a3,
-		   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(getresgid, uint64_t, r, uint64_t, e, uint64_t, s)
 {
 	struct cred c;
 
-	(void)a3, (void)a4, (void)a5;
 	cred_get(self(), &c);
 	return put_three(r, e, s, c.gid, c.egid, c.sgid);
 }
 
-long sys_setuid(uint64_t uid, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(setuid, uint64_t, uid)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return CHANGE(KITTEN_CAP_SETUID, "setuid", cred_setuid(&new, UID(uid)));
 }
 
-long sys_setreuid(uint64_t ruid, uint64_t euid, uint64_t a2, uint64_t a3,
-		  uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(setreuid, uint64_t, ruid, uint64_t, euid)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	return CHANGE(KITTEN_CAP_SETUID, "setreuid",
 		      cred_setreuid(&new, UID(ruid), UID(euid)));
 }
 
-long sys_setresuid(uint64_t ruid, uint64_t euid, uint64_t suid, uint64_t a3,
-		   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(setresuid, uint64_t, ruid, uint64_t, euid, uint64_t, suid)
 {
-	(void)a3, (void)a4, (void)a5;
 	return CHANGE(KITTEN_CAP_SETUID, "setresuid",
 		      cred_setresuid(&new, UID(ruid), UID(euid), UID(suid)));
 }
@@ -170,49 +152,37 @@ static long set_fs_id(bool gid, uint32_t id)
 	return old;
 }
 
-long sys_setfsuid(uint64_t fsuid, uint64_t a1, uint64_t a2, uint64_t a3,
-		  uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(setfsuid, uint64_t, fsuid)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return set_fs_id(false, UID(fsuid));
 }
 
-long sys_setfsgid(uint64_t fsgid, uint64_t a1, uint64_t a2, uint64_t a3,
-		  uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(setfsgid, uint64_t, fsgid)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return set_fs_id(true, UID(fsgid));
 }
 
-long sys_setgid(uint64_t gid, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(setgid, uint64_t, gid)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return CHANGE(KITTEN_CAP_SETGID, "setgid", cred_setgid(&new, UID(gid)));
 }
 
-long sys_setregid(uint64_t rgid, uint64_t egid, uint64_t a2, uint64_t a3,
-		  uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(setregid, uint64_t, rgid, uint64_t, egid)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	return CHANGE(KITTEN_CAP_SETGID, "setregid",
 		      cred_setregid(&new, UID(rgid), UID(egid)));
 }
 
-long sys_setresgid(uint64_t rgid, uint64_t egid, uint64_t sgid, uint64_t a3,
-		   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(setresgid, uint64_t, rgid, uint64_t, egid, uint64_t, sgid)
 {
-	(void)a3, (void)a4, (void)a5;
 	return CHANGE(KITTEN_CAP_SETGID, "setresgid",
 		      cred_setresgid(&new, UID(rgid), UID(egid), UID(sgid)));
 }
 
-long sys_getgroups(uint64_t size, uint64_t list, uint64_t a2, uint64_t a3,
-		   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(getgroups, uint64_t, size, uint64_t, list)
 {
 	struct cred c;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if ((int)size < 0)
 		return -EINVAL;
 	cred_get(self(), &c);
@@ -225,12 +195,10 @@ long sys_getgroups(uint64_t size, uint64_t list, uint64_t a2, uint64_t a3,
 	return c.ngroups;
 }
 
-long sys_setgroups(uint64_t size, uint64_t list, uint64_t a2, uint64_t a3,
-		   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(setgroups, uint64_t, size, uint64_t, list)
 {
 	uint32_t groups[CRED_NGROUPS_MAX];
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (size > CRED_NGROUPS_MAX)
 		return -EINVAL;
 	if (size && copy_from_user(groups, list, size * sizeof(groups[0])))

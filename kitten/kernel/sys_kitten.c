@@ -77,23 +77,20 @@ static int target_aspace(uint64_t id, struct aspace **as)
 	return *as ? 0 : -ENOENT;
 }
 
-long sys_kitten_pmem_query(uint64_t info_ptr, uint64_t a1, uint64_t a2,
-			   uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(kitten_pmem_query, uint64_t, info_ptr)
 {
 	struct pmem_info info;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	pmem_query(owner(), &info);
 	return copy_to_user(info_ptr, &info, sizeof(info));
 }
 
-long sys_kitten_pmem_alloc(uint64_t size, uint64_t align, uint64_t pa_ptr,
-			   uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(kitten_pmem_alloc, uint64_t, size, uint64_t, align,
+		uint64_t, pa_ptr)
 {
 	paddr_t pa;
 	int err;
 
-	(void)a3, (void)a4, (void)a5;
 	if (!privileged())
 		return -EPERM;
 	if (!size || size & (PAGE_SIZE - 1) || !align || align & (align - 1) ||
@@ -113,22 +110,38 @@ long sys_kitten_pmem_alloc(uint64_t size, uint64_t align, uint64_t pa_ptr,
 	return err;
 }
 
-long sys_kitten_pmem_free(uint64_t pa, uint64_t a1, uint64_t a2, uint64_t a3,
-			  uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(kitten_pmem_free, uint64_t, pa)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return pmem_free(owner(), pa);
 }
 
-long sys_kitten_aspace_create(uint64_t id_ptr, uint64_t a1, uint64_t a2,
-			      uint64_t a3, uint64_t a4, uint64_t a5)
+/* Take table slot id out of use; its address space ends with its last user. */
+static long destroy_slot(uint64_t id)
+{
+	struct aspace *as = NULL;
+	unsigned long flags;
+
+	if (!privileged())
+		return -EPERM;
+	if (id == KITTEN_ASPACE_SELF || id >= MAX_ASPACES)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&aspaces_lock);
+	as = aspaces[id];
+	aspaces[id] = NULL;
+	spin_unlock_irqrestore(&aspaces_lock, flags);
+	if (!as)
+		return -ENOENT;
+	aspace_put(as);		/* tasks still running in it keep it alive */
+	return 0;
+}
+
+SYSCALL_DEFINE1(kitten_aspace_create, uint64_t, id_ptr)
 {
 	struct aspace *as;
 	unsigned long flags;
 	uint32_t id;
 	int err;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!privileged())
 		return -EPERM;
 	err = aspace_create(0, &as);
@@ -152,39 +165,22 @@ long sys_kitten_aspace_create(uint64_t id_ptr, uint64_t a1, uint64_t a2,
 	}
 	err = copy_to_user(id_ptr, &id, sizeof(id));
 	if (err)
-		sys_kitten_aspace_destroy(id, 0, 0, 0, 0, 0);
+		destroy_slot(id);
 	return err;
 }
 
-long sys_kitten_aspace_destroy(uint64_t id, uint64_t a1, uint64_t a2,
-			       uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(kitten_aspace_destroy, uint64_t, id)
 {
-	struct aspace *as = NULL;
-	unsigned long flags;
-
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	if (!privileged())
-		return -EPERM;
-	if (id == KITTEN_ASPACE_SELF || id >= MAX_ASPACES)
-		return -EINVAL;
-	flags = spin_lock_irqsave(&aspaces_lock);
-	as = aspaces[id];
-	aspaces[id] = NULL;
-	spin_unlock_irqrestore(&aspaces_lock, flags);
-	if (!as)
-		return -ENOENT;
-	aspace_put(as);		/* tasks still running in it keep it alive */
-	return 0;
+	return destroy_slot(id);
 }
 
-long sys_kitten_aspace_add_region(uint64_t id, uint64_t start, uint64_t size,
-				  uint64_t perms, uint64_t name_ptr, uint64_t a5)
+SYSCALL_DEFINE5(kitten_aspace_add_region, uint64_t, id, uint64_t, start,
+		uint64_t, size, uint64_t, perms, uint64_t, name_ptr)
 {
 	struct aspace *as;
 	char name[16] = "";
 	int err;
 
-	(void)a5;
 	if (name_ptr && strncpy_from_user(name, name_ptr, sizeof(name)) < 0)
 		return -EFAULT;
 	err = target_aspace(id, &as);
@@ -195,13 +191,12 @@ long sys_kitten_aspace_add_region(uint64_t id, uint64_t start, uint64_t size,
 	return err;
 }
 
-long sys_kitten_aspace_map_pmem(uint64_t id, uint64_t va, uint64_t pa,
-				uint64_t size, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(kitten_aspace_map_pmem, uint64_t, id, uint64_t, va,
+		uint64_t, pa, uint64_t, size)
 {
 	struct aspace *as;
 	int err;
 
-	(void)a4, (void)a5;
 	if (!pmem_owns(owner(), pa, size))
 		return -EPERM;	/* only memory you were given */
 	err = target_aspace(id, &as);
@@ -212,13 +207,11 @@ long sys_kitten_aspace_map_pmem(uint64_t id, uint64_t va, uint64_t pa,
 	return err;
 }
 
-long sys_kitten_aspace_unmap(uint64_t id, uint64_t va, uint64_t size,
-			     uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(kitten_aspace_unmap, uint64_t, id, uint64_t, va, uint64_t, size)
 {
 	struct aspace *as;
 	int err;
 
-	(void)a3, (void)a4, (void)a5;
 	err = target_aspace(id, &as);
 	if (err)
 		return err;
@@ -227,13 +220,12 @@ long sys_kitten_aspace_unmap(uint64_t id, uint64_t va, uint64_t size,
 	return err;
 }
 
-long sys_kitten_aspace_protect(uint64_t id, uint64_t va, uint64_t size,
-			       uint64_t perms, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(kitten_aspace_protect, uint64_t, id, uint64_t, va,
+		uint64_t, size, uint64_t, perms)
 {
 	struct aspace *as;
 	int err;
 
-	(void)a4, (void)a5;
 	err = target_aspace(id, &as);
 	if (err)
 		return err;
@@ -242,14 +234,13 @@ long sys_kitten_aspace_protect(uint64_t id, uint64_t va, uint64_t size,
 	return err;
 }
 
-long sys_kitten_aspace_query(uint64_t id, uint64_t va, uint64_t map_ptr,
-			     uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(kitten_aspace_query, uint64_t, id, uint64_t, va,
+		uint64_t, map_ptr)
 {
 	struct kitten_mapping m;
 	struct aspace *as;
 	int err;
 
-	(void)a3, (void)a4, (void)a5;
 	err = target_aspace(id, &as);
 	if (err)
 		return err;
@@ -259,13 +250,12 @@ long sys_kitten_aspace_query(uint64_t id, uint64_t va, uint64_t map_ptr,
 }
 
 /* Where brk() may move in that address space: memory already mapped. */
-long sys_kitten_aspace_set_brk(uint64_t id, uint64_t start, uint64_t limit,
-			       uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(kitten_aspace_set_brk, uint64_t, id, uint64_t, start,
+		uint64_t, limit)
 {
 	struct aspace *as;
 	int err;
 
-	(void)a3, (void)a4, (void)a5;
 	err = target_aspace(id, &as);
 	if (err)
 		return err;
@@ -289,14 +279,12 @@ long sys_kitten_aspace_set_brk(uint64_t id, uint64_t start, uint64_t limit,
  * online CPU), as its threads and vCPUs must stay on the CPUs it was
  * given. 0 is "no set" (all online CPUs): only the init task gives that.
  */
-long sys_kitten_aspace_set_cpus(uint64_t id, uint64_t mask, uint64_t a2,
-				uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(kitten_aspace_set_cpus, uint64_t, id, uint64_t, mask)
 {
 	uint64_t online = 0, allowed;
 	struct aspace *as;
 	int err;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	err = target_aspace(id, &as);
 	if (err)
 		return err;
@@ -316,8 +304,7 @@ long sys_kitten_aspace_set_cpus(uint64_t id, uint64_t mask, uint64_t a2,
  * task may set them, and only while it runs as uid 0: anyone else could
  * make themselves root (docs/native-api.md, "Credentials").
  */
-long sys_kitten_aspace_set_cred(uint64_t id, uint64_t cred_ptr, uint64_t a2,
-				uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(kitten_aspace_set_cred, uint64_t, id, uint64_t, cred_ptr)
 {
 	struct kitten_cred kc;
 	struct aspace *as;
@@ -325,7 +312,6 @@ long sys_kitten_aspace_set_cred(uint64_t id, uint64_t cred_ptr, uint64_t a2,
 	struct cred c;
 	int err;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (!privileged() ||
 	    !cred_check(KITTEN_CAP_SETUID, "setting a job's credentials"))
 		return -EPERM;
@@ -345,13 +331,12 @@ long sys_kitten_aspace_set_cred(uint64_t id, uint64_t cred_ptr, uint64_t a2,
 	return 0;
 }
 
-long sys_kitten_smartmap_attach(uint64_t id, uint64_t rank, uint64_t target_id,
-				uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(kitten_smartmap_attach, uint64_t, id, uint64_t, rank,
+		uint64_t, target_id)
 {
 	struct aspace *as, *target;
 	int err = -ENOENT;
 
-	(void)a3, (void)a4, (void)a5;
 	if (!privileged())
 		return -EPERM;
 	as = aspace_by_id(id);
@@ -365,15 +350,13 @@ long sys_kitten_smartmap_attach(uint64_t id, uint64_t rank, uint64_t target_id,
 	return err;
 }
 
-long sys_kitten_task_create(uint64_t spec_ptr, uint64_t a1, uint64_t a2,
-			    uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(kitten_task_create, uint64_t, spec_ptr)
 {
 	struct kitten_task_spec spec;
 	struct fdtable *files;
 	struct aspace *as;
 	struct task *t = NULL;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!privileged())
 		return -EPERM;
 	if (copy_from_user(&spec, spec_ptr, sizeof(spec)))
@@ -398,12 +381,10 @@ long sys_kitten_task_create(uint64_t spec_ptr, uint64_t a1, uint64_t a2,
 	return t ? (long)t->id : -EINVAL;
 }
 
-long sys_kitten_task_wait(uint64_t id, uint64_t status_ptr, uint64_t a2,
-			  uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(kitten_task_wait, uint64_t, id, uint64_t, status_ptr)
 {
 	int status, ret;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	ret = task_wait_child(id, &status, NULL, false);
 	if (ret > 0 && status_ptr && copy_to_user(status_ptr, &status, sizeof(status)))
 		return -EFAULT;

@@ -17,31 +17,26 @@
 #define RLIM_INFINITY	(~0ULL)
 #define GRND_MAX	256
 
-long sys_set_tid_address(uint64_t tidptr, uint64_t a1, uint64_t a2,
-			 uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(set_tid_address, uint64_t, tidptr)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	task_current()->clear_child_tid = tidptr;
 	return task_current()->id;
 }
 
-long sys_set_robust_list(uint64_t head, uint64_t len, uint64_t a2,
-			 uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(set_robust_list, uint64_t, head, uint64_t, len)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (len != 24)		/* sizeof(struct robust_list_head) */
 		return -EINVAL;
 	task_current()->robust_list = head;
 	return 0;
 }
 
-long sys_prlimit64(uint64_t pid, uint64_t resource, uint64_t new_limit,
-		   uint64_t old_limit, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(prlimit64, uint64_t, pid, uint64_t, resource,
+		uint64_t, new_limit, uint64_t, old_limit)
 {
 	/* The stack is what the init task gave: report it, change nothing. */
 	uint64_t lim[2] = { RLIM_INFINITY, RLIM_INFINITY }, want[2];
 
-	(void)a4, (void)a5;
 	if (pid && pid != task_current()->id)
 		return -ESRCH;
 	if (resource == RLIMIT_STACK)
@@ -59,12 +54,10 @@ struct utsname {
 		domainname[65];
 };
 
-long sys_uname(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(uname, uint64_t, buf)
 {
 	struct utsname u;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	memset(&u, 0, sizeof(u));
 	strlcpy(u.sysname, "Linux", sizeof(u.sysname));	/* the ABI we offer */
 	strlcpy(u.nodename, "kitten", sizeof(u.nodename));
@@ -79,13 +72,12 @@ long sys_uname(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3,
  * Random bytes from a xorshift generator seeded with the TSC. Good for
  * hash seeds and stack canaries in test jobs; not for cryptography.
  */
-long sys_getrandom(uint64_t buf, uint64_t len, uint64_t flags, uint64_t a3,
-		   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(getrandom, uint64_t, buf, uint64_t, len, uint64_t, flags)
 {
 	static uint64_t state;
 	uint8_t bytes[GRND_MAX];
 
-	(void)flags, (void)a3, (void)a4, (void)a5;
+	(void)flags;
 	if (len > GRND_MAX)
 		len = GRND_MAX;		/* short reads are allowed */
 	if (!state)
@@ -99,39 +91,34 @@ long sys_getrandom(uint64_t buf, uint64_t len, uint64_t flags, uint64_t a3,
 	return copy_to_user(buf, bytes, len) ? -EFAULT : (long)len;
 }
 
-long sys_gettimeofday(uint64_t tv, uint64_t tz, uint64_t a2, uint64_t a3,
-		      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(gettimeofday, uint64_t, tv, uint64_t, tz)
 {
 	uint64_t now = time_ns();
 	int64_t t[2] = { now / NSEC_PER_SEC, (now % NSEC_PER_SEC) / 1000 };
 
-	(void)tz, (void)a2, (void)a3, (void)a4, (void)a5;
+	(void)tz;
 	return tv ? copy_to_user(tv, t, sizeof(t)) : 0;
 }
 
 /* CPU time of the calling task, in clock ticks of 100 Hz. */
-long sys_times(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(times, uint64_t, buf)
 {
 	struct task *t = task_current();
 	uint64_t ticks = (t->runtime_ns + time_ns() - t->last_switch_ns) /
 			 (NSEC_PER_SEC / 100);
 	int64_t tms[4] = { (int64_t)ticks, 0, 0, 0 };
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (buf && copy_to_user(buf, tms, sizeof(tms)))
 		return -EFAULT;
 	return time_ns() / (NSEC_PER_SEC / 100);
 }
 
-long sys_getrusage(uint64_t who, uint64_t buf, uint64_t a2, uint64_t a3,
-		   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(getrusage, uint64_t, who, uint64_t, buf)
 {
 	struct task *t = task_current();
 	uint64_t ns = t->runtime_ns + time_ns() - t->last_switch_ns;
 	int64_t ru[18] = { 0 };	/* struct rusage: 2 timevals, 14 longs */
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if ((int64_t)who < -1 || who > 1)
 		return -EINVAL;
 	ru[0] = ns / NSEC_PER_SEC;		/* ru_utime */
@@ -139,8 +126,7 @@ long sys_getrusage(uint64_t who, uint64_t buf, uint64_t a2, uint64_t a3,
 	return copy_to_user(buf, ru, sizeof(ru));
 }
 
-long sys_sysinfo(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(sysinfo, uint64_t, buf)
 {
 	struct {
 		int64_t uptime;
@@ -159,16 +145,13 @@ long sys_sysinfo(uint64_t buf, uint64_t a1, uint64_t a2, uint64_t a3,
 		.mem_unit = 1,
 	};
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return copy_to_user(buf, &info, sizeof(info));
 }
 
-long sys_time(uint64_t tloc, uint64_t a1, uint64_t a2, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(time, uint64_t, tloc)
 {
 	int64_t now = time_ns() / NSEC_PER_SEC;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (tloc && copy_to_user(tloc, &now, sizeof(now)))
 		return -EFAULT;
 	return now;

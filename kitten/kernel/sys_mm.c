@@ -38,13 +38,11 @@ static bool heap_writable(struct aspace *as, vaddr_t va, uint64_t len)
 	return aspace_range_ok(as, va, len, ASPACE_W);
 }
 
-long sys_brk(uint64_t addr, uint64_t a1, uint64_t a2, uint64_t a3,
-	     uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(brk, uint64_t, addr)
 {
 	struct aspace *as = task_current()->aspace;
 	vaddr_t old, keep;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	mutex_lock(&as->lock);
 	old = as->brk;
 	keep = ALIGN_UP(old, PAGE_SIZE);
@@ -80,13 +78,11 @@ out:
  * (ENOMEM, as for unmapped memory on Linux). The rights of a region are
  * the most a page in it can get (EACCES): the vDSO stays read-only.
  */
-long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3,
-		  uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(mprotect, uint64_t, addr, uint64_t, len, uint64_t, prot)
 {
 	struct aspace *as = task_current()->aspace;
 	int err;
 
-	(void)a3, (void)a4, (void)a5;
 	if (addr & (PAGE_SIZE - 1) ||
 	    prot & ~(uint64_t)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
 		return -EINVAL;
@@ -109,8 +105,8 @@ long sys_mprotect(uint64_t addr, uint64_t len, uint64_t prot, uint64_t a3,
  * heap's rights and as->lock keeps other threads from changing them;
  * only then does it get the rights asked for.
  */
-long sys_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
-	      uint64_t fd, uint64_t off)
+SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot,
+		uint64_t, flags, uint64_t, fd, uint64_t, off)
 {
 	struct aspace *as = task_current()->aspace;
 	long ret, n = 0;
@@ -149,13 +145,11 @@ out:
 	return ret;
 }
 
-long sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(munmap, uint64_t, addr, uint64_t, len)
 {
 	struct aspace *as = task_current()->aspace;
 	int err;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (!len || addr & (PAGE_SIZE - 1))
 		return -EINVAL;
 	mutex_lock(&as->lock);
@@ -165,13 +159,11 @@ long sys_munmap(uint64_t addr, uint64_t len, uint64_t a2, uint64_t a3,
 }
 
 /* MADV_DONTNEED means "zero when next read": do it now. Others are hints. */
-long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(madvise, uint64_t, addr, uint64_t, len, uint64_t, advice)
 {
 	struct aspace *as = task_current()->aspace;
 	long ret = 0;
 
-	(void)a3, (void)a4, (void)a5;
 	if (addr & (PAGE_SIZE - 1))
 		return -EINVAL;
 	/* The lock keeps the rights checked until the memset is done. */
@@ -193,14 +185,13 @@ long sys_madvise(uint64_t addr, uint64_t len, uint64_t advice, uint64_t a3,
  * Resize an mmap() block: shrink in place, or grow by moving to a new
  * block (the heap is laid out already; nothing can grow in place).
  */
-long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len,
-		uint64_t flags, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(mremap, uint64_t, old, uint64_t, old_len, uint64_t, new_len,
+		uint64_t, flags)
 {
 	struct aspace *as = task_current()->aspace;
 	long ret;
 	int err;
 
-	(void)a4, (void)a5;
 	if (old & (PAGE_SIZE - 1) || !new_len || flags & ~(uint64_t)MREMAP_MAYMOVE)
 		return -EINVAL;
 	old_len = ALIGN_UP(old_len, PAGE_SIZE);

@@ -158,18 +158,14 @@ static long do_fork(void)
 	return child->id;
 }
 
-long sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(fork)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return do_fork();
 }
 
 /* The child gets a copy, so the parent need not wait for it to exec. */
-long sys_vfork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(vfork)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return do_fork();
 }
 
@@ -198,8 +194,7 @@ static int copy_strings(uint64_t uarray, const char **out, int max,
 	return n;
 }
 
-long sys_execve(uint64_t path, uint64_t argv_ptr, uint64_t envp_ptr,
-		uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 {
 	struct task *t = task_current();
 	struct aspace *old = t->aspace;
@@ -212,7 +207,6 @@ long sys_execve(uint64_t path, uint64_t argv_ptr, uint64_t envp_ptr,
 	long len, err;
 	int argc, envc;
 
-	(void)a3, (void)a4, (void)a5;
 	err = -ENOMEM;
 	if (!argv || !space)
 		goto out;
@@ -276,13 +270,12 @@ out:
 	return err;	/* 0 becomes the new program's rax */
 }
 
-long sys_wait4(uint64_t pid, uint64_t status_ptr, uint64_t options,
-	       uint64_t rusage, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(wait4, uint64_t, pid, uint64_t, status_ptr, uint64_t, options,
+		uint64_t, rusage)
 {
 	int status, signal, id = (int)pid, ret;
 	int wstatus;
 
-	(void)a4, (void)a5;
 	if (options & ~(uint64_t)(WNOHANG | 2 | 8 | 0x40000000))
 		return -EINVAL;
 	/* Waiting by process group is not kept: pid <= 0 means any child. */
@@ -302,14 +295,12 @@ long sys_wait4(uint64_t pid, uint64_t status_ptr, uint64_t options,
 	return ret;
 }
 
-long sys_pipe2(uint64_t fds_ptr, uint64_t flags, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(pipe2, uint64_t, fds_ptr, uint64_t, flags)
 {
 	struct file *r, *w;
 	int fds[2];
 	long err;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (flags & ~(uint64_t)(O_CLOEXEC_FLAG | 04000))	/* O_NONBLOCK ignored */
 		return -EINVAL;
 	err = pipe_create(&r, &w);
@@ -319,25 +310,23 @@ long sys_pipe2(uint64_t fds_ptr, uint64_t flags, uint64_t a2, uint64_t a3,
 	fds[1] = fds[0] < 0 ? -1 : fd_install(w, 0, flags & O_CLOEXEC_FLAG);
 	if (fds[1] < 0) {
 		if (fds[0] >= 0)
-			sys_close(fds[0], 0, 0, 0, 0, 0);
+			fd_close(fds[0]);
 		else
 			file_put(r);
 		file_put(w);
 		return -EMFILE;
 	}
 	if (copy_to_user(fds_ptr, fds, sizeof(fds))) {
-		sys_close(fds[0], 0, 0, 0, 0, 0);
-		sys_close(fds[1], 0, 0, 0, 0, 0);
+		fd_close(fds[0]);
+		fd_close(fds[1]);
 		return -EFAULT;
 	}
 	return 0;
 }
 
-long sys_pipe(uint64_t fds_ptr, uint64_t a1, uint64_t a2, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(pipe, uint64_t, fds_ptr)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
-	return sys_pipe2(fds_ptr, 0, 0, 0, 0, 0);
+	return do_sys_pipe2(fds_ptr, 0);
 }
 
 /* --- process groups and sessions --------------------------------------- */
@@ -373,12 +362,10 @@ static void pg_scan(struct pg_scan *s)
 	proc_for_each(pg_scan_one, s);
 }
 
-long sys_getpgid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(getpgid, uint64_t, pid)
 {
 	struct pg_scan s = { .pid = pid };
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!pid)
 		return proc_pgid(task_current()->aspace);
 	if ((int)pid < 0)
@@ -387,19 +374,15 @@ long sys_getpgid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3,
 	return s.found ? (long)s.found_pgid : -ESRCH;
 }
 
-long sys_getpgrp(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getpgrp)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return proc_pgid(task_current()->aspace);
 }
 
-long sys_getsid(uint64_t pid, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(getsid, uint64_t, pid)
 {
 	struct pg_scan s = { .pid = pid };
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!pid)
 		return proc_sid(task_current()->aspace);
 	if ((int)pid < 0)
@@ -430,14 +413,12 @@ static int pg_move_one(struct aspace *as, void *arg)
  * that process's pid or into a group that exists in the session. (A
  * child that has called execve may still be moved: exec is not tracked.)
  */
-long sys_setpgid(uint64_t pid, uint64_t pgid, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(setpgid, uint64_t, pid, uint64_t, pgid)
 {
 	struct aspace *self = task_current()->aspace;
 	struct pg_scan s;
 	struct pg_move m;
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if ((int)pgid < 0 || (int)pid < 0)
 		return -EINVAL;
 	if (!pid)
@@ -458,15 +439,13 @@ long sys_setpgid(uint64_t pid, uint64_t pgid, uint64_t a2, uint64_t a3,
 }
 
 /* A new session and group led by the caller, unless it leads a group. */
-long sys_setsid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(setsid)
 {
 	struct aspace *self = task_current()->aspace;
 	unsigned pid = self->leader_id;
 	struct pg_scan s = { .pid = pid, .pgid = pid, .any_session = true };
 	struct pg_move m = { .pid = pid, .pgid = pid, .sid = pid };
 
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	pg_scan(&s);	/* a group named by the caller's pid, anywhere */
 	if (s.group_found)
 		return -EPERM;

@@ -11,42 +11,32 @@
 #define ARCH_GET_FS	0x1003
 
 /* A process is known by the id of its first task, like Linux's tgid. */
-long sys_getpid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getpid)
 {
 	struct task *t = task_current();
 
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return t->aspace ? t->aspace->leader_id : t->id;
 }
 
-long sys_gettid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(gettid)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return task_current()->id;
 }
 
-long sys_exit(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3,
-	      uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(exit, uint64_t, status)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	task_exit(status & 0xff);
 }
 
-long sys_exit_group(uint64_t status, uint64_t a1, uint64_t a2, uint64_t a3,
-		    uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(exit_group, uint64_t, status)
 {
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	task_exit_group(status & 0xff);
 }
 
-long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3,
-		    uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(arch_prctl, uint64_t, code, uint64_t, addr)
 {
 	struct task *t = task_current();
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	switch (code) {
 	case ARCH_SET_FS:
 		if (!is_user_address(addr))
@@ -68,21 +58,18 @@ long sys_arch_prctl(uint64_t code, uint64_t addr, uint64_t a2, uint64_t a3,
  * Clocks. Both count from boot for now: there is no wall-clock source
  * yet, and what HPC codes time with is the monotonic clock anyway.
  */
-long sys_clock_gettime(uint64_t clock, uint64_t ts_ptr, uint64_t a2,
-		       uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(clock_gettime, uint64_t, clock, uint64_t, ts_ptr)
 {
 	uint64_t now = time_ns();
 	struct { int64_t sec, nsec; } ts = { now / NSEC_PER_SEC, now % NSEC_PER_SEC };
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
 		return -EINVAL;
 	return copy_to_user(ts_ptr, &ts, sizeof(ts));
 }
 
-long sys_umask(uint64_t mask, uint64_t a1, uint64_t a2, uint64_t a3,
-	       uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(umask, uint64_t, mask)
 {
-	(void)mask, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
+	(void)mask;
 	return 022;	/* modes are kept as given: the old mask, always */
 }

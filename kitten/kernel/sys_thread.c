@@ -71,13 +71,12 @@ static long clone_process(uint64_t flags, uint64_t parent_tid,
 	return tid;
 }
 
-long sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid,
-	       uint64_t child_tid, uint64_t tls, uint64_t a5)
+SYSCALL_DEFINE5(clone, uint64_t, flags, uint64_t, stack, uint64_t, parent_tid,
+		uint64_t, child_tid, uint64_t, tls)
 {
 	struct task *t;
 	uint32_t tid;
 
-	(void)a5;
 	/* A new process: fork (vfork too, as a copy is all a child needs). */
 	if (!(flags & CLONE_VM) || (flags & CLONE_VFORK)) {
 		if (flags & (CLONE_THREAD | CLONE_SETTLS))
@@ -122,8 +121,8 @@ static long read_timespec(uint64_t ptr, uint64_t *ns)
 	return 0;
 }
 
-long sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t timeout,
-	       uint64_t uaddr2, uint64_t val3)
+SYSCALL_DEFINE6(futex, uint64_t, uaddr, uint64_t, op, uint64_t, val,
+		uint64_t, timeout, uint64_t, uaddr2, uint64_t, val3)
 {
 	struct aspace *as = task_current()->aspace;
 	unsigned cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
@@ -154,10 +153,8 @@ long sys_futex(uint64_t uaddr, uint64_t op, uint64_t val, uint64_t timeout,
 	}
 }
 
-long sys_sched_yield(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		     uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(sched_yield)
 {
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	sched_yield();
 	return 0;
 }
@@ -174,12 +171,11 @@ static uint64_t process_cpus(void)
 	return mask;
 }
 
-long sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t mask_ptr,
-			   uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(sched_getaffinity, uint64_t, pid, uint64_t, len,
+		uint64_t, mask_ptr)
 {
 	uint64_t mask = process_cpus();
 
-	(void)a3, (void)a4, (void)a5;
 	if (pid && pid != task_current()->id)
 		return -ESRCH;
 	if (len < sizeof(mask) || len & 7)
@@ -190,12 +186,11 @@ long sys_sched_getaffinity(uint64_t pid, uint64_t len, uint64_t mask_ptr,
 }
 
 /* Moves the caller to the first CPU of the new set that it may use. */
-long sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t mask_ptr,
-			   uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(sched_setaffinity, uint64_t, pid, uint64_t, len,
+		uint64_t, mask_ptr)
 {
 	uint64_t mask;
 
-	(void)a3, (void)a4, (void)a5;
 	if (pid && pid != task_current()->id)
 		return -ESRCH;
 	if (len < sizeof(mask))
@@ -210,13 +205,12 @@ long sys_sched_setaffinity(uint64_t pid, uint64_t len, uint64_t mask_ptr,
 	return task_migrate(task_current(), __builtin_ctzll(mask));
 }
 
-long sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3,
-		   uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(nanosleep, uint64_t, req, uint64_t, rem)
 {
 	uint64_t ns;
 	long err = read_timespec(req, &ns);
 
-	(void)rem, (void)a2, (void)a3, (void)a4, (void)a5;
+	(void)rem;
 	if (err)
 		return err;
 	task_sleep_ns(ns);
@@ -225,13 +219,13 @@ long sys_nanosleep(uint64_t req, uint64_t rem, uint64_t a2, uint64_t a3,
 
 #define TIMER_ABSTIME 1
 
-long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req,
-			 uint64_t rem, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(clock_nanosleep, uint64_t, clock, uint64_t, flags,
+		uint64_t, req, uint64_t, rem)
 {
 	uint64_t ns, now = time_ns();
 	long err = read_timespec(req, &ns);
 
-	(void)clock, (void)rem, (void)a4, (void)a5;
+	(void)clock, (void)rem;
 	if (err)
 		return err;
 	if (flags & TIMER_ABSTIME)
@@ -241,11 +235,9 @@ long sys_clock_nanosleep(uint64_t clock, uint64_t flags, uint64_t req,
 	return 0;
 }
 
-long sys_getppid(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		 uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE0(getppid)
 {
 	struct task *p = task_current()->parent;
 
-	(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	return p ? p->id : 0;
 }

@@ -78,8 +78,8 @@ static void tell(uint64_t errbuf, uint64_t errlen, const char *err)
 		copy_to_user(errbuf, err, MIN(errlen, strlen(err) + 1));
 }
 
-long sys_kitten_vm_create(uint64_t image, uint64_t len, uint64_t errbuf,
-			  uint64_t errlen, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(kitten_vm_create, uint64_t, image, uint64_t, len,
+		uint64_t, errbuf, uint64_t, errlen)
 {
 	struct aspace *as = task_current()->aspace;
 	char err[160] = "";
@@ -89,7 +89,6 @@ long sys_kitten_vm_create(uint64_t image, uint64_t len, uint64_t errbuf,
 	long id = -ENOSPC;
 	int ret;
 
-	(void)a4, (void)a5;
 	if (!vmm_available())
 		return -ENODEV;
 	if (!as || !len || !aspace_range_ok(as, image, len, ASPACE_R))
@@ -133,15 +132,14 @@ static uint64_t caller_cpus(void)
 	return mask;
 }
 
-long sys_kitten_vm_launch(uint64_t id, uint64_t cpus_ptr, uint64_t ncpus,
-			  uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE3(kitten_vm_launch, uint64_t, id, uint64_t, cpus_ptr,
+		uint64_t, ncpus)
 {
 	unsigned cpus[MAX_VM_CPUS];
 	uint64_t allowed = caller_cpus();
 	struct vmm_vm *vm;
 	long ret;
 
-	(void)a3, (void)a4, (void)a5;
 	if (!ncpus || ncpus > MAX_VM_CPUS)
 		return -EINVAL;
 	if (copy_from_user(cpus, cpus_ptr, ncpus * sizeof(cpus[0])))
@@ -162,12 +160,10 @@ long sys_kitten_vm_launch(uint64_t id, uint64_t cpus_ptr, uint64_t ncpus,
 	return ret;
 }
 
-long sys_kitten_vm_stop(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3,
-			uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(kitten_vm_stop, uint64_t, id)
 {
 	struct vmm_vm *vm = get_vm(id);
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!vm)
 		return -ENOENT;
 	vmm_stop(vm, "stopped by the host");
@@ -175,14 +171,13 @@ long sys_kitten_vm_stop(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3,
 	return 0;
 }
 
-long sys_kitten_vm_console_read(uint64_t id, uint64_t buf, uint64_t len,
-				uint64_t timeout_ns, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE4(kitten_vm_console_read, uint64_t, id, uint64_t, buf,
+		uint64_t, len, uint64_t, timeout_ns)
 {
 	char chunk[512];
 	struct vmm_vm *vm;
 	long n;
 
-	(void)a4, (void)a5;
 	if (!len)
 		return -EINVAL;
 	vm = get_vm(id);
@@ -196,13 +191,11 @@ long sys_kitten_vm_console_read(uint64_t id, uint64_t buf, uint64_t len,
 	return n;
 }
 
-long sys_kitten_vm_status(uint64_t id, uint64_t status, uint64_t a2,
-			  uint64_t a3, uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE2(kitten_vm_status, uint64_t, id, uint64_t, status)
 {
 	struct kitten_vm_status st;
 	struct vmm_vm *vm = get_vm(id);
 
-	(void)a2, (void)a3, (void)a4, (void)a5;
 	if (!vm)
 		return -ENOENT;
 	vmm_status(vm, &st);
@@ -210,14 +203,12 @@ long sys_kitten_vm_status(uint64_t id, uint64_t status, uint64_t a2,
 	return copy_to_user(status, &st, sizeof(st));
 }
 
-long sys_kitten_vm_free(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3,
-			uint64_t a4, uint64_t a5)
+SYSCALL_DEFINE1(kitten_vm_free, uint64_t, id)
 {
 	struct vmm_vm *vm = get_vm(id);
 	unsigned long flags;
 	int ret;
 
-	(void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
 	if (!vm)
 		return -ENOENT;
 	/* The guest's disk goes back into the image, for the next VM made

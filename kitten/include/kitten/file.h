@@ -132,6 +132,8 @@ int fd_install(struct file *f, int min, bool cloexec);
 long fd_install_at(struct file *f, uint64_t fd, bool cloexec);
 /* Take fd out of the table; its file (the table's reference) or NULL. */
 struct file *fd_remove(uint64_t fd);
+/* close(): remove fd and drop its reference; -EBADF if not open. */
+int fd_close(uint64_t fd);
 /* fd's close-on-exec flag (before setting it to set, unless set < 0);
  * -EBADF if fd is not open. */
 long fd_cloexec(uint64_t fd, int set);
@@ -151,5 +153,7 @@ void inode_stat(const struct inode *inode, struct kstat *st);
 struct inode *lookup_path(const char *path);
 /* Lay out st as Linux's struct stat at user buf; 0 or -EFAULT. */
 long stat_to_user(const struct kstat *st, uint64_t buf);
+/* fstat(): the open file fd's status to user memory at buf. */
+long fd_stat_to_user(uint64_t fd, uint64_t buf);
 
 #endif

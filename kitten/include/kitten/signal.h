@@ -11,6 +11,7 @@
 #define SIGFPE		8
 #define SIGKILL		9
 #define SIGSEGV		11
+#define SIGPIPE		13
 #define SIGCHLD		17
 #define SIGCONT		18
 #define SIGSTOP		19
@@ -44,6 +45,8 @@ bool signal_pending(struct task *t);
 
 /* Before returning to user mode: run handlers or default actions. */
 void signal_deliver_pending(struct trap_frame *f);
+/* Make sig pending for the calling thread, as the kernel's own (SIGPIPE). */
+void signal_raise(int sig);
 /* si_code of a SIGSEGV from a page fault: no mapping, or no right. */
 #define SEGV_MAPERR	1
 #define SEGV_ACCERR	2
