@@ -189,6 +189,8 @@ LINUX_TESTS += $(BUILD)/linux/creds-glibc $(BUILD)/linux/creds-musl
 LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
 	$(BUILD)/linux/soak-glibc
 LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
+# Process families: fork from threads, wait4/waitid, SIGCHLD, job end.
+LINUX_TESTS += $(BUILD)/linux/family-glibc $(BUILD)/linux/family-musl
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.
