@@ -32,6 +32,7 @@
 #include <kitten/sched.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
+#include <kitten/vmm.h>
 #include <kitten/task.h>
 
 #define WNOHANG		1
@@ -263,6 +264,7 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 	image.as->parent_pid = old->parent_pid;
 	image.as->job_id = old->job_id;
 	strlcpy(image.as->exe, file_path, sizeof(image.as->exe));
+	vm_release_owned(old);	/* a VM ends with the program that made it */
 	task_switch_aspace(image.as);
 	aspace_put(image.as);	/* the task holds its own reference now */
 	fdtable_close_on_exec(t->files);

@@ -17,6 +17,7 @@
 #include <kitten/futex.h>
 #include <kitten/signal.h>
 #include <kitten/syscall.h>
+#include <kitten/vmm.h>
 #include <kitten/config.h>
 #include <kitten/errno.h>
 #include <kitten/kmem.h>
@@ -192,6 +193,7 @@ static void user_task_exit(struct task *t)
 	 */
 	if (t->leader) {
 		wait_event(as->threads_wq, READ_ONCE(as->nr_threads) == 1);
+		vm_release_owned(as);
 		signal_parent();
 	}
 }

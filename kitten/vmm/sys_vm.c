@@ -3,7 +3,9 @@
  * System calls for virtual machines: create one from a configuration
  * image in the caller's memory, launch it on named CPUs, read its
  * console, query and stop it, free it (docs/native-api.md). A VM belongs
- * to the process that created it; only that process may act on it.
+ * to the process that created it; only that process may act on it, and
+ * it ends with the process (vm_release_owned), so no guest memory
+ * outlives the job that asked for it.
  *
  * What a VM may touch is checked here, against the caller's rights: host
  * I/O ports, an IRQ or device memory passed through to the guest need uid
@@ -27,6 +29,7 @@
 #include <kitten/errno.h>
 #include <kitten/kmem.h>
 #include <kitten/printk.h>
+#include <kitten/sched.h>
 #include <kitten/spinlock.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
@@ -225,4 +228,27 @@ SYSCALL_DEFINE1(kitten_vm_free, uint64_t, id)
 		vms[id - 1].busy = false;
 	spin_unlock_irqrestore(&vms_lock, flags);
 	return ret;
+}
+
+void vm_release_owned(struct aspace *as)
+{
+	for (unsigned i = 0; i < MAX_VMS; i++) {
+		unsigned long flags = spin_lock_irqsave(&vms_lock);
+		struct vmm_vm *vm = NULL;
+
+		/* Its threads are gone: nothing of it holds a slot busy. */
+		if (vms[i].vm && vms[i].owner == as && !vms[i].busy) {
+			vm = vms[i].vm;
+			vms[i].busy = true;
+		}
+		spin_unlock_irqrestore(&vms_lock, flags);
+		if (!vm)
+			continue;
+		vmm_stop(vm, "its process ended");
+		while (vmm_free(vm) == -EBUSY)	/* until its vCPUs are out */
+			task_sleep_ns(1000 * 1000);
+		flags = spin_lock_irqsave(&vms_lock);
+		vms[i] = (struct vm_slot){ 0 };
+		spin_unlock_irqrestore(&vms_lock, flags);
+	}
 }
