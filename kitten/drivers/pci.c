@@ -312,28 +312,38 @@ void pci_enable_master(struct pci_dev *d)
 			   cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 }
 
+/* Entry `entry` of the MSI-X table, mapped; NULL without one. */
+static volatile uint32_t *msix_entry(struct pci_dev *d, unsigned entry,
+				     unsigned *cap)
+{
+	uint32_t table;
+	uint8_t *base;
+
+	*cap = pci_cap_find(d->config, PCI_CAP_ID_MSIX, 0);
+	if (!*cap ||
+	    entry > (pci_config_read16(d, *cap + MSIX_CONTROL) & 0x7ffu))
+		return NULL;
+	table = pci_cfg32(d->config, *cap + MSIX_TABLE);
+	base = pci_bar_map(d, table & 7);
+	if (!base)
+		return NULL;
+	return (volatile uint32_t *)(base + (table & ~7u) +
+				     entry * MSIX_ENTRY_SIZE);
+}
+
 int pci_msix_route(struct pci_dev *d, unsigned entry, uint8_t vector,
 		   uint32_t apic_id)
 {
-	unsigned cap = pci_cap_find(d->config, PCI_CAP_ID_MSIX, 0);
+	unsigned cap;
+	volatile uint32_t *e = msix_entry(d, entry, &cap);
 	uint16_t ctrl;
-	uint32_t table;
-	volatile uint32_t *e;
-	uint8_t *base;
 
-	if (!cap)
-		return -ENODEV;
+	if (!e)
+		return cap ? -EINVAL : -ENODEV;
 	ctrl = pci_config_read16(d, cap + MSIX_CONTROL);
-	if (entry > (ctrl & 0x7ffu))
-		return -EINVAL;
-	table = pci_cfg32(d->config, cap + MSIX_TABLE);
-	base = pci_bar_map(d, table & 7);
-	if (!base)
-		return -ENODEV;
 	/* Enabled with every vector masked while the entry is written. */
 	pci_config_write16(d, cap + MSIX_CONTROL,
 			   ctrl | MSIX_CTRL_ENABLE | MSIX_CTRL_MASKALL);
-	e = (volatile uint32_t *)(base + (table & ~7u) + entry * MSIX_ENTRY_SIZE);
 	e[0] = MSI_ADDRESS_BASE | (apic_id & 0xff) << 12;
 	e[1] = 0;
 	e[2] = vector;		/* fixed delivery, edge */
@@ -343,5 +353,17 @@ int pci_msix_route(struct pci_dev *d, unsigned entry, uint8_t vector,
 				   PCI_COMMAND_INTX_DISABLE);
 	pci_config_write16(d, cap + MSIX_CONTROL,
 			   (ctrl | MSIX_CTRL_ENABLE) & ~MSIX_CTRL_MASKALL);
+	return 0;
+}
+
+int pci_msix_mask(struct pci_dev *d, unsigned entry, bool masked)
+{
+	unsigned cap;
+	volatile uint32_t *e = msix_entry(d, entry, &cap);
+
+	if (!e)
+		return cap ? -EINVAL : -ENODEV;
+	e[3] = masked;
+	(void)e[3];	/* the write has reached the device */
 	return 0;
 }

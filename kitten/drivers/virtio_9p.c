@@ -52,7 +52,6 @@ struct p9_transport {
 	struct spinlock lock;		/* the queue, waiting[], the counters */
 	struct waitqueue wq;		/* replies and free descriptors */
 	struct p9_request *waiting[P9_QUEUE_MAX];	/* by chain head */
-	unsigned in_flight;
 	struct virtio_9p_stats stats;
 	char tag[P9_TAG_MAX + 1];
 	struct p9_transport *next;
@@ -116,8 +115,8 @@ long p9_transport_rpc(struct p9_transport *t, const void *tmsg, size_t tlen,
 	}
 	t->waiting[head] = &req;
 	t->stats.rpcs++;
-	if (++t->in_flight > t->stats.max_in_flight)
-		t->stats.max_in_flight = t->in_flight;
+	if (++t->stats.in_flight > t->stats.max_in_flight)
+		t->stats.max_in_flight = t->stats.in_flight;
 	virtio_pci_kick(&t->vq);
 	spin_unlock_irqrestore(&t->lock, flags);
 
@@ -147,7 +146,7 @@ static void p9_interrupt(unsigned vector, void *arg, struct trap_frame *f)
 		}
 		r = t->waiting[head];
 		t->waiting[head] = NULL;
-		t->in_flight--;
+		t->stats.in_flight--;
 		t->stats.replies++;
 		/* After done is set the waiter may return: r is gone. */
 		r->len = len;

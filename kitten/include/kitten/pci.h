@@ -107,6 +107,10 @@ void pci_enable_master(struct pci_dev *dev);
 int pci_msix_route(struct pci_dev *dev, unsigned entry, uint8_t vector,
 		   uint32_t apic_id);
 
+/* Mask or unmask MSI-X table entry `entry`; while it is masked the
+ * device holds its messages pending and sends them on unmask. */
+int pci_msix_mask(struct pci_dev *dev, unsigned entry, bool masked);
+
 /*
  * Capability walking over a configuration-space copy (pure): the offset
  * of the first capability with this id after offset `after` (0: from
