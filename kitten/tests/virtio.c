@@ -124,18 +124,19 @@ static size_t rpc(struct ktest *t, struct p9_transport *tr, struct msg *m,
 }
 
 /* Tversion, Tattach (ROOT_FID), Twalk to name (FILE_FID), Tlopen. */
-static bool open_file(struct ktest *t, struct p9_transport *tr,
-		      const char *name, struct msg *m, uint8_t *r)
+static bool open_file_msize(struct ktest *t, struct p9_transport *tr,
+			    const char *name, struct msg *m, uint8_t *r,
+			    uint32_t msize)
 {
 	size_t n;
 
 	begin(m, TVERSION, NOTAG);
-	put32(m, MSIZE);
+	put32(m, msize);
 	put_str(m, "9P2000.L");
-	n = rpc(t, tr, m, r, MSIZE, TVERSION + 1);
+	n = rpc(t, tr, m, r, msize, TVERSION + 1);
 	if (!n)
 		return false;
-	KTEST_EXPECT_EQ(t, get32(r + 7), MSIZE);
+	KTEST_EXPECT_EQ(t, get32(r + 7), msize);
 	KTEST_EXPECT_EQ(t, get16(r + 11), 8);
 	KTEST_EXPECT(t, !memcmp(r + 13, "9P2000.L", 8));
 
@@ -166,6 +167,12 @@ static bool open_file(struct ktest *t, struct p9_transport *tr,
 	put32(m, FILE_FID);
 	put32(m, 0);		/* O_RDONLY */
 	return rpc(t, tr, m, r, MSIZE, TLOPEN + 1) != 0;
+}
+
+static bool open_file(struct ktest *t, struct p9_transport *tr,
+		      const char *name, struct msg *m, uint8_t *r)
+{
+	return open_file_msize(t, tr, name, m, r, MSIZE);
 }
 
 static void read_msg(struct msg *m, uint16_t tag, uint64_t off, uint32_t count)
@@ -263,6 +270,35 @@ static void p9_reads_what_the_host_wrote(struct ktest *t)
 		put32(&m, FILE_FID);
 		rpc(t, tr, &m, r, MSIZE, TCLUNK + 1);
 	}
+	kmem_free(m.buf);
+	kmem_free(r);
+}
+
+/* A message as large as the transport takes: the whole pattern file in
+ * one Rread, the reply one physically contiguous buffer. */
+static void largest_message_carries_the_whole_file(struct ktest *t)
+{
+	struct p9_transport *tr = p9_transport_find(TAG);
+	size_t max = tr ? p9_transport_max_msg(tr) : 0;
+	struct msg m = { kmem_alloc(MSIZE), 0, MSIZE };
+	uint8_t *r = max ? kmem_alloc(max) : NULL;
+	uint32_t bad = 0;
+	size_t n;
+
+	if (!prepared(t))
+		goto out;
+	if (!m.buf || !r || max < PATTERN_SIZE + 11 ||
+	    !open_file_msize(t, tr, "pattern.bin", &m, r, max)) {
+		ktest_fail(t, __FILE__, __LINE__, "cannot open pattern.bin");
+		goto out;
+	}
+	read_msg(&m, 7, 0, PATTERN_SIZE);
+	n = rpc(t, tr, &m, r, max, TREAD + 1);
+	KTEST_EXPECT_EQ(t, n, 11 + PATTERN_SIZE);
+	for (uint32_t i = 0; n == 11 + PATTERN_SIZE && i < PATTERN_SIZE; i++)
+		bad += r[11 + i] != pattern_byte(i);
+	KTEST_EXPECT_EQ(t, bad, 0);
+out:
 	kmem_free(m.buf);
 	kmem_free(r);
 }
@@ -395,6 +431,7 @@ static const struct ktest_case virtio_cases[] = {
 	KTEST_CASE(pci_finds_host_bridge_and_9p_device),
 	KTEST_CASE(unknown_tag_and_bad_buffers_refused),
 	KTEST_CASE(p9_reads_what_the_host_wrote),
+	KTEST_CASE(largest_message_carries_the_whole_file),
 	KTEST_CASE(concurrent_rpcs_each_get_their_reply),
 };
 KTEST_SUITE(virtio, virtio_cases);
