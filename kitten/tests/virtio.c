@@ -8,9 +8,8 @@
  *   token.txt    ktest.p9token=, as the host wrote it (no newline)
  *   pattern.bin  PATTERN_SIZE bytes, byte i = pattern_byte(i)
  *
- * Without ktest.p9token= the machine was not set up for the suite (as
- * under ktest=all in a VM with no PCI) and each case is skipped; with
- * it, a missing device is a failure.
+ * It needs that machine, so it runs only when named (ktest=virtio),
+ * never under ktest=all.
  *
  * The 9P messages are built by hand, below the 9P client: these tests
  * check the transport (every reply reaches its own caller, callers sleep
@@ -46,15 +45,6 @@
 #define TWALK		110
 #define TREAD		116
 #define TCLUNK		120
-
-/* Whether the boot was prepared for this suite; skips the case if not. */
-static bool prepared(struct ktest *t)
-{
-	if (cmdline_get(boot_info.cmdline, "ktest.p9token", NULL, 0))
-		return true;
-	ktest_skip(t, "no virtio-9p test export (ktest.p9token=)");
-	return false;
-}
 
 static uint8_t pattern_byte(uint32_t i)
 {
@@ -192,8 +182,6 @@ static void pci_finds_host_bridge_and_9p_device(struct ktest *t)
 	struct virtio_9p_stats s;
 	unsigned msix;
 
-	if (!prepared(t))
-		return;
 	KTEST_EXPECT(t, pci_device_count() >= 2);
 	KTEST_EXPECT(t, host && pci_find_class(PCI_CLASS_BRIDGE_HOST, 0) == host);
 	KTEST_EXPECT(t, host && host->bus == 0 && host->slot == 0);
@@ -227,8 +215,6 @@ static void unknown_tag_and_bad_buffers_refused(struct ktest *t)
 	struct p9_transport *tr = p9_transport_find(TAG);
 	uint8_t small[16] = { 0 };
 
-	if (!prepared(t))
-		return;
 	KTEST_EXPECT(t, p9_transport_find("no-such-tag") == NULL);
 	KTEST_EXPECT(t, tr != NULL);
 	if (!tr)
@@ -250,11 +236,9 @@ static void p9_reads_what_the_host_wrote(struct ktest *t)
 	char token[128];
 	size_t n;
 
-	if (!prepared(t))
-		;
-	else if (!cmdline_get(boot_info.cmdline, "ktest.p9token", token,
-			      sizeof(token)))
-		ktest_fail(t, __FILE__, __LINE__, "ktest.p9token= too long");
+	if (!cmdline_get(boot_info.cmdline, "ktest.p9token", token,
+			 sizeof(token)))
+		ktest_fail(t, __FILE__, __LINE__, "no ktest.p9token= (or too long)");
 	else if (!tr || !m.buf || !r)
 		ktest_fail(t, __FILE__, __LINE__, "no transport or memory");
 	else if (open_file(t, tr, "token.txt", &m, r)) {
@@ -285,8 +269,6 @@ static void largest_message_carries_the_whole_file(struct ktest *t)
 	uint32_t bad = 0;
 	size_t n;
 
-	if (!prepared(t))
-		goto out;
 	if (!m.buf || !r || max < PATTERN_SIZE + 11 ||
 	    !open_file_msize(t, tr, "pattern.bin", &m, r, max)) {
 		ktest_fail(t, __FILE__, __LINE__, "cannot open pattern.bin");
@@ -386,8 +368,6 @@ static void concurrent_rpcs_each_get_their_reply(struct ktest *t)
 	unsigned n = THREADS_PER_CPU * nr_cpus_online, bad = 0;
 	bool all_queued;
 
-	if (!prepared(t))
-		goto out;
 	if (!tr || !p9 || !m.buf || !r || !open_file(t, tr, "pattern.bin", &m, r)) {
 		ktest_fail(t, __FILE__, __LINE__, "cannot open pattern.bin");
 		goto out;
@@ -434,4 +414,4 @@ static const struct ktest_case virtio_cases[] = {
 	KTEST_CASE(largest_message_carries_the_whole_file),
 	KTEST_CASE(concurrent_rpcs_each_get_their_reply),
 };
-KTEST_SUITE(virtio, virtio_cases);
+KTEST_SUITE_NAMED_ONLY(virtio, virtio_cases);
