@@ -64,9 +64,20 @@ static void put(struct msg *m, const void *p, size_t n)
 	m->len += n;
 }
 
-static void put16(struct msg *m, uint16_t v) { put(m, &v, 2); }
-static void put32(struct msg *m, uint32_t v) { put(m, &v, 4); }
-static void put64(struct msg *m, uint64_t v) { put(m, &v, 8); }
+static void put16(struct msg *m, uint16_t v)
+{
+	put(m, &v, 2);
+}
+
+static void put32(struct msg *m, uint32_t v)
+{
+	put(m, &v, 4);
+}
+
+static void put64(struct msg *m, uint64_t v)
+{
+	put(m, &v, 8);
+}
 
 static void put_str(struct msg *m, const char *s)
 {
@@ -81,8 +92,21 @@ static void begin(struct msg *m, uint8_t type, uint16_t tag)
 	put16(m, tag);
 }
 
-static uint32_t get32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint16_t get16(const uint8_t *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
 
 /*
  * Send m, wait for the reply in r (rcap bytes); check it is type want
@@ -104,7 +128,8 @@ static size_t rpc(struct ktest *t, struct p9_transport *tr, struct msg *m,
 	if (r[4] != want || get16(r + 5) != get16(m->buf + 5) ||
 	    get32(r) != (uint32_t)n) {
 		ktest_fail(t, __FILE__, __LINE__,
-			   "sent type %u tag %u, got type %u tag %u size %u of %ld%s%d",
+			   "sent type %u tag %u, got type %u tag %u "
+			   "size %u of %ld%s%d",
 			   m->buf[4], get16(m->buf + 5), r[4], get16(r + 5),
 			   get32(r), n, r[4] == RLERROR ? ", errno " : "",
 			   r[4] == RLERROR ? (int)get32(r + 7) : 0);
@@ -173,41 +198,53 @@ static void read_msg(struct msg *m, uint16_t tag, uint64_t off, uint32_t count)
 	put32(m, count);
 }
 
+/* The 9p device found at boot: the modern-only one this suite boots with. */
+static struct pci_dev *p9_device(void)
+{
+	return pci_find_device(VIRTIO_PCI_VENDOR,
+			       VIRTIO_PCI_MODERN_BASE + VIRTIO_ID_9P, 0);
+}
+
+/* MSI-X table entry 0, read through the kernel's mapping of its BAR. */
+static volatile uint32_t *msix_entry0(struct pci_dev *d, unsigned cap)
+{
+	uint32_t table = pci_cfg32(d->config, cap + 4);
+	uint8_t *bar = pci_bar_map(d, table & 7);
+
+	return bar ? (volatile uint32_t *)(bar + (table & ~7u)) : NULL;
+}
+
 static void pci_finds_host_bridge_and_9p_device(struct ktest *t)
 {
-	struct pci_dev *host = pci_find_device(0x8086, 0x1237, 0);	/* i440fx */
-	struct pci_dev *p9 = pci_find_device(VIRTIO_PCI_VENDOR,
-					     VIRTIO_PCI_MODERN_BASE + VIRTIO_ID_9P, 0);
+	struct pci_dev *host = pci_find_device(0x8086, 0x1237, 0); /* i440fx */
+	struct pci_dev *p9 = p9_device();
 	struct p9_transport *tr = p9_transport_find(TAG);
 	struct virtio_9p_stats s;
+	volatile uint32_t *e;
 	unsigned msix;
 
 	KTEST_EXPECT(t, pci_device_count() >= 2);
-	KTEST_EXPECT(t, host && pci_find_class(PCI_CLASS_BRIDGE_HOST, 0) == host);
+	KTEST_EXPECT(t, host);
+	KTEST_EXPECT(t, pci_find_class(PCI_CLASS_BRIDGE_HOST, 0) == host);
 	KTEST_EXPECT(t, host && host->bus == 0 && host->slot == 0);
-	KTEST_EXPECT(t, p9 && p9->driver && !strcmp(p9->driver->name, "virtio-9p"));
+	KTEST_EXPECT(t, p9 && p9->driver);
+	KTEST_EXPECT(t, p9 && !strcmp(p9->driver->name, "virtio-9p"));
 	KTEST_EXPECT(t, tr && p9 && p9->driver_data == tr);
 	if (!p9 || !tr)
 		return;
 	/* The MSI-X table, read back through our mapping of its BAR,
 	 * holds the vector the driver wrote; the device has MSI-X on. */
 	msix = pci_cap_find(p9->config, PCI_CAP_ID_MSIX, 0);
-	KTEST_EXPECT(t, msix != 0);
-	if (!msix)
+	e = msix ? msix_entry0(p9, msix) : NULL;
+	KTEST_EXPECT(t, e != NULL);
+	if (!e)
 		return;
 	virtio_9p_stats(tr, &s);
-	{
-		uint32_t table = pci_cfg32(p9->config, msix + 4);
-		volatile uint32_t *e;
-
-		KTEST_EXPECT(t, p9->bar[table & 7].virt != NULL);
-		e = (volatile uint32_t *)((uint8_t *)pci_bar_map(p9, table & 7) +
-					  (table & ~7u));
-		KTEST_EXPECT_EQ(t, e[2], s.msix_vector);
-		KTEST_EXPECT_EQ(t, e[0] & 0xfff00000u, 0xfee00000u);
-	}
+	KTEST_EXPECT_EQ(t, e[2], s.msix_vector);
+	KTEST_EXPECT_EQ(t, e[0] & 0xfff00000u, 0xfee00000u);
 	KTEST_EXPECT(t, pci_config_read16(p9, msix + 2) & 0x8000);
-	KTEST_EXPECT(t, pci_config_read16(p9, PCI_COMMAND) & PCI_COMMAND_MASTER);
+	KTEST_EXPECT(t, pci_config_read16(p9, PCI_COMMAND) &
+				PCI_COMMAND_MASTER);
 }
 
 static void unknown_tag_and_bad_buffers_refused(struct ktest *t)
@@ -358,8 +395,7 @@ static bool wait_in_flight(struct p9_transport *tr, unsigned n)
 static void concurrent_rpcs_each_get_their_reply(struct ktest *t)
 {
 	struct p9_transport *tr = p9_transport_find(TAG);
-	struct pci_dev *p9 = pci_find_device(VIRTIO_PCI_VENDOR,
-					     VIRTIO_PCI_MODERN_BASE + VIRTIO_ID_9P, 0);
+	struct pci_dev *p9 = p9_device();
 	struct msg m = { kmem_alloc(MSIZE), 0, MSIZE };
 	uint8_t *r = kmem_alloc(MSIZE);
 	static struct reader rd[MAX_THREADS];
