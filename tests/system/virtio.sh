@@ -38,3 +38,13 @@ expect_boot virtio-9p-q35 0 \
 	'^pci: 00:00\.0 8086:29c0 class 060000$' \
 	'^virtio-9p: 00:0[0-9a-f]\.0: mount tag "ktest", queue of 128' \
 	-- --append "exit_when_done panic=exit" -- -machine q35 "${p9dev[@]}"
+
+# Behind a PCI-to-PCI bridge: enumeration follows the bridge to bus 1.
+expect_boot virtio-9p-behind-bridge 0 \
+	'^pci: 00:0[0-9a-f]\.0 1b36:0001 class 060400 ' \
+	'^pci: 01:03\.0 1af4:1049 class [0-9a-f]{6} .*bar4=' \
+	'^virtio-9p: 01:03\.0: mount tag "ktest", queue of 128' \
+	-- --append "exit_when_done panic=exit" -- \
+	-device pci-bridge,id=br1,chassis_nr=1 \
+	-fsdev "local,id=p9,path=$export_dir,security_model=none,readonly=on" \
+	-device virtio-9p-pci,fsdev=p9,mount_tag=ktest,disable-legacy=on,bus=br1,addr=3
