@@ -329,6 +329,7 @@ out:
 struct reader {
 	struct p9_transport *tr;
 	unsigned id;
+	unsigned rpcs;
 	unsigned cpu, ran_on;
 	unsigned bad_tag, bad_data, errors;
 };
@@ -342,7 +343,7 @@ static void reader_thread(void *arg)
 	struct msg m = { req, 0, 64 };
 
 	rd->ran_on = this_cpu_id();
-	for (unsigned k = 0; req && r && k < RPCS_PER_THREAD; k++) {
+	for (unsigned k = 0; req && r && k < rd->rpcs; k++) {
 		uint16_t tag = 100 + rd->id * RPCS_PER_THREAD + k;
 		uint32_t count = 1 + (rd->id * 977 + k * 131) % 4096;
 		uint32_t off = (rd->id * 7919 + k * 104729) % (PATTERN_SIZE - count);
@@ -413,6 +414,7 @@ static void concurrent_rpcs_each_get_their_reply(struct ktest *t)
 	KTEST_EXPECT_EQ(t, pci_msix_mask(p9, 0, true), 0);
 	for (unsigned i = 0; i < n; i++) {
 		rd[i] = (struct reader){ .tr = tr, .id = i,
+					 .rpcs = RPCS_PER_THREAD,
 					 .cpu = i % nr_cpus_online };
 		th[i] = kthread_create(reader_thread, &rd[i], "p9-reader",
 				       rd[i].cpu);
@@ -443,11 +445,83 @@ out:
 	kmem_free(r);
 }
 
+/* Sleep until n callers have found the queue full (see wait_in_flight). */
+static bool wait_queue_full(struct p9_transport *tr, uint64_t n)
+{
+	struct virtio_9p_stats s;
+	uint64_t start = time_ns();
+
+	for (;;) {
+		virtio_9p_stats(tr, &s);
+		if (s.queue_full >= n)
+			return true;
+		if (time_ns() - start > 60 * NSEC_PER_SEC)
+			return false;
+		task_sleep_ns(NSEC_PER_MSEC);
+	}
+}
+
+/*
+ * More callers than the queue has room for: with the interrupt masked
+ * the queue fills (two descriptors a request) and the rest sleep; when
+ * replies are reaped they get their turn, and every one is answered.
+ */
+static void full_queue_callers_wait_for_room(struct ktest *t)
+{
+	struct p9_transport *tr = p9_transport_find(TAG);
+	struct pci_dev *p9 = p9_device();
+	struct msg m = { kmem_alloc(MSIZE), 0, MSIZE };
+	uint8_t *r = kmem_alloc(MSIZE);
+	static struct reader rd[MAX_THREADS];
+	struct task *th[MAX_THREADS];
+	struct virtio_9p_stats before, after;
+	unsigned room, n, bad = 0;
+	bool full;
+
+	if (!tr || !p9 || !m.buf || !r || !open_file(t, tr, "pattern.bin", &m, r)) {
+		ktest_fail(t, __FILE__, __LINE__, "cannot open pattern.bin");
+		goto out;
+	}
+	virtio_9p_stats(tr, &before);
+	room = before.queue_size / 2;
+	n = MIN(room + 16, MAX_THREADS);
+	KTEST_EXPECT(t, n > room);
+	KTEST_EXPECT_EQ(t, pci_msix_mask(p9, 0, true), 0);
+	for (unsigned i = 0; i < n; i++) {
+		rd[i] = (struct reader){ .tr = tr, .id = i, .rpcs = 1,
+					 .cpu = i % nr_cpus_online };
+		th[i] = kthread_create(reader_thread, &rd[i], "p9-crowd",
+				       rd[i].cpu);
+		KTEST_EXPECT(t, th[i] != NULL);
+	}
+	full = wait_in_flight(tr, room) &&
+	       wait_queue_full(tr, before.queue_full + n - room);
+	KTEST_EXPECT(t, full);
+	virtio_9p_stats(tr, &after);
+	KTEST_EXPECT_EQ(t, after.in_flight, room);
+	KTEST_EXPECT_EQ(t, pci_msix_mask(p9, 0, false), 0);
+	for (unsigned i = 0; i < n; i++) {
+		if (!th[i])
+			continue;
+		kthread_join(th[i]);
+		bad += rd[i].errors + rd[i].bad_tag + rd[i].bad_data;
+	}
+	virtio_9p_stats(tr, &after);
+	KTEST_EXPECT_EQ(t, bad, 0);
+	KTEST_EXPECT_EQ(t, after.replies - before.replies, n);
+	KTEST_EXPECT_EQ(t, after.in_flight, 0);
+	KTEST_EXPECT_EQ(t, after.max_in_flight, room);
+out:
+	kmem_free(m.buf);
+	kmem_free(r);
+}
+
 static const struct ktest_case virtio_cases[] = {
 	KTEST_CASE(pci_finds_host_bridge_and_9p_device),
 	KTEST_CASE(unknown_tag_and_bad_buffers_refused),
 	KTEST_CASE(p9_reads_what_the_host_wrote),
 	KTEST_CASE(largest_message_carries_the_whole_file),
 	KTEST_CASE(concurrent_rpcs_each_get_their_reply),
+	KTEST_CASE(full_queue_callers_wait_for_room),
 };
 KTEST_SUITE_NAMED_ONLY(virtio, virtio_cases);
