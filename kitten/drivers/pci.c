@@ -160,6 +160,11 @@ static void device_print(const struct pci_dev *d)
 					" bar%u=%s%#lx+%#lx", n,
 					d->bar[n].io ? "io:" : "",
 					d->bar[n].base, d->bar[n].size);
+	/* The INTx line the firmware routed, for the record: drivers
+	 * here use MSI-X. */
+	if (d->config[PCI_INTERRUPT_PIN] && d->irq_line != 0xff &&
+	    len < sizeof(bars))
+		snprintf(bars + len, sizeof(bars) - len, " irq %u", d->irq_line);
 	pr_info("%02x:%02x.%x %04x:%04x class %06x%s\n", d->bus, d->slot,
 		d->func, d->vendor, d->device, d->class, bars);
 }

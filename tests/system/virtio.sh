@@ -38,6 +38,9 @@ expect_boot virtio-9p-q35 0 \
 	'^pci: 00:00\.0 8086:29c0 class 060000$' \
 	'^virtio-9p: 00:0[0-9a-f]\.0: mount tag "ktest", queue of 128' \
 	-- --append "exit_when_done panic=exit" -- -machine q35 "${p9dev[@]}"
+ktap_boot virtio-9p-q35-4G --smp 2 --mem 4G --timeout 300 \
+	--append "ktest=virtio ktest.p9token=$token panic=exit" \
+	-- -machine q35 "${p9dev[@]}"
 
 # Behind a PCI-to-PCI bridge: enumeration follows the bridge to bus 1.
 expect_boot virtio-9p-behind-bridge 0 \
