@@ -224,8 +224,9 @@ static int virtio_9p_probe(struct pci_dev *pci)
 		err = vector;
 		goto fail;
 	}
-	/* Interrupts go to the boot CPU, where probing runs. */
-	err = pci_msix_route(pci, 0, vector, this_cpu()->apic_id);
+	/* Interrupts go to CPU 0, the service CPU: CPUs that run jobs
+	 * take no device interrupts. */
+	err = pci_msix_route(pci, 0, vector, cpus[0]->apic_id);
 	if (err) {
 		pr_err("no MSI-X (error %d): polling is not supported\n", err);
 		goto free_vector;
