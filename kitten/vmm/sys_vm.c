@@ -75,6 +75,19 @@ static void put_vm(uint64_t id)
 	spin_unlock_irqrestore(&vms_lock, flags);
 }
 
+/*
+ * Whether to log a refusal: the first of each process in a row. The
+ * caller gets the reason either way (errbuf, the error number), and a
+ * job that asks again and again must not flood the kernel log.
+ */
+static bool first_refusal(void)
+{
+	static unsigned last_pid;
+	unsigned pid = task_current()->aspace->leader_id;
+
+	return __atomic_exchange_n(&last_pid, pid, __ATOMIC_RELAXED) != pid;
+}
+
 static void tell(uint64_t errbuf, uint64_t errlen, const char *err)
 {
 	if (errlen)
@@ -103,8 +116,9 @@ SYSCALL_DEFINE4(kitten_vm_create, uint64_t, image, uint64_t, len,
 	if (ret == -EPERM)	/* logs the refusal, once per process */
 		cred_check(KITTEN_CAP_VM_PASSTHROUGH,
 			   "a VM with host ports, IRQs or device memory");
-	else if (ret)
-		pr_info("refused: %s\n", err);
+	else if (ret && first_refusal())
+		pr_info("process %u: refused: %s (logged once in a row)\n",
+			as->leader_id, err);
 	if (ret) {
 		tell(errbuf, errlen, err);
 		return ret;
@@ -150,9 +164,10 @@ SYSCALL_DEFINE3(kitten_vm_launch, uint64_t, id, uint64_t, cpus_ptr,
 	/* A job's vCPUs take only its own CPUs, as its threads do. */
 	for (unsigned i = 0; i < ncpus; i++)
 		if (cpus[i] >= 64 || !(allowed & (1ULL << cpus[i]))) {
-			pr_info("vm %lu: vCPU %u on CPU %u, outside the process's CPUs 0x%lx: refused (EPERM)\n",
-				(unsigned long)id, i, cpus[i],
-				(unsigned long)allowed);
+			if (first_refusal())
+				pr_info("vm %lu: vCPU %u on CPU %u, outside the process's CPUs 0x%lx: refused (EPERM)\n",
+					(unsigned long)id, i, cpus[i],
+					(unsigned long)allowed);
 			return -EPERM;
 		}
 	vm = get_vm(id);
