@@ -33,6 +33,7 @@
 #include <kitten/panic.h>
 #include <kitten/printk.h>
 #include <kitten/sched.h>
+#include <kitten/stats.h>
 #include <kitten/string.h>
 #include <kitten/timer.h>
 
@@ -180,7 +181,7 @@ static void __schedule(bool preempt)
 	struct run_queue *rq = cpu->run_queue;
 	unsigned long flags = spin_lock_irqsave(&rq->lock);
 	struct task *prev = cpu->current, *next;
-	uint64_t now = time_ns();
+	uint64_t now = time_ns(), away;
 
 	cpu->need_resched = false;
 	if (prev != cpu->idle && prev->migrate_to < 0 && !prev->queued &&
@@ -204,8 +205,10 @@ static void __schedule(bool preempt)
 	cpu->prev_task = prev;
 	cpu->context_switches++;
 	switch_user_state(cpu, prev, next);
+	away = stats_switch_out();
 	switch_to(prev, next);
 	/* Back in prev, switched to by a later schedule() on this CPU. */
+	stats_switch_in(prev, away);
 	sched_finish_switch();
 	irq_restore(flags);
 }

@@ -14,6 +14,7 @@
 #include <kitten/errno.h>
 #include <kitten/printk.h>
 #include <kitten/sched.h>
+#include <kitten/stats.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -47,6 +48,7 @@ static long not_implemented(uint64_t nr)
 void syscall_dispatch(struct trap_frame *f)
 {
 	uint64_t nr = f->rax;
+	uint64_t mark = stats_entry(STATS_SYSCALL, MIN(nr, NR_SYSCALLS));
 
 	if (nr < NR_SYSCALLS && table[nr])
 		f->rax = table[nr](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
@@ -54,6 +56,7 @@ void syscall_dispatch(struct trap_frame *f)
 		f->rax = not_implemented(nr);
 	sched_preempt_check();
 	task_return_to_user(f);
+	stats_exit(STATS_SYSCALL, MIN(nr, NR_SYSCALLS), mark);
 }
 
 static struct aspace *current_aspace(void)

@@ -282,6 +282,37 @@ static char *strstr_line(char *text, const char *word)
 	return NULL;
 }
 
+/*
+ * The job's kernel entries (/proc/kitten/stats): "start" just before its
+ * first rank, so that loading it is not counted, and the table after the
+ * last rank, to the console (the kernel log), where `kitten run --stats`
+ * finds its "stats: " lines.
+ */
+static void stats_command(const char *what)
+{
+	int fd = open("/proc/kitten/stats", 1 /* O_WRONLY */);
+
+	if (fd < 0 || write(fd, what, strlen(what)) < 0)
+		printf("init: cannot %s the job's kernel statistics\n", what);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void stats_print(void)
+{
+	int fd = open("/proc/kitten/stats", 0);
+	long n;
+
+	if (fd < 0) {
+		printf("init: no /proc/kitten/stats (error %d)\n", fd);
+		return;
+	}
+	while ((n = read(fd, file_buf, MAX_FILE)) > 0)
+		write(1, file_buf, n);
+	close(fd);
+	stats_command("stop");
+}
+
 /* Load, connect, start and wait for every rank; returns the worst status. */
 static int run_job(const struct job *job)
 {
@@ -312,6 +343,8 @@ static int run_job(const struct job *job)
 		       err == -12 ? "not enough memory" : "refused", err);
 		worst = 125;
 	}
+	if (job->stats && !err)
+		stats_command("start");
 	for (unsigned r = 0; r < job->ranks && !err; r++) {
 		ranks[r].task = task_create(&ranks[r].spec);
 		if (ranks[r].task < 0) {
@@ -333,6 +366,8 @@ static int run_job(const struct job *job)
 		if (ranks[r].status > worst)
 			worst = ranks[r].status;
 	}
+	if (job->stats && started)
+		stats_print();
 	for (unsigned r = 0; r < job->ranks; r++)
 		release_rank(&ranks[r]);
 	return worst;

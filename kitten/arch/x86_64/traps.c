@@ -15,6 +15,7 @@
 #include <kitten/printk.h>
 #include <kitten/sched.h>
 #include <kitten/signal.h>
+#include <kitten/stats.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -86,7 +87,7 @@ static void page_fault(struct trap_frame *f)
 		   f->error & PF_INSTR ? ", instruction fetch" : "");
 }
 
-void trap_dispatch(struct trap_frame *f)
+static void dispatch(struct trap_frame *f)
 {
 	if (f->vector < FIRST_EXTERNAL_VECTOR && trap_from_user(f) &&
 	    f->vector != VEC_NMI && f->vector != VEC_MCE) {
@@ -107,4 +108,23 @@ void trap_dispatch(struct trap_frame *f)
 		sched_preempt_check();
 	if (trap_from_user(f))
 		task_return_to_user(f);
+}
+
+/* What an entry is, for the job's counts (kitten/stats.h). */
+static enum stats_kind stats_kind_of(const struct trap_frame *f)
+{
+	if (!trap_from_user(f))
+		return STATS_NESTED;
+	if (f->vector == VEC_PAGE_FAULT)
+		return STATS_PAGE_FAULT;
+	return f->vector < FIRST_EXTERNAL_VECTOR ? STATS_EXCEPTION
+						 : STATS_INTERRUPT;
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	uint64_t mark = stats_entry(stats_kind_of(f), f->vector);
+
+	dispatch(f);
+	stats_exit(stats_kind_of(f), f->vector, mark);
 }
