@@ -189,6 +189,7 @@ LINUX_TESTS += $(BUILD)/linux/creds-glibc $(BUILD)/linux/creds-musl
 LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
 	$(BUILD)/linux/soak-glibc
 LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
+LINUX_TESTS += $(BUILD)/linux/entries-glibc	# tests/system/stats.sh
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.

@@ -111,6 +111,25 @@ void sched_enqueue_new(struct task *t)
 		kick(t->cpu);
 }
 
+/*
+ * A thread woken by a sibling on the sibling's own CPU does not preempt
+ * it: the waker runs on to its own next wait (an OpenMP barrier on a
+ * shared CPU), and the woken thread runs then, or at the end of a slice
+ * armed for it. Preempting would switch twice per barrier instead of
+ * once (bench/notes.md).
+ */
+static bool wake_preempts(struct run_queue *rq, struct task *t)
+{
+	struct task *cur = task_current();
+
+	if (t->cpu != this_cpu_id() || cur == this_cpu()->idle ||
+	    !cur->aspace || cur->aspace != t->aspace)
+		return true;
+	if (!timer_pending(&rq->slice))
+		timer_add(&rq->slice, time_ns() + CONFIG_TIME_SLICE_MS * NSEC_PER_MSEC);
+	return false;
+}
+
 void task_wake(struct task *t)
 {
 	struct run_queue *rq = rq_of(t->cpu);
@@ -123,7 +142,7 @@ void task_wake(struct task *t)
 		 * TASK_RUNNABLE in schedule() and keep running. */
 		if (cpus[t->cpu]->current != t && !t->queued) {
 			enqueue(rq, t);
-			queued = true;
+			queued = wake_preempts(rq, t);
 		}
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);

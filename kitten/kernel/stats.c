@@ -49,6 +49,7 @@ struct stats_cpu {
 	struct counter kind[STATS_NR_KINDS];
 	struct counter syscall[NR_SLOTS];
 	struct counter vector[NR_VECTORS];
+	uint64_t switches;	/* the job's tasks switched back in */
 };
 
 bool stats_on;
@@ -80,6 +81,12 @@ static struct counter *slot(struct stats_cpu *b, enum stats_kind kind,
 	return &b->vector[index % NR_VECTORS];
 }
 
+/* A task is one of the job's: a user task outside the watcher's space. */
+static bool counted(const struct task *t)
+{
+	return t->aspace && t->aspace != READ_ONCE(watcher);
+}
+
 /*
  * The mark is the TSC less the cycles the task had spent switched out:
  * at the exit the same difference, less the mark, is the entry's own
@@ -91,7 +98,7 @@ uint64_t stats_enter(enum stats_kind kind, unsigned index)
 	struct stats_cpu *b = blocks[cpu->id];
 	struct task *t = cpu->current;
 
-	if (!b || !t->aspace || t->aspace == READ_ONCE(watcher))
+	if (!b || !counted(t))
 		return 0;
 	b->kind[kind].count++;
 	slot(b, kind, index)->count++;
@@ -112,7 +119,11 @@ void stats_leave(enum stats_kind kind, unsigned index, uint64_t mark)
 
 void stats_switched_back(struct task *t, uint64_t out)
 {
+	struct stats_cpu *b = blocks[this_cpu_id()];
+
 	t->stats_away += rdtsc() - out;
+	if (b && counted(t))
+		b->switches++;
 }
 
 /* Zero every CPU's block and count from now on. The blocks are made on
@@ -265,6 +276,7 @@ static void vector_rows(char *out, size_t cap, size_t *len)
 size_t stats_text(char *out, size_t cap)
 {
 	struct counter total = { 0, 0 };
+	uint64_t switches = 0;
 	size_t len = 0;
 
 	if (!started_at) {
@@ -286,6 +298,11 @@ size_t stats_text(char *out, size_t cap)
 	row(out, cap, &len, "total", "(all but nested)", total);
 	syscall_rows(out, cap, &len);
 	vector_rows(out, cap, &len);
+	for (unsigned i = 0; i < CONFIG_NR_CPUS; i++)
+		if (blocks[i])
+			switches += blocks[i]->switches;
+	APPEND(out, cap, len, "stats: switches %lu (the job's tasks switched "
+	       "back in)\n", switches);
 	APPEND(out, cap, len, "stats: window %lu cycles since the start\n",
 	       rdtsc() - started_at);
 	return len;
