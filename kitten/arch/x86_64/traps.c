@@ -123,8 +123,13 @@ static enum stats_kind stats_kind_of(const struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
-	uint64_t mark = stats_entry(stats_kind_of(f), f->vector);
+	enum stats_kind kind = STATS_NESTED;
+	uint64_t mark = 0;
 
+	if (unlikely(READ_ONCE(stats_on))) {
+		kind = stats_kind_of(f);
+		mark = stats_enter(kind, f->vector);
+	}
 	dispatch(f);
-	stats_exit(stats_kind_of(f), f->vector, mark);
+	stats_exit(kind, f->vector, mark);
 }
