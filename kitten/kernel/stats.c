@@ -24,6 +24,7 @@
  * "nested": its cycles are inside the entry it interrupted, so they are
  * shown but not added to the total.
  */
+#include <arch/irqflags.h>
 #include <arch/percpu.h>
 #include <arch/x86.h>
 #include <kitten/errno.h>
@@ -91,30 +92,39 @@ static bool counted(const struct task *t)
  * The mark is the TSC less the cycles the task had spent switched out:
  * at the exit the same difference, less the mark, is the entry's own
  * cost. Never 0 in practice, which stats_exit() takes for "not counted".
+ * Interrupts are held off while a CPU's block is updated: a system call
+ * runs with them on, and a task preempted halfway through an increment
+ * would lose the other task's.
  */
 uint64_t stats_enter(enum stats_kind kind, unsigned index)
 {
+	unsigned long flags = irq_save();
 	struct cpu *cpu = this_cpu();
 	struct stats_cpu *b = blocks[cpu->id];
 	struct task *t = cpu->current;
+	uint64_t mark = 0;
 
-	if (!b || !counted(t))
-		return 0;
-	b->kind[kind].count++;
-	slot(b, kind, index)->count++;
-	return rdtsc() - t->stats_away;
+	if (b && counted(t)) {
+		b->kind[kind].count++;
+		slot(b, kind, index)->count++;
+		mark = rdtsc() - t->stats_away;
+	}
+	irq_restore(flags);
+	return mark;
 }
 
 void stats_leave(enum stats_kind kind, unsigned index, uint64_t mark)
 {
+	unsigned long flags = irq_save();
 	struct cpu *cpu = this_cpu();
 	struct stats_cpu *b = blocks[cpu->id];
 	uint64_t cycles = rdtsc() - cpu->current->stats_away - mark;
 
-	if (!b || !READ_ONCE(stats_on))
-		return;
-	b->kind[kind].cycles += cycles;
-	slot(b, kind, index)->cycles += cycles;
+	if (b && READ_ONCE(stats_on)) {
+		b->kind[kind].cycles += cycles;
+		slot(b, kind, index)->cycles += cycles;
+	}
+	irq_restore(flags);
 }
 
 void stats_switched_back(struct task *t, uint64_t out)
