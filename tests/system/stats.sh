@@ -90,3 +90,15 @@ if selected stats-clock; then
 		done
 	fi
 fi
+
+# Threads taking turns on one CPU: their switches are counted, and the
+# cycles they spend switched out are no entry's (the kinds still add up).
+if selected stats-threads; then
+	if stats_run stats-threads -- --cpus 1 "$BUILD/linux/threads-glibc"; then
+		n=$(awk '$2 == "switches" { print $3 }' "$logs/stats-threads.stats")
+		stat_check stats-threads "switches: ${n:-none}, at least 1" \
+			[ "${n:-0}" -ge 1 ]
+		stat_check stats-threads "kinds add up to the total" \
+			stats_consistent stats-threads
+	fi
+fi
