@@ -15,6 +15,7 @@
  *
  * A new task on its creator's own CPU does not preempt the creator; it
  * runs when the creator blocks, or at the end of a slice armed for it.
+ * Nor does a thread woken by a sibling of its process on that CPU.
  * The init task starts a rank on its own CPU and then waits for the job:
  * the rank then starts on a CPU with nothing queued, and no slice timer
  * interrupts it later (FWQ's one long sample, bench/notes.md).
@@ -116,7 +117,7 @@ void sched_enqueue_new(struct task *t)
  * it: the waker runs on to its own next wait (an OpenMP barrier on a
  * shared CPU), and the woken thread runs then, or at the end of a slice
  * armed for it. Preempting would switch twice per barrier instead of
- * once (bench/notes.md).
+ * once (docs/noise.md).
  */
 static bool wake_preempts(struct run_queue *rq, struct task *t)
 {
@@ -134,7 +135,7 @@ void task_wake(struct task *t)
 {
 	struct run_queue *rq = rq_of(t->cpu);
 	unsigned long flags = spin_lock_irqsave(&rq->lock);
-	bool queued = false;
+	bool preempt = false;
 
 	if (t->state == TASK_SLEEPING) {
 		t->state = TASK_RUNNABLE;
@@ -142,11 +143,11 @@ void task_wake(struct task *t)
 		 * TASK_RUNNABLE in schedule() and keep running. */
 		if (cpus[t->cpu]->current != t && !t->queued) {
 			enqueue(rq, t);
-			queued = wake_preempts(rq, t);
+			preempt = wake_preempts(rq, t);
 		}
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
-	if (queued)
+	if (preempt)
 		kick(t->cpu);
 }
 
