@@ -78,14 +78,14 @@ static int with_window(uint64_t pa, uint64_t size, void *ctx,
 
 struct image_ctx {
 	const struct elf_image *img;
-	uint64_t size;
 };
 
+/* The memory is clean already: the kernel zeroes what pmem_alloc()
+ * hands out, so the heap and .bss are not zeroed a second time here. */
 static void copy_image(void *mem, void *p)
 {
 	const struct image_ctx *c = p;
 
-	memset(mem, 0, c->size);
 	for (unsigned i = 0; i < c->img->nr_segs; i++) {
 		const struct elf_segment *s = &c->img->segs[i];
 
@@ -206,12 +206,11 @@ static int setup_rank(const struct job *job, const struct elf_image *img,
 	struct rank *rk = &ranks[r];
 	uint64_t bias = img->pie ? PIE_BASE - img->lowest : 0;
 	uint64_t span = img->highest - img->lowest + job->heap;
-	struct image_ctx ic = { img, 0 };
+	struct image_ctx ic = { img };
 	struct stack_ctx sc = { job, img, bias, r, 0 };
 	int err;
 
 	rk->image_size = (span + LARGE - 1) & ~(LARGE - 1);
-	ic.size = rk->image_size;
 	if ((err = aspace_create(&rk->aspace)) ||
 	    (err = pmem_alloc(rk->image_size, LARGE, &rk->image_pa)) ||
 	    (err = with_window(rk->image_pa, rk->image_size, &ic, copy_image)) ||
