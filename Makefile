@@ -185,6 +185,7 @@ $(BUILD)/linux/heat-demo: user/demo/heat.c
 LINUX_TESTS += $(BUILD)/linux/cxx-glibc $(BUILD)/linux/openmp-glibc \
 	$(BUILD)/linux/heat-demo
 LINUX_TESTS += $(BUILD)/linux/creds-glibc $(BUILD)/linux/creds-musl
+LINUX_TESTS += $(BUILD)/linux/entries-glibc	# tests/system/stats.sh
 # The fuzzer, isolation and soak programs (docs/fuzzing.md).
 LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
 	$(BUILD)/linux/soak-glibc

@@ -44,6 +44,7 @@ struct task {
 
 	uint64_t runtime_ns;		/* CPU time consumed */
 	uint64_t last_switch_ns;
+	uint64_t stats_away;		/* TSC cycles switched out (stats.h) */
 
 	/* User tasks only. */
 	struct aspace *aspace;
