@@ -198,10 +198,9 @@ static void user_task_exit(struct task *t)
 	}
 }
 
-/* A thread has left its address space for good. */
-static void leave_aspace(struct task *t)
+/* Take t off the thread list of as (its reference stays). */
+static void unlink_thread(struct task *t, struct aspace *as)
 {
-	struct aspace *as = t->aspace;
 	unsigned long flags = spin_lock_irqsave(&as->threads_lock);
 
 	list_del(&t->thread_node);
@@ -209,7 +208,13 @@ static void leave_aspace(struct task *t)
 	as->exited_runtime_ns += t->runtime_ns;
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	waitqueue_wake_all(&as->threads_wq);
-	aspace_put(as);
+}
+
+/* A thread has left its address space for good. */
+static void leave_aspace(struct task *t)
+{
+	unlink_thread(t, t->aspace);
+	aspace_put(t->aspace);
 }
 
 /* The next CPU of the process's set, round robin, for a new thread. */
@@ -309,6 +314,12 @@ void task_switch_aspace(struct aspace *as)
 	struct aspace *old = t->aspace;
 	unsigned long flags;
 
+	/*
+	 * Off the old list before onto the new one (the node is one); the
+	 * old address space is dropped only once the new one is active, as
+	 * its page tables are in use until then.
+	 */
+	unlink_thread(t, old);
 	aspace_get(as);
 	flags = spin_lock_irqsave(&as->threads_lock);
 	list_add_tail(&t->thread_node, &as->threads);
@@ -316,8 +327,8 @@ void task_switch_aspace(struct aspace *as)
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	as->leader_id = old->leader_id;
 	aspace_activate(as);
-	leave_aspace(t);	/* t->aspace is still old: drops its reference */
 	t->aspace = as;
+	aspace_put(old);
 }
 
 struct task *task_create_user(const char *name, struct aspace *as,
