@@ -91,15 +91,6 @@ SYSCALL_DEFINE3(getrandom, uint64_t, buf, uint64_t, len, uint64_t, flags)
 	return copy_to_user(buf, bytes, len) ? -EFAULT : (long)len;
 }
 
-SYSCALL_DEFINE2(gettimeofday, uint64_t, tv, uint64_t, tz)
-{
-	uint64_t now = time_ns();
-	int64_t t[2] = { now / NSEC_PER_SEC, (now % NSEC_PER_SEC) / 1000 };
-
-	(void)tz;
-	return tv ? copy_to_user(tv, t, sizeof(t)) : 0;
-}
-
 /* CPU time of the calling task, in clock ticks of 100 Hz. */
 SYSCALL_DEFINE1(times, uint64_t, buf)
 {
@@ -146,13 +137,4 @@ SYSCALL_DEFINE1(sysinfo, uint64_t, buf)
 	};
 
 	return copy_to_user(buf, &info, sizeof(info));
-}
-
-SYSCALL_DEFINE1(time, uint64_t, tloc)
-{
-	int64_t now = time_ns() / NSEC_PER_SEC;
-
-	if (tloc && copy_to_user(tloc, &now, sizeof(now)))
-		return -EFAULT;
-	return now;
 }

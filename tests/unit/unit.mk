@@ -67,3 +67,7 @@ include tests/unit/decoder.mk
 include tests/unit/devices_apic.mk
 include tests/unit/devices_pci.mk
 include tests/unit/devices_legacy.mk
+
+# The CMOS clock's decoding and calendar arithmetic.
+UNIT_TESTS += test_rtc
+test_rtc_SRCS := kitten/arch/x86_64/rtc.c
