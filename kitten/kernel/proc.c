@@ -10,6 +10,7 @@
 #include <kitten/compiler.h>
 #include <kitten/list.h>
 #include <kitten/proc.h>
+#include <kitten/ptimer.h>
 #include <kitten/spinlock.h>
 
 static LIST_HEAD(processes);
@@ -30,6 +31,7 @@ void proc_table_del(struct aspace *as)
 
 	list_del(&as->proc_node);
 	spin_unlock_irqrestore(&processes_lock, flags);
+	ptimer_process_exit(as);	/* its timers end with it */
 }
 
 int proc_for_each(int (*fn)(struct aspace *as, void *arg), void *arg)

@@ -13,3 +13,16 @@ kitten_run proc-walltime-root 0 '^walltime: root, 0 wrong$' \
 kitten_run proc-walltime-user 0 '^walltime: user, 0 wrong$' \
 	"^walltime: date $(date -u +%Y)-" \
 	-- --user 1000 "$linux/walltime-glibc" user
+
+# Timers that signal: setitimer, alarm, POSIX timers (SIGEV_SIGNAL and
+# SIGEV_THREAD_ID, overruns), clock_nanosleep interrupted and absolute.
+# Decided by signal counts and order, never by how long anything took.
+for cpus in 1 2; do
+	kitten_run "proc-timers-$cpus" 0 \
+		'^timers: setitimer fired 10 times, then stopped$' \
+		'^timers: POSIX timer fired 5 times with its value$' \
+		'^timers: blocked for [0-9]+ expirations: 1 signal, si_overrun = timer_getoverrun$' \
+		'^timers: SIGEV_THREAD_ID went to thread [0-9]+$' \
+		'^timers: [0-9]+ checks, 0 wrong$' \
+		-- --cpus $cpus "$linux/timers-glibc"
+done

@@ -30,10 +30,14 @@ struct sigaction_k {
 /* Who sent a pending signal: what its handler finds in siginfo. */
 struct sig_sender {
 	int32_t code;		/* SI_USER (kill) or SI_TKILL (tkill, tgkill) */
-	uint32_t pid, uid;	/* the sender's process and real uid */
+	uint32_t pid, uid;	/* the sender's process and real uid; SI_TIMER:
+				 * the timer's id, and 0 */
+	uint64_t value;		/* SI_TIMER: the sigevent's value */
 };
 #define SI_USER		0
 #define SI_TKILL	(-6)
+#define SI_TIMER	(-2)	/* a POSIX timer (ptimer.h) */
+#define SI_KERNEL	0x80	/* the kernel's own: setitimer, alarm */
 
 struct trap_frame;
 
@@ -47,6 +51,15 @@ bool signal_pending(struct task *t);
 void signal_deliver_pending(struct trap_frame *f);
 /* Make sig pending for the calling thread, as the kernel's own (SIGPIPE). */
 void signal_raise(int sig);
+/*
+ * Send sig from the kernel (a timer, in interrupt context) to process as,
+ * to thread only if given (else to a thread that does not block it), as
+ * kill() would: a default action that ends the process ends it. The
+ * caller holds as->threads_lock and found as in the process table.
+ */
+struct aspace;
+void signal_send_locked(struct aspace *as, struct task *only, int sig,
+			const struct sig_sender *from);
 /* si_code of a SIGSEGV from a page fault: no mapping, or no right. */
 #define SEGV_MAPERR	1
 #define SEGV_ACCERR	2
