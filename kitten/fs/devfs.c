@@ -25,6 +25,7 @@
 #include <kitten/mm.h>
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
+#include <kitten/random.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -69,27 +70,12 @@ static long zero_read(const struct devfs_file *d, char *buf, uint64_t len,
 	return len;
 }
 
-/*
- * xorshift seeded from the TSC: test-grade randomness, not cryptography.
- * Readers on several CPUs may share a state update; that only repeats
- * some bytes.
- */
+/* random.c's bytes: RDRAND where the CPU has it, as getrandom(). */
 static long random_read(const struct devfs_file *d, char *buf, uint64_t len,
 			uint64_t off)
 {
-	static uint64_t state;
-	uint64_t x = READ_ONCE(state);
-
 	(void)d, (void)off;
-	if (!x)
-		x = rdtsc() | 1;
-	for (uint64_t i = 0; i < len; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		buf[i] = x >> 24;
-	}
-	WRITE_ONCE(state, x);
+	random_fill(buf, len);
 	return len;
 }
 

@@ -11,6 +11,7 @@
 #include <kitten/list.h>
 #include <kitten/proc.h>
 #include <kitten/ptimer.h>
+#include <kitten/rlimit.h>
 #include <kitten/spinlock.h>
 
 static LIST_HEAD(processes);
@@ -23,6 +24,7 @@ void proc_table_add(struct aspace *as)
 
 	list_add_tail(&as->proc_node, &processes);
 	spin_unlock_irqrestore(&processes_lock, flags);
+	rlimit_inherit(as);	/* a new process has its creator's limits */
 }
 
 void proc_table_del(struct aspace *as)

@@ -5,7 +5,6 @@
  * threads are placed round robin over the process's CPUs and never move
  * unless sched_setaffinity() asks (the paper: no automatic migration).
  */
-#include <arch/percpu.h>
 #include <arch/layout.h>
 #include <arch/time.h>
 #include <kitten/aspace.h>
@@ -171,52 +170,6 @@ SYSCALL_DEFINE0(sched_yield)
 {
 	sched_yield();
 	return 0;
-}
-
-/* The CPUs the process may use, or all online CPUs if it has no set. */
-static uint64_t process_cpus(void)
-{
-	struct aspace *as = task_current()->aspace;
-	uint64_t mask = as->cpu_mask;
-
-	if (!mask)
-		for (unsigned i = 0; i < nr_cpus_online && i < 64; i++)
-			mask |= 1ULL << i;
-	return mask;
-}
-
-SYSCALL_DEFINE3(sched_getaffinity, uint64_t, pid, uint64_t, len,
-		uint64_t, mask_ptr)
-{
-	uint64_t mask = process_cpus();
-
-	if (pid && pid != task_current()->id)
-		return -ESRCH;
-	if (len < sizeof(mask) || len & 7)
-		return -EINVAL;
-	if (copy_to_user(mask_ptr, &mask, sizeof(mask)))
-		return -EFAULT;
-	return sizeof(mask);
-}
-
-/* Moves the caller to the first CPU of the new set that it may use. */
-SYSCALL_DEFINE3(sched_setaffinity, uint64_t, pid, uint64_t, len,
-		uint64_t, mask_ptr)
-{
-	uint64_t mask;
-
-	if (pid && pid != task_current()->id)
-		return -ESRCH;
-	if (len < sizeof(mask))
-		return -EINVAL;
-	if (copy_from_user(&mask, mask_ptr, sizeof(mask)))
-		return -EFAULT;
-	mask &= process_cpus();
-	if (!mask)
-		return -EINVAL;
-	if (mask & (1ULL << this_cpu_id()))
-		return 0;
-	return task_migrate(task_current(), __builtin_ctzll(mask));
 }
 
 SYSCALL_DEFINE0(getppid)

@@ -26,3 +26,16 @@ for cpus in 1 2; do
 		'^timers: [0-9]+ checks, 0 wrong$' \
 		-- --cpus $cpus "$linux/timers-glibc"
 done
+
+# Limits, affinity, scheduling answers, sysinfo, getrandom, membarrier,
+# process_vm_readv/writev: as root and as a user, on 1 and 2 CPUs.
+for cpus in 1 2; do
+	kitten_run "proc-limits-$cpus" 0 \
+		'^limits: rlimits honest, NOFILE 16 enforced and inherited$' \
+		"^limits: affinity within $cpus CPUs, getcpu follows it$" \
+		'^limits: process_vm_readv/writev with a child$' \
+		'^limits: [0-9]+ checks, 0 wrong$' \
+		-- --cpus $cpus "$linux/limits-glibc" $cpus
+done
+kitten_run proc-limits-user 0 '^limits: [0-9]+ checks, 0 wrong$' \
+	-- --user 1000 --cpus 2 "$linux/limits-glibc" 2

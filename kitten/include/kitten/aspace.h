@@ -72,6 +72,11 @@ struct aspace {
 	unsigned pgid, sid;		/* process group, session; 0: leader_id */
 	unsigned parent_pid;		/* the process that forked it, or 0 */
 	struct list_head proc_node;	/* in the process table (proc.h) */
+	/* Resource limits a process set (rlimit.c), under threads_lock:
+	 * bit r of rlim_set says rlim[r] holds {soft, hard}. */
+	uint32_t rlim_set;
+	uint64_t rlim[16][2];
+	bool membarrier_private;	/* registered for PRIVATE_EXPEDITED */
 };
 
 int aspace_create(unsigned owner, struct aspace **out);

@@ -65,6 +65,8 @@ struct task {
 	struct list_head children;
 	struct list_head child_node;
 	struct waitqueue child_wq;	/* a child of this task exited */
+
+	uint64_t affinity;		/* sched_setaffinity's CPUs; 0: the process's */
 };
 
 /* The task running on this CPU. */
