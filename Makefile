@@ -190,7 +190,7 @@ LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
 	$(BUILD)/linux/soak-glibc
 LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
 # The process and time calls (tests/system/proc.sh).
-LINUX_TESTS += $(foreach t,walltime timers limits,$(BUILD)/linux/$(t)-glibc)
+LINUX_TESTS += $(foreach t,walltime timers limits procfs,$(BUILD)/linux/$(t)-glibc)
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.

@@ -39,3 +39,24 @@ for cpus in 1 2; do
 done
 kitten_run proc-limits-user 0 '^limits: [0-9]+ checks, 0 wrong$' \
 	-- --user 1000 --cpus 2 "$linux/limits-glibc" 2
+
+# /proc: /proc/self, exe, cmdline, status and stat, fd links, maps, a
+# child's directory while it lives, the machine's files.
+for cpus in 1 2; do
+	kitten_run "proc-procfs-$cpus" 0 \
+		'^procfs: /proc/self -> [0-9]+, exe /bin/procfs-glibc$' \
+		'^procfs: /proc/self/fd: paths, pipe:\[N\], open and closed$' \
+		'^procfs: /proc/<pid> of a child, while it lives$' \
+		'^procfs: [0-9]+ checks, 0 wrong$' \
+		-- --cpus $cpus "$linux/procfs-glibc" $cpus
+done
+kitten_run proc-procfs-user 0 '^procfs: [0-9]+ checks, 0 wrong$' \
+	-- --user 1000 "$linux/procfs-glibc" 1
+
+# Debian's busybox reads /proc as Linux has it: ps lists the processes
+# with their command lines, ls -l shows the descriptors' targets.
+kitten_run proc-busybox-ps 0 '^ +[0-9]+ +0 +/bin/busybox ps$' \
+	'^ +2 +0 +/init' \
+	-- /bin/busybox ps
+kitten_run proc-busybox-fd 0 ' 0 -> pipe:\[[0-9]+\]$' ' 1 -> /dev/console$' \
+	-- /bin/busybox sh -c 'echo | ls -l /proc/self/fd/'

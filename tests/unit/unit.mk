@@ -71,3 +71,7 @@ include tests/unit/devices_legacy.mk
 # The CMOS clock's decoding and calendar arithmetic.
 UNIT_TESTS += test_rtc
 test_rtc_SRCS := kitten/arch/x86_64/rtc.c
+
+# /proc's text: CPU lists, status and stat layouts, /proc/self paths.
+UNIT_TESTS += test_procfs
+test_procfs_SRCS := kitten/fs/procfs_text.c
