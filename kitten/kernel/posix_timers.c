@@ -178,21 +178,18 @@ static void expired(struct timer *timer)
 			(struct sig_sender){ .code = SI_TIMER, .pid = p->id,
 					     .value = p->value };
 	}
-	last = put(p);		/* this firing's arming */
 	spin_unlock_irqrestore(&ptimers_lock, flags);
-	if (last) {
-		kmem_free(p);
-		return;
-	}
-	if (!send)
-		return;
-	proc_for_each(deliver_to, &d);
-	if (!d.found) {		/* the process (or thread) is gone: stop */
-		flags = spin_lock_irqsave(&ptimers_lock);
+	if (send)
+		proc_for_each(deliver_to, &d);
+	flags = spin_lock_irqsave(&ptimers_lock);
+	if (send && !d.found) {	/* the process (or thread) is gone: stop */
 		disarm(p);
 		p->queued = false;
-		spin_unlock_irqrestore(&ptimers_lock, flags);
 	}
+	last = put(p);		/* this firing's arming, held until now */
+	spin_unlock_irqrestore(&ptimers_lock, flags);
+	if (last)
+		kmem_free(p);
 }
 
 int ptimer_signal_taken(struct aspace *as, int id)
