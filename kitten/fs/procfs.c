@@ -9,8 +9,9 @@
  * process that has none yet, removes the directory of one that has
  * ended, and, for /proc itself, brings the whole list up to date, so
  * that a listing of /proc shows exactly the live processes. Nothing
- * happens at fork or exit: a compute job that never looks at /proc pays
- * nothing. A file's inode holds no pointer, only (pid, kind) packed in
+ * happens at fork; at a process's end (proc_table_del) one lookup finds
+ * whether it has a directory to remove, so a job that never looks at
+ * /proc pays one lookup per process. A file's inode holds no pointer, only (pid, kind) packed in
  * its priv word; each read finds the process in the process table and
  * makes the text from a snapshot (procfs_text.c), so a file whose
  * process has ended reads as ESRCH.
@@ -51,7 +52,7 @@
 #define DENTS_MAX	32768
 
 enum pid_file { PF_STATUS, PF_STAT, PF_STATM, PF_MAPS, PF_COMM, PF_CMDLINE,
-		PF_EXE, PF_CWD, PF_FD, NR_PID_FILES };
+		PF_ENVIRON, PF_EXE, PF_CWD, PF_FD, NR_PID_FILES };
 
 static const struct file_operations procfs_ops, procfs_fd_dir_ops;
 
@@ -66,6 +67,7 @@ static const struct {
 	[PF_MAPS] = { "maps", 0100444, &procfs_ops },
 	[PF_COMM] = { "comm", 0100444, &procfs_ops },
 	[PF_CMDLINE] = { "cmdline", 0100444, &procfs_ops },
+	[PF_ENVIRON] = { "environ", 0100400, &procfs_ops },
 	[PF_EXE] = { "exe", 0120777, &ramfs_file_ops },	/* procfs_readlink */
 	[PF_CWD] = { "cwd", 0120777, &ramfs_file_ops },
 	[PF_FD] = { "fd", 0040500, &procfs_fd_dir_ops },
@@ -141,14 +143,13 @@ static void make_dir(unsigned pid)
 	}
 }
 
+static void remove_fd_links(unsigned pid);
+
 static void remove_dir(unsigned pid)
 {
 	char path[48];
 
-	for (int fd = 0; fd < FD_MAX; fd++) {	/* the links sync_fd made */
-		snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
-		ramfs_unlink(NULL, path, false);
-	}
+	remove_fd_links(pid);
 	for (int k = 0; k < NR_PID_FILES; k++) {
 		snprintf(path, sizeof(path), "/proc/%u/%s", pid, pid_files[k].name);
 		ramfs_unlink(NULL, path, k == PF_FD);
@@ -202,35 +203,63 @@ static bool listed(const struct pid_list *l, unsigned pid)
 	return false;
 }
 
-/* linux_dirent64's name, at byte 19 of each record. */
-static void prune_ended(const struct pid_list *l)
+/* Call fn(name, arg) for each name in directory path (not . and ..);
+ * linux_dirent64's name is at byte 19 of each record. */
+static void each_name(const char *path, void (*fn)(const char *name, void *arg),
+		      void *arg)
 {
-	struct inode *proc = ramfs_lookup_from(NULL, "/proc");
-	char *buf = kmem_alloc(DENTS_MAX);
-	uint64_t pos = 0;
+	struct inode *dir = ramfs_lookup_from(NULL, path);
+	char *buf = dir ? kmem_alloc(DENTS_MAX) : NULL;
+	uint64_t pos = 2;	/* past "." and ".." */
 	long n;
 
-	if (!proc || !buf)
-		goto out;
-	while ((n = ramfs_readdir(proc, &pos, buf, DENTS_MAX)) > 0) {
+	while (buf && (n = ramfs_readdir(dir, &pos, buf, DENTS_MAX)) > 0) {
 		for (long at = 0; at < n;) {
 			uint16_t reclen;
-			const char *rest;
-			char path[32];
-			unsigned pid;
 
 			memcpy(&reclen, buf + at + 16, sizeof(reclen));
-			snprintf(path, sizeof(path), "/proc/%s", buf + at + 19);
-			pid = procfs_pid_of(path, &rest);
-			if (pid && !*rest && !listed(l, pid))
-				remove_dir(pid);
+			fn(buf + at + 19, arg);
 			at += reclen;
 		}
 	}
-out:
 	kmem_free(buf);
-	if (proc)
-		inode_put(proc);
+	if (dir)
+		inode_put(dir);
+}
+
+static void unlink_fd_link(const char *name, void *arg)
+{
+	char path[48];
+
+	snprintf(path, sizeof(path), "/proc/%u/fd/%s", *(unsigned *)arg, name);
+	ramfs_unlink(NULL, path, false);
+}
+
+/* The links sync_fd made. */
+static void remove_fd_links(unsigned pid)
+{
+	char path[32];
+
+	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
+	each_name(path, unlink_fd_link, &pid);
+}
+
+static void prune_one(const char *name, void *arg)
+{
+	const struct pid_list *l = arg;
+	const char *rest;
+	char path[32];
+	unsigned pid;
+
+	snprintf(path, sizeof(path), "/proc/%s", name);
+	pid = procfs_pid_of(path, &rest);
+	if (pid && !*rest && !listed(l, pid))
+		remove_dir(pid);
+}
+
+static void prune_ended(const struct pid_list *l)
+{
+	each_name("/proc", prune_one, (void *)l);
 }
 
 /* /proc listed: a directory for each live process, none for the dead. */
@@ -297,6 +326,12 @@ static void sync_fd(unsigned pid, const char *name)
 		ramfs_create(path, CPIO_S_IFLNK | 0700, NULL, 0, NULL);
 	else if (!fd_open(pid, fd) && n)
 		ramfs_unlink(NULL, path, false);
+}
+
+void procfs_process_exit(unsigned pid)
+{
+	if (pid && have_dir(pid))
+		remove_dir(pid);
 }
 
 static unsigned my_pid(void)
@@ -568,7 +603,8 @@ static size_t maps_text(struct aspace *as, char *out, size_t cap)
 }
 
 /*
- * /proc/<pid>/cmdline: the arguments as the process has them now, from
+ * /proc/<pid>/cmdline and environ: the arguments and the environment as
+ * the process has them now, from
  * the block the loader left at the top of its stack (exec.c, the init
  * task): argc, argv[], NULL, envp[], NULL, then the auxiliary vector.
  * Kitten keeps no separate record of where the arguments are, so the
@@ -596,11 +632,30 @@ static bool read_user_of(struct aspace *as, vaddr_t va, char *buf, size_t len)
 	return true;
 }
 
+/* Copy n strings whose addresses are at ptrs into out, each with its NUL. */
+static size_t strings_out(const uint64_t *w, vaddr_t base, vaddr_t top,
+			  const uint64_t *ptrs, size_t n, char *out, size_t cap)
+{
+	size_t len = 0;
+
+	for (size_t a = 0; a < n; a++) {
+		const char *str = (const char *)w + (ptrs[a] - base);
+		size_t sn = strnlen(str, top - ptrs[a]);
+
+		if (len + sn + 1 > cap)
+			break;
+		memcpy(out + len, str, sn);
+		out[len + sn] = '\0';
+		len += sn + 1;
+	}
+	return len;
+}
+
 static long args_from(const uint64_t *w, size_t nwords, vaddr_t base,
-		      char *out, size_t cap)
+		      bool env, char *out, size_t cap)
 {
 	vaddr_t top = base + nwords * 8, strings;
-	size_t i, j, k, m, argc = 0, len = 0;
+	size_t i, j, k, m, argc = 0;
 	bool found = false;
 
 	for (i = nwords - 1; i-- > 0;)
@@ -624,21 +679,13 @@ static long args_from(const uint64_t *w, size_t nwords, vaddr_t base,
 		argc++;
 	if (!m || w[m - 1] != argc)
 		return 0;
-	for (size_t a = 0; a < argc; a++) {
-		const char *str = (const char *)w + (w[m + a] - base);
-		size_t n = strnlen(str, top - w[m + a]);
-
-		if (len + n + 1 > cap)
-			break;
-		memcpy(out + len, str, n);
-		out[len + n] = '\0';
-		len += n + 1;
-	}
 #undef IS_STRING
-	return len;
+	if (env)
+		return strings_out(w, base, top, w + k + 1, j - 2 - k, out, cap);
+	return strings_out(w, base, top, w + m, argc, out, cap);
 }
 
-static long cmdline_text(struct aspace *as, char *out, size_t cap)
+static long cmdline_text(struct aspace *as, bool env, char *out, size_t cap)
 {
 	vaddr_t lo = 0, hi = 0, base;
 	struct region *r;
@@ -653,10 +700,22 @@ static long cmdline_text(struct aspace *as, char *out, size_t cap)
 	buf = hi ? kmem_alloc(hi - base) : NULL;
 	if (buf && read_user_of(as, base, buf, hi - base))
 		len = args_from((const uint64_t *)buf, (hi - base) / 8, base,
-				out, cap);
+				env, out, cap);
 	mutex_unlock(&as->lock);
 	kmem_free(buf);
 	return len;
+}
+
+/* Another process's environment is its own business: the same user's
+ * (all of its uids), or root's. */
+static bool may_read_env(struct aspace *as)
+{
+	struct cred me, it;
+
+	cred_get(task_current()->aspace, &me);
+	cred_get(as, &it);
+	return me.euid == 0 ||
+	       (me.uid == it.uid && me.uid == it.euid && me.uid == it.suid);
 }
 
 static long make_text(unsigned pid, enum pid_file kind, char *out, size_t cap)
@@ -669,7 +728,7 @@ static long make_text(unsigned pid, enum pid_file kind, char *out, size_t cap)
 
 	if (!as)
 		return -ESRCH;
-	if (kind != PF_MAPS && kind != PF_CMDLINE)
+	if (kind != PF_MAPS && kind != PF_CMDLINE && kind != PF_ENVIRON)
 		snapshot(as, &p, name, groups);
 	switch (kind) {
 	case PF_STATUS:
@@ -688,8 +747,14 @@ static long make_text(unsigned pid, enum pid_file kind, char *out, size_t cap)
 	case PF_MAPS:
 		len = maps_text(as, out, cap);
 		break;
+	case PF_ENVIRON:
+		if (!may_read_env(as)) {
+			len = -EACCES;
+			break;
+		}
+		/* fall through */
 	case PF_CMDLINE:
-		len = cmdline_text(as, out, cap);
+		len = cmdline_text(as, kind == PF_ENVIRON, out, cap);
 		break;
 	default:
 		len = -EINVAL;

@@ -10,6 +10,7 @@
 #include <kitten/compiler.h>
 #include <kitten/list.h>
 #include <kitten/proc.h>
+#include <kitten/procfs.h>
 #include <kitten/ptimer.h>
 #include <kitten/rlimit.h>
 #include <kitten/spinlock.h>
@@ -34,6 +35,7 @@ void proc_table_del(struct aspace *as)
 	list_del(&as->proc_node);
 	spin_unlock_irqrestore(&processes_lock, flags);
 	ptimer_process_exit(as);	/* its timers end with it */
+	procfs_process_exit(as->leader_id);	/* and its /proc directory */
 }
 
 int proc_for_each(int (*fn)(struct aspace *as, void *arg), void *arg)

@@ -62,7 +62,11 @@ static uint64_t xorshift(void)
 
 void random_fill(void *buf, size_t len)
 {
+	static bool said;
 	uint8_t *out = buf;
+
+	if (random_is_hardware() && !__atomic_exchange_n(&said, true, __ATOMIC_RELAXED))
+		pr_info("random bytes come from RDRAND\n");
 
 	while (len) {
 		uint64_t v;

@@ -13,6 +13,8 @@
 /* --- the kernel side (procfs.c) ------------------------------------- */
 
 void procfs_init(void);
+/* Process pid has ended (proc_table_del): remove its directory, if any. */
+void procfs_process_exit(unsigned pid);
 /*
  * A path a process gave, before it is looked up (sys_fs.c): rewrite
  * "/proc/self/..." to "/proc/<pid>/..." in place (path has size bytes),

@@ -124,6 +124,14 @@ static void self_links(int argc, char **argv)
 		at += strlen(argv[i]) + 1;
 	}
 	check(cmd && ok, "/proc/self/cmdline is argv");
+	cmd = slurp("/proc/self/environ");
+	ok = cmd != NULL;
+	at = 0;
+	for (char **e = environ; *e && cmd; e++) {
+		ok &= !strcmp(cmd + at, *e);
+		at += strlen(*e) + 1;
+	}
+	check(ok && at > 0, "/proc/self/environ is the environment");
 	check(link_of("/proc/self/cwd", buf, sizeof(buf)) > 0 && buf[0] == '/',
 	      "/proc/self/cwd");
 	printf("procfs: /proc/self -> %s, exe %s\n", want, argv[0]);
