@@ -19,7 +19,14 @@
  * it, the count becomes the siginfo's si_overrun and what
  * timer_getoverrun reports (signal.c calls ptimer_signal_taken).
  * setitimer's SIGALRM is the kernel's (SI_KERNEL) and, as on Linux, a
- * second one while the first is pending merges with it.
+ * second one while the first is pending merges with it. Those further
+ * expirations are not taken one by one: a periodic timer whose signal
+ * is still pending stops at its next expiry, and the taking of the
+ * signal counts the periods that passed and re-arms it, as Linux does.
+ * So a timer costs at most one interrupt per signal the process takes,
+ * whatever its interval (a 1 ns timer with its signal blocked costs one),
+ * and a SIGEV_NONE timer, which signals nobody, no interrupt at all:
+ * timer_gettime works out where it is from the clock.
  *
  * Lifetime. All ptimers are on one list under one lock (a process has a
  * few); the same lock covers every field. A ptimer has a reference from
@@ -56,7 +63,7 @@
 #define ITIMER_REAL	0
 #define ITIMER_VIRTUAL	1
 #define ITIMER_PROF	2
-#define ITIMER_ID	(-1)	/* the process's ITIMER_REAL */
+#define ITIMER_ID	(1 << 30)	/* the process's ITIMER_REAL: no user id */
 #define TIMERS_MAX	64	/* POSIX timers per process */
 #define OVERRUN_MAX	0x7fffffff	/* DELAYTIMER_MAX */
 
@@ -76,6 +83,7 @@ struct ptimer {
 	uint64_t expires;		/* time_ns() of the next expiry */
 	uint64_t interval;		/* 0: one shot */
 	bool queued;			/* its signal is pending, not taken */
+	bool stalled;			/* expired while queued: re-armed when taken */
 	uint64_t overrun;		/* expirations while queued */
 	int last_overrun;		/* at the last signal taken */
 };
@@ -103,6 +111,7 @@ static bool put(struct ptimer *p)
 static void disarm(struct ptimer *p)
 {
 	p->armed = false;
+	p->stalled = false;
 	if (timer_del(&p->timer))
 		put(p);		/* the arming's: the owner still holds one */
 }
@@ -111,9 +120,18 @@ static void arm(struct ptimer *p, uint64_t expires)
 {
 	disarm(p);
 	p->armed = true;
+	p->stalled = false;
 	p->expires = expires;
+	if (p->notify == SIGEV_NONE)
+		return;		/* nobody to tell: the clock says where it is */
 	p->refs++;
 	timer_add(&p->timer, expires);
+}
+
+/* The periods of p that have ended by now, from its expiry on (>= 1). */
+static uint64_t periods_passed(struct ptimer *p, uint64_t now)
+{
+	return (now - p->expires) / p->interval + 1;
 }
 
 /* Delivery: find the process (alive under the table's lock) and send. */
@@ -158,25 +176,26 @@ static void expired(struct timer *timer)
 
 	/* Disarmed, or re-armed for later, since this firing was queued. */
 	if (p->armed && now >= p->expires && !timer_pending(&p->timer)) {
-		if (p->interval) {
-			missed = (now - p->expires) / p->interval;
-			arm(p, p->expires + (missed + 1) * p->interval);
+		if (p->queued && p->interval) {
+			p->stalled = true;	/* until the signal is taken */
+		} else if (p->queued) {
+			p->armed = false;	/* one shot, merged with the last */
+			p->overrun++;
 		} else {
-			p->armed = false;
-		}
-		if (p->notify == SIGEV_NONE) {
-			/* counted by nobody: timer_gettime only */
-		} else if (p->id != ITIMER_ID && p->queued) {
-			p->overrun += 1 + missed;
-		} else {
-			p->queued = p->id != ITIMER_ID;
+			if (p->interval) {
+				missed = periods_passed(p, now) - 1;
+				arm(p, p->expires + (missed + 1) * p->interval);
+			} else {
+				p->armed = false;
+			}
+			p->queued = true;
 			p->overrun = missed;
 			send = true;
 		}
 		d.from = p->id == ITIMER_ID ?
-			(struct sig_sender){ .code = SI_KERNEL } :
+			(struct sig_sender){ .code = SI_KERNEL, .timer = 1 + p->id } :
 			(struct sig_sender){ .code = SI_TIMER, .pid = p->id,
-					     .value = p->value };
+					     .value = p->value, .timer = 1 + p->id };
 	}
 	spin_unlock_irqrestore(&ptimers_lock, flags);
 	if (send)
@@ -198,6 +217,12 @@ int ptimer_signal_taken(struct aspace *as, int id)
 	struct ptimer *p = find(as, id);
 	int overrun = 0;
 
+	if (p && p->stalled && p->armed) {	/* count the periods, go on */
+		uint64_t now = time_ns(), n = periods_passed(p, now);
+
+		p->overrun += n;
+		arm(p, p->expires + n * p->interval);
+	}
 	if (p) {
 		overrun = p->overrun > OVERRUN_MAX ? OVERRUN_MAX : p->overrun;
 		p->last_overrun = overrun;
@@ -356,7 +381,7 @@ static struct ptimer *get_timer(uint64_t id)
 {
 	struct aspace *as = task_current()->aspace;
 	unsigned long flags = spin_lock_irqsave(&ptimers_lock);
-	struct ptimer *p = (int)id >= 0 ? find(as, (int)id) : NULL;
+	struct ptimer *p = id < TIMERS_MAX ? find(as, (int)id) : NULL;
 
 	if (p)
 		p->refs++;
@@ -378,7 +403,7 @@ static long timer_delete_id(int id)
 {
 	struct aspace *as = task_current()->aspace;
 	unsigned long flags = spin_lock_irqsave(&ptimers_lock);
-	struct ptimer *p = id >= 0 ? find(as, id) : NULL;
+	struct ptimer *p = id >= 0 && id < TIMERS_MAX ? find(as, id) : NULL;
 	bool last = p && unlink_ptimer(p);
 
 	spin_unlock_irqrestore(&ptimers_lock, flags);
@@ -407,8 +432,17 @@ static bool ts_ok(int64_t sec, int64_t nsec)
 /* What is left of p and its interval; ptimers_lock held. */
 static void current_setting(struct ptimer *p, struct itimerspec_k *cur)
 {
-	uint64_t now = time_ns();
-	uint64_t left = p->armed ? (p->expires > now ? p->expires - now : 1) : 0;
+	uint64_t now = time_ns(), left;
+
+	if (p->notify == SIGEV_NONE && p->armed && now >= p->expires) {
+		if (p->interval)	/* where it would be, had it fired */
+			p->expires += periods_passed(p, now) * p->interval;
+		else
+			p->armed = false;
+	}
+	left = p->armed ? (p->expires > now ? p->expires - now : 1) : 0;
+	if (p->armed && p->stalled)	/* its next period's end */
+		left = p->expires + periods_passed(p, now) * p->interval - now;
 
 	ns_to_ts(p->interval, &cur->interval_sec, &cur->interval_nsec);
 	ns_to_ts(left, &cur->value_sec, &cur->value_nsec);
@@ -434,6 +468,8 @@ static void settime(struct ptimer *p, bool abs, uint64_t value,
 	}
 	flags = spin_lock_irqsave(&ptimers_lock);
 	current_setting(p, old);
+	if (p->stalled && p->armed)	/* its periods so far still count */
+		p->overrun += periods_passed(p, time_ns());
 	disarm(p);
 	p->interval = value ? interval : 0;
 	if (value)

@@ -174,11 +174,13 @@ void signal_deliver_pending(struct trap_frame *f)
 
 		__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_ACQUIRE);
 		/* A timer's: si_timerid, si_overrun (counted until now), si_value. */
-		if (from->code == SI_TIMER) {
-			uint32_t overrun = ptimer_signal_taken(t->aspace, from->pid);
+		if (from->timer) {
+			uint32_t overrun = ptimer_signal_taken(t->aspace, from->timer - 1);
 
-			info.addr = from->pid | (uint64_t)overrun << 32;
-			memcpy(info.rest, &from->value, sizeof(from->value));
+			if (from->code == SI_TIMER) {
+				info.addr = from->pid | (uint64_t)overrun << 32;
+				memcpy(info.rest, &from->value, sizeof(from->value));
+			}
 		}
 		deliver_one(f, &info, 0, "default action of the signal");
 	}

@@ -33,6 +33,7 @@ struct sig_sender {
 	uint32_t pid, uid;	/* the sender's process and real uid; SI_TIMER:
 				 * the timer's id, and 0 */
 	uint64_t value;		/* SI_TIMER: the sigevent's value */
+	int32_t timer;		/* from a timer (ptimer.h): its id + 1, else 0 */
 };
 #define SI_USER		0
 #define SI_TKILL	(-6)

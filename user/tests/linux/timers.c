@@ -16,7 +16,8 @@
  *   - clock_nanosleep: relative, interrupted, gives EINTR and a remaining
  *     time below the request; TIMER_ABSTIME on both clocks wakes at or
  *     after the time asked;
- *   - timer_gettime, timer_delete, and errors for bad ids and clocks.
+ *   - timer_gettime, timer_delete, and errors for bad ids and clocks;
+ *   - SIGEV_NONE: no signal, timer_gettime within the current period.
  * Prints one line per group and "timers: N checks, 0 wrong".
  */
 #define _GNU_SOURCE
@@ -154,6 +155,22 @@ static void posix_timer(void)
 	check(syscall(SYS_timer_delete, t) == -1 && errno == EINVAL, "a deleted id is gone");
 	check(syscall(SYS_timer_create, CLOCK_THREAD_CPUTIME_ID, NULL, &t) == -1 &&
 	      errno == EINVAL, "a CPU-time clock is refused");
+
+	/* SIGEV_NONE: no signal, but timer_gettime follows the periods. */
+	ev.sigev_notify = SIGEV_NONE;
+	check(timer_create(CLOCK_MONOTONIC, &ev, &t) == 0, "timer_create SIGEV_NONE");
+	its.it_interval.tv_sec = 0, its.it_interval.tv_nsec = 1000000;
+	its.it_value.tv_sec = 0, its.it_value.tv_nsec = 1000000;
+	before = rt_count;
+	timer_settime(t, 0, &its, NULL);
+	start = mono_ns();
+	while (mono_ns() - start < 5000000)	/* past a few periods */
+		;
+	check(timer_gettime(t, &cur) == 0 && cur.it_value.tv_sec == 0 &&
+	      cur.it_value.tv_nsec > 0 && cur.it_value.tv_nsec <= 1000000,
+	      "SIGEV_NONE: within its current period");
+	check(rt_count == before, "SIGEV_NONE sends nothing");
+	timer_delete(t);
 }
 
 static volatile pid_t target_tid, got_tid;
