@@ -61,11 +61,12 @@ kitten_run proc-busybox-ps 0 '^ +[0-9]+ +0 +/bin/busybox ps$' \
 kitten_run proc-busybox-fd 0 ' 0 -> pipe:\[[0-9]+\]$' ' 1 -> /dev/console$' \
 	-- /bin/busybox sh -c 'echo | ls -l /proc/self/fd/'
 
-# getrandom's source, as the kernel log names it: RDRAND where the CPU
-# has it, else the fallback, which says it is not for cryptography.
-kitten_run proc-random-rdrand 0 '^random: random bytes come from RDRAND$' \
+# getrandom's source, as the kernel log names it (its lines end in CR:
+# no $ anchor): RDRAND where the CPU has it, else the fallback, which
+# says it is not for cryptography.
+kitten_run proc-random-rdrand 0 '^random: random bytes come from RDRAND' \
 	'^limits: sysinfo, getrandom, membarrier$' \
 	-- --verbose --qemu-arg "-cpu qemu64,+svm,+npt,+rdrand" "$linux/limits-glibc" 1
-kitten_run proc-random-fallback 0 '^random: no RDRAND: .*not for cryptography$' \
+kitten_run proc-random-fallback 0 '^random: no RDRAND: .*not for cryptography' \
 	'^limits: sysinfo, getrandom, membarrier$' \
 	-- --verbose --qemu-arg "-cpu qemu64,+svm,+npt,-rdrand" "$linux/limits-glibc" 1
