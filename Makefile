@@ -192,6 +192,8 @@ LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
 LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
 # Process families: fork from threads, wait4/waitid, SIGCHLD, job end.
 LINUX_TESTS += $(BUILD)/linux/family-glibc $(BUILD)/linux/family-musl
+# The process and time calls (tests/system/proc.sh).
+LINUX_TESTS += $(foreach t,walltime timers limits procfs,$(BUILD)/linux/$(t)-glibc)
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.

@@ -12,6 +12,7 @@
 #include <kitten/file.h>
 #include <kitten/kmem.h>
 #include <kitten/ramfs.h>
+#include <kitten/rlimit.h>
 #include <kitten/task.h>
 
 static struct fdtable *table_new(void)
@@ -156,13 +157,16 @@ struct file *fd_get(uint64_t fd)
 int fd_install(struct file *f, int min, bool cloexec)
 {
 	struct fdtable *t = task_current()->files;
+	int limit = rlimit_nofile();	/* RLIMIT_NOFILE: at most FD_MAX */
 	unsigned long flags;
 	int fd = -EMFILE;
 
-	if (!t || min < 0 || min >= FD_MAX)
-		return min >= FD_MAX ? -EINVAL : -EMFILE;
+	if (!t || min < 0)
+		return -EMFILE;
+	if (min >= limit)	/* F_DUPFD beyond the limit, or no room */
+		return min ? -EINVAL : -EMFILE;
 	flags = spin_lock_irqsave(&t->lock);
-	for (int i = min; i < FD_MAX; i++)
+	for (int i = min; i < limit; i++)
 		if (!t->fd[i]) {
 			t->fd[i] = f;
 			t->cloexec[i] = cloexec;
@@ -180,7 +184,7 @@ long fd_install_at(struct file *f, uint64_t fd, bool cloexec)
 	unsigned long flags;
 
 	fd = fd_number(fd);
-	if (fd >= FD_MAX) {
+	if (fd >= rlimit_nofile()) {
 		file_put(f);
 		return -EBADF;
 	}

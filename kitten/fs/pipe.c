@@ -170,4 +170,5 @@ static const struct file_operations pipe_ops = {
 	.ioctl = pipe_ioctl,
 	.stat = pipe_stat,
 	.release = pipe_close,
+	.anon_name = "pipe",
 };

@@ -15,6 +15,7 @@
 #include <kitten/errno.h>
 #include <kitten/file.h>
 #include <kitten/kmem.h>
+#include <kitten/procfs.h>
 #include <kitten/ramfs.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
@@ -28,23 +29,16 @@
 #define W_OK		2
 #define X_OK		1
 
-/* /proc/self/exe is the only link whose target depends on the reader. */
-static const char *self_exe(const char *path)
-{
-	struct aspace *as = task_current()->aspace;
-
-	if (as && as->exe[0] && strcmp(path, "/proc/self/exe") == 0)
-		return as->exe;
-	return NULL;
-}
-
+/* A link /proc/<pid>/exe leads to the program (procfs.c). */
 struct inode *lookup_path(const char *path)
 {
-	const char *exe = self_exe(path);
+	char *exe = kmem_alloc(PATH_MAX);
+	const char *follow = exe ? procfs_follow(path, exe, PATH_MAX) : NULL;
 	struct inode *dir = fdtable_cwd();
-	struct inode *n = ramfs_lookup_from(dir, exe ? exe : path);
+	struct inode *n = ramfs_lookup_from(dir, follow ? follow : path);
 
 	inode_put(dir);
+	kmem_free(exe);
 	return n;
 }
 
@@ -91,6 +85,12 @@ static char *getname(uint64_t uptr, long *err)
 	len = strncpy_from_user(name, uptr, PATH_MAX);
 	if (len < 0 || len == 0) {
 		*err = len ? len : -ENOENT;
+		kmem_free(name);
+		return NULL;
+	}
+	len = procfs_resolve(name, PATH_MAX);	/* /proc/self, /proc/<pid> */
+	if (len < 0) {
+		*err = len;
 		kmem_free(name);
 		return NULL;
 	}
@@ -251,6 +251,24 @@ SYSCALL_DEFINE2(access, uint64_t, path, uint64_t, mode)
 	return do_sys_faccessat(AT_FDCWD, path, mode);
 }
 
+/* The links of /proc whose targets are made when asked (procfs.c). */
+static long readlink_proc(const char *name, uint64_t buf, uint64_t size)
+{
+	char *target = kmem_alloc(PATH_MAX);
+	long len;
+
+	if (!target)
+		return -ENOMEM;
+	len = procfs_readlink(name, target, PATH_MAX);
+	if (len >= 0) {
+		len = MIN(size, (uint64_t)len);
+		if (copy_to_user(buf, target, len))
+			len = -EFAULT;
+	}
+	kmem_free(target);
+	return len;
+}
+
 SYSCALL_DEFINE3(readlink, uint64_t, path, uint64_t, buf, uint64_t, size)
 {
 	long err = 0, len;
@@ -259,12 +277,10 @@ SYSCALL_DEFINE3(readlink, uint64_t, path, uint64_t, buf, uint64_t, size)
 
 	if (!name)
 		return err;
-	if (self_exe(name)) {
-		const char *exe = self_exe(name);
-
+	len = readlink_proc(name, buf, size);
+	if (len != PROCFS_NOT_MINE) {
 		kmem_free(name);
-		len = MIN(size, strlen(exe));
-		return copy_to_user(buf, exe, len) ? -EFAULT : len;
+		return len;
 	}
 	n = lookup_path(name);
 	kmem_free(name);

@@ -31,6 +31,7 @@
 #include <kitten/errno.h>
 #include <kitten/printk.h>
 #include <kitten/proc.h>
+#include <kitten/ptimer.h>
 #include <kitten/sched.h>
 #include <kitten/signal.h>
 #include <kitten/string.h>
@@ -172,6 +173,15 @@ void signal_deliver_pending(struct trap_frame *f)
 		};
 
 		__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_ACQUIRE);
+		/* A timer's: si_timerid, si_overrun (counted until now), si_value. */
+		if (from->timer) {
+			uint32_t overrun = ptimer_signal_taken(t->aspace, from->timer - 1);
+
+			if (from->code == SI_TIMER) {
+				info.addr = from->pid | (uint64_t)overrun << 32;
+				memcpy(info.rest, &from->value, sizeof(from->value));
+			}
+		}
 		deliver_one(f, &info, 0, "default action of the signal");
 	}
 }
@@ -215,7 +225,8 @@ static struct sig_sender sender(int32_t code)
 {
 	struct aspace *as = task_current()->aspace;
 
-	return (struct sig_sender){ code, as->leader_id, READ_ONCE(as->cred.uid) };
+	return (struct sig_sender){ .code = code, .pid = as->leader_id,
+				    .uid = READ_ONCE(as->cred.uid) };
 }
 
 static void send_to_self(int sig, int32_t code)
@@ -244,15 +255,19 @@ static bool is_fatal(struct aspace *as, struct task *t, int sig)
  * leaves at its next return to user mode (sleepers are woken to do so),
  * and its parent sees it killed by sig. as->threads_lock is held.
  */
-static void kill_process(struct aspace *as, int sig)
+static void kill_process(struct aspace *as, int sig, const struct sig_sender *from)
 {
 	struct task *t;
 
 	if (as->group_exit >= 0)
 		return;		/* already on its way out */
 	as->group_exit = 128 + sig;
-	pr_info("process %u (%s) killed by signal %d from process %u\n",
-		as->leader_id, as->exe, sig, task_current()->aspace->leader_id);
+	if (from->code == SI_TIMER || from->code == SI_KERNEL)
+		pr_info("process %u (%s) killed by signal %d from the kernel\n",
+			as->leader_id, as->exe, sig);
+	else
+		pr_info("process %u (%s) killed by signal %d from process %u\n",
+			as->leader_id, as->exe, sig, from->pid);
 	list_for_each_entry(t, &as->threads, thread_node) {
 		if (t->leader)
 			t->term_signal = sig;
@@ -279,7 +294,7 @@ static void send_to_process(struct aspace *as, int sig, struct task *only,
 	if (!to)
 		return;
 	if (is_fatal(as, to, sig)) {
-		kill_process(as, sig);
+		kill_process(as, sig, from);
 		return;
 	}
 	make_pending(to, sig, from);
@@ -288,12 +303,13 @@ static void send_to_process(struct aspace *as, int sig, struct task *only,
 
 static int kill_job_member(struct aspace *as, void *arg)
 {
+	static const struct sig_sender kernel = { .code = SI_KERNEL };
 	unsigned long flags;
 
 	if (as->job_id != *(unsigned *)arg)
 		return 0;
 	flags = spin_lock_irqsave(&as->threads_lock);
-	kill_process(as, SIGKILL);
+	kill_process(as, SIGKILL, &kernel);
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	return 0;
 }
@@ -301,6 +317,12 @@ static int kill_job_member(struct aspace *as, void *arg)
 void signal_kill_job(unsigned job)
 {
 	proc_for_each(kill_job_member, &job);
+}
+
+void signal_send_locked(struct aspace *as, struct task *only, int sig,
+			const struct sig_sender *from)
+{
+	send_to_process(as, sig, only, from);
 }
 
 enum kill_scope { ONE_PROCESS, ONE_GROUP, ALL_PROCESSES, ONE_THREAD };

@@ -217,15 +217,23 @@ static void leave_aspace(struct task *t)
 	aspace_put(t->aspace);
 }
 
-/* The next CPU of the process's set, round robin, for a new thread. */
-static unsigned next_thread_cpu(struct aspace *as)
+/*
+ * The next CPU of the process's set, round robin, for a new thread; of
+ * its creator's affinity (sched_setaffinity) within that set, if it has
+ * one.
+ */
+static unsigned next_thread_cpu(struct aspace *as, uint64_t affinity)
 {
-	if (!as->cpu_mask)
+	uint64_t mask = as->cpu_mask;
+
+	if (affinity)
+		mask = mask ? mask & affinity : affinity;
+	if (!mask)
 		return this_cpu_id();
 	for (unsigned i = 0; i < 64; i++) {
 		unsigned cpu = (as->next_cpu + i) % 64;
 
-		if ((as->cpu_mask & (1ULL << cpu)) && cpu < CONFIG_NR_CPUS &&
+		if ((mask & (1ULL << cpu)) && cpu < CONFIG_NR_CPUS &&
 		    cpus[cpu] && cpus[cpu]->online) {
 			as->next_cpu = cpu + 1;
 			return cpu;
@@ -240,7 +248,9 @@ struct task *task_clone_thread(uint64_t stack, uint64_t tls)
 	struct aspace *as = self->aspace;
 	struct trap_frame *frame;
 
-	t = user_task_new(self->name, as, next_thread_cpu(as), self->files);
+	t = user_task_new(self->name, as,
+			  next_thread_cpu(as, READ_ONCE(self->affinity)),
+			  self->files);
 	if (!t)
 		return NULL;
 	/* The caller's registers, as its system call will return them. */
@@ -254,6 +264,7 @@ struct task *task_clone_thread(uint64_t stack, uint64_t tls)
 	t->sig_blocked = self->sig_blocked;
 	t->detached = true;		/* nobody waits for a thread's task */
 	t->group_leader = self->group_leader;
+	t->affinity = self->affinity;	/* a new thread inherits the mask */
 	return t;
 }
 

@@ -74,3 +74,10 @@ UNIT_TESTS += test_pci_cap
 test_pci_cap_SRCS := kitten/drivers/pci_cap.c kitten/drivers/virtio_pci_caps.c
 UNIT_TESTS += test_virtqueue
 test_virtqueue_SRCS := kitten/drivers/virtqueue.c
+# The CMOS clock's decoding and calendar arithmetic.
+UNIT_TESTS += test_rtc
+test_rtc_SRCS := kitten/arch/x86_64/rtc.c
+
+# /proc's text: CPU lists, status and stat layouts, /proc/self paths.
+UNIT_TESTS += test_procfs
+test_procfs_SRCS := kitten/fs/procfs_text.c

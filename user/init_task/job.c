@@ -16,7 +16,8 @@
  *   uid=1000             run as this user (default 0, root)
  *   gid=1000             with this group (default: 0, or uid when uid= given)
  *   cap=NAME             grant a capability to a job that is not root:
- *                        setuid, setgid, kill, vm_passthrough, raw_io
+ *                        setuid, setgid, kill, vm_passthrough, raw_io,
+ *                        sys_time, sys_ptrace
  *                        (may repeat)
  */
 #include "kitten.h"
@@ -66,6 +67,8 @@ static const struct {
 	{ "kill", KITTEN_CAP_KILL },
 	{ "vm_passthrough", KITTEN_CAP_VM_PASSTHROUGH },
 	{ "raw_io", KITTEN_CAP_RAW_IO },
+	{ "sys_time", KITTEN_CAP_SYS_TIME },
+	{ "sys_ptrace", KITTEN_CAP_SYS_PTRACE },
 };
 
 static int parse_cap(const char *v, size_t len, uint64_t *caps)
@@ -162,7 +165,7 @@ int job_parse(const char *text, struct job *job)
 				gid_given = true;
 			} else if (klen == 3 && !strncmp(text, "cap", 3)) {
 				if (parse_cap(v, vlen, &job->caps))
-					return fail(job, "unknown capability (setuid, setgid, kill, vm_passthrough, raw_io)");
+					return fail(job, "unknown capability (setuid, setgid, kill, vm_passthrough, raw_io, sys_time, sys_ptrace)");
 			} else if (klen == 7 && !strncmp(text, "verbose", 7)) {
 				job->verbose = v[0] == '1';
 			} else if (klen == 5 && !strncmp(text, "stats", 5)) {

@@ -81,6 +81,11 @@ struct aspace {
 	unsigned job_id;
 	uint64_t exited_runtime_ns;	/* CPU time of its threads that left */
 	uint64_t children_runtime_ns;	/* of its children reaped (RUSAGE_CHILDREN) */
+	/* Resource limits a process set (rlimit.c), under threads_lock:
+	 * bit r of rlim_set says rlim[r] holds {soft, hard}. */
+	uint32_t rlim_set;
+	uint64_t rlim[16][2];
+	bool membarrier_private;	/* registered for PRIVATE_EXPEDITED */
 };
 
 int aspace_create(unsigned owner, struct aspace **out);

@@ -74,6 +74,8 @@ struct file_operations {
 	/* The last reference is gone: let go of what the kind holds. Runs
 	 * wherever the last descriptor closes (task exit too): no sleeping. */
 	void (*release)(struct file *f);
+	/* A kind without a path: what /proc/<pid>/fd calls it ("pipe"). */
+	const char *anon_name;
 };
 
 struct file {

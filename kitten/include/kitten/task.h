@@ -74,6 +74,8 @@ struct task {
 	struct waitqueue child_wq;	/* a child of this task exited */
 	uint64_t proc_runtime_ns;	/* a leader's: all its threads' time */
 	unsigned exit_pgid;		/* a leader's process group at exit */
+
+	uint64_t affinity;		/* sched_setaffinity's CPUs; 0: the process's */
 };
 
 /* The task running on this CPU. */
