@@ -152,8 +152,12 @@ SYSCALL_DEFINE2(munmap, uint64_t, addr, uint64_t, len)
 
 	if (!len || addr & (PAGE_SIZE - 1))
 		return -EINVAL;
+	/* Refused as on Linux, not cut short: it would free all above addr. */
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len || addr + len < addr || addr + len > USER_TOP)
+		return -EINVAL;
 	mutex_lock(&as->lock);
-	err = mmap_free(as, addr, ALIGN_UP(len, PAGE_SIZE));
+	err = mmap_free(as, addr, len);
 	mutex_unlock(&as->lock);
 	return err;
 }
@@ -192,10 +196,12 @@ SYSCALL_DEFINE4(mremap, uint64_t, old, uint64_t, old_len, uint64_t, new_len,
 	long ret;
 	int err;
 
-	if (old & (PAGE_SIZE - 1) || !new_len || flags & ~(uint64_t)MREMAP_MAYMOVE)
+	if (old & (PAGE_SIZE - 1) || flags & ~(uint64_t)MREMAP_MAYMOVE)
 		return -EINVAL;
 	old_len = ALIGN_UP(old_len, PAGE_SIZE);
 	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if (!new_len)	/* 0, or rounded past 2^64: not "shrink to nothing" */
+		return -EINVAL;
 	mutex_lock(&as->lock);
 	if (!mmap_owned(as, old, old_len)) {
 		ret = -EFAULT;

@@ -38,7 +38,8 @@
  * Progress: each thread publishes its count and current call in a shared
  * table; the main thread prints a line at every tenth of the run, and if
  * no call completes for 60 s it prints the seed and every thread's call.
- * A real fault in the fuzzer prints the same and exits with status 3.
+ * A real fault in the fuzzer prints the same and exits with status 3; a
+ * memory call that took the fuzzer's own file-name buffers, status 4.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -662,6 +663,37 @@ static void check_own_state(struct worker *w, int id, uint64_t calls)
 	syscall(SYS_exit_group, 4);
 }
 
+/* Calls that can change which memory the fuzzer has. */
+static bool is_mm_call(uint64_t nr)
+{
+	return nr == NR_MMAP || nr == NR_MUNMAP || nr == NR_MREMAP ||
+	       nr == NR_MPROTECT || nr == NR_MADVISE || nr == NR_BRK ||
+	       nr == NR_KITTEN_ASPACE_UNMAP || nr == NR_KITTEN_ASPACE_PROTECT ||
+	       nr == NR_KITTEN_ASPACE_SET_BRK;
+}
+
+/*
+ * No memory call is ever aimed at the file-name buffers: if one is no
+ * longer mapped whole, a call took memory it was not given (munmap of a
+ * length past the end of user space freed every mapping above its
+ * address; seed 1). A write there would fault much later, far from the
+ * cause; this names the call. mremap to the same size only checks.
+ */
+static void check_own_maps(void)
+{
+	for (int t = 0; t < nthreads; t++) {
+		char *p = paths_region + t * PATH_STRIDE;
+
+		if (syscall(SYS_mremap, p, PATH_BUF, PATH_BUF, 0) == (long)p)
+			continue;
+		out("sysfuzz: CORRUPTED: thread %d's file names at %p are no "
+		    "longer mapped\n", t, p);
+		for (int i = 0; i < nthreads; i++)
+			print_call("corrupted", i);
+		syscall(SYS_exit_group, 4);
+	}
+}
+
 static void *fuzz_thread(void *p)
 {
 	struct worker *w = p;
@@ -702,6 +734,8 @@ static void *fuzz_thread(void *p)
 		s->ret = ret;
 		check_own_state(w, id, calls);
 		after(w, nr, a, ret);
+		if (is_mm_call(nr))
+			check_own_maps();
 		s->count++;
 		/* Reap what the random calls made, so children do not pile up. */
 		if (forky && ret > 0)
