@@ -21,6 +21,7 @@
 #define MAP_PRIVATE	0x02
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
+#define MAP_FIXED_NOREPLACE 0x100000
 #define MADV_DONTNEED	4
 
 /* What memory not handed out (above the break, free mmap blocks) has. */
@@ -100,10 +101,28 @@ SYSCALL_DEFINE3(mprotect, uint64_t, addr, uint64_t, len, uint64_t, prot)
 	return err == -ENOENT ? -ENOMEM : err;
 }
 
+/* The block for mmap(): anywhere, or exactly at addr (MAP_FIXED*). */
+static long place(struct aspace *as, uint64_t addr, uint64_t len,
+		  uint64_t flags)
+{
+	int err;
+
+	if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+		return mmap_alloc(as, len);
+	if (flags & MAP_FIXED_NOREPLACE && !mmap_range_free(as, addr, len))
+		return -EEXIST;
+	err = mmap_claim(as, addr, len);
+	/* What was there goes, rights included: refill it as new memory. */
+	if (!err)
+		err = aspace_protect_locked(as, addr, len, HEAP_PERMS);
+	return err ? (err == -ENOENT ? -ENOMEM : err) : (long)addr;
+}
+
 /*
  * The block is zeroed (or filled from the file) while it still has the
  * heap's rights and as->lock keeps other threads from changing them;
- * only then does it get the rights asked for.
+ * only then does it get the rights asked for. A file's bytes are read
+ * now, into the job's own contiguous memory: there is no demand paging.
  */
 SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot,
 		uint64_t, flags, uint64_t, fd, uint64_t, off)
@@ -112,16 +131,15 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot,
 	long ret, n = 0;
 	int err;
 
-	(void)addr;
 	if (!len || off & (PAGE_SIZE - 1) || !(flags & (MAP_SHARED | MAP_PRIVATE)))
 		return -EINVAL;
-	if (flags & MAP_FIXED)
-		return -ENOMEM;	/* the layout belongs to the init task */
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) && addr & (PAGE_SIZE - 1))
+		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (!len)
 		return -ENOMEM;
 	mutex_lock(&as->lock);
-	ret = mmap_alloc(as, len);
+	ret = place(as, addr, len, flags);
 	if (ret < 0)
 		goto out;
 	if (!heap_writable(as, ret, len)) {

@@ -200,8 +200,10 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 	struct aspace *old = t->aspace;
 	const char **argv = kmem_alloc(2 * MAX_ARGS * sizeof(char *));
 	char *space = kmem_alloc(ARG_SPACE);
+	struct exec_args ea = { 0 };
 	struct exec_image image;
-	struct inode *file = NULL;
+	struct file *file = NULL;
+	struct cred cred;
 	const char *why = "", *file_path;
 	size_t used = 0;
 	long len, err;
@@ -221,8 +223,7 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 	err = argc < 0 ? argc : envc < 0 ? envc : 0;
 	if (err)
 		goto out;
-	file = lookup_path(space);
-	err = file ? 0 : -ENOENT;
+	err = exec_open(space, &file);
 	if (err)
 		goto out;
 	/* /proc/self/exe resolves to the program: keep the real path. */
@@ -233,12 +234,13 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 		err = -EBUSY;
 		goto out;
 	}
-	/* The new program gets as much heap as this one had. The file's
-	 * lock keeps a writer on another CPU from replacing its data. */
-	inode_lock(file);
-	err = exec_load(file, argv, argc, argv + MAX_ARGS, envc,
-			old->brk_limit - old->brk_start, 0, &image, &why);
-	inode_unlock(file);
+	/* The new program gets as much heap as this one had. */
+	cred_get(old, &cred);
+	ea = (struct exec_args){ .path = space, .argv = argv, .argc = argc,
+				 .envp = argv + MAX_ARGS, .envc = envc,
+				 .heap = old->brk_limit - old->brk_start,
+				 .cred = &cred };
+	err = exec_load(file, &ea, &image, &why);
 	if (err)
 		goto out;
 	for (int sig = 0; sig < NSIG; sig++)	/* handlers do not survive */
@@ -247,7 +249,7 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 		else
 			image.as->sigactions[sig].handler = SIG_IGN;
 	image.as->cpu_mask = old->cpu_mask;
-	cred_get(old, &image.as->cred);	/* the same process: same ids */
+	image.as->cred = cred;		/* the same process: same ids */
 	image.as->pgid = old->pgid;
 	image.as->sid = old->sid;
 	image.as->parent_pid = old->parent_pid;
@@ -264,7 +266,7 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 	user_frame_init(task_user_frame(t), image.entry, image.sp, 0, 0);
 out:
 	if (file)
-		inode_put(file);
+		file_put(file);
 	kmem_free(argv);
 	kmem_free(space);
 	return err;	/* 0 becomes the new program's rax */
