@@ -176,25 +176,31 @@ SYSCALL_DEFINE2(munmap, uint64_t, addr, uint64_t, len)
 	return err;
 }
 
-/* MADV_DONTNEED means "zero when next read": do it now. Others are hints. */
+/*
+ * MADV_DONTNEED means "zero when next read": done now, as there is no
+ * demand paging, but only for pages written since they were last zeroed
+ * (aspace_zero_locked), so glibc's MADV_DONTNEED of each exiting
+ * thread's 8 MiB stack costs what the thread used. Other advice is a
+ * hint.
+ */
 SYSCALL_DEFINE3(madvise, uint64_t, addr, uint64_t, len, uint64_t, advice)
 {
 	struct aspace *as = task_current()->aspace;
 	long ret = 0;
 
-	if (addr & (PAGE_SIZE - 1))
+	if (addr & (PAGE_SIZE - 1) || addr + len < addr)
 		return -EINVAL;
-	/* The lock keeps the rights checked until the memset is done. */
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len)
+		return 0;
+	/* Every page must be mapped; the zeroing checks that first. */
 	mutex_lock(&as->lock);
-	if (!aspace_range_ok(as, addr, len, 0))
+	if (advice == MADV_DONTNEED)
+		ret = aspace_zero_locked(as, addr, len);
+	else if (!aspace_range_ok(as, addr, len, 0))
 		ret = -ENOMEM;
-	else if (advice == MADV_DONTNEED &&
-		 !aspace_range_ok(as, addr, len, ASPACE_W))
-		ret = -EINVAL;
-	else if (advice == MADV_DONTNEED)
-		memset((void *)addr, 0, len);
 	mutex_unlock(&as->lock);
-	return ret;
+	return ret == -ENOENT ? -ENOMEM : ret;
 }
 
 #define MREMAP_MAYMOVE	1

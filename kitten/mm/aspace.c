@@ -401,6 +401,40 @@ int aspace_copy_protection(struct aspace *as, vaddr_t va, struct aspace *from,
 	return 0;
 }
 
+static void zero_phys(void *ctx, paddr_t pa, uint64_t size)
+{
+	(void)ctx;
+	memset(__va(pa), 0, size);
+}
+
+int aspace_zero_locked(struct aspace *as, vaddr_t va, uint64_t len)
+{
+	vaddr_t end = va + len;
+	struct region *r;
+	int changed = 0;
+
+	if ((va | len) & (PAGE_SIZE - 1) || end < va || end > USER_SLOT_SIZE)
+		return -EINVAL;
+	if (regions_allow(as, va, end, 0))	/* a gap: -ENOENT */
+		return -ENOENT;
+	list_for_each_entry(r, &as->regions, node) {
+		vaddr_t lo = MAX(va, r->start), hi = MIN(end, r->end);
+		int err;
+
+		if (lo >= hi || r->shared)
+			continue;
+		err = pgtable_zero(&as->pt, lo, hi - lo, zero_phys, NULL);
+		if (err < 0)
+			return err;
+		changed |= err;
+	}
+	/* Until every CPU forgets the dirty bits it cached, a write there
+	 * would not set them again. */
+	if (changed)
+		flush_tlbs();
+	return 0;
+}
+
 void aspace_activate(struct aspace *as)
 {
 	paddr_t root = as ? as->pt.root : kernel_pgtable.root;

@@ -36,6 +36,7 @@
 struct region {
 	vaddr_t start, end;
 	unsigned perms;
+	bool shared;	/* a shared object's pages (shm.h): not the process's */
 	char name[16];
 	struct list_head node;
 };
@@ -119,6 +120,17 @@ int aspace_protect_locked(struct aspace *as, vaddr_t va, uint64_t len,
  */
 int aspace_copy_protection(struct aspace *as, vaddr_t va, struct aspace *from,
 			   vaddr_t from_va, uint64_t len);
+
+/*
+ * MADV_DONTNEED: make the process's own pages in [va, va+len) read as
+ * zeros, zeroing only pages written since they were last zeroed (dirty
+ * bits of 4 KiB pages, arch/pgtable.h pgtable_zero); a shared object's
+ * pages keep their contents, as a shared mapping's do on Linux. The
+ * caller holds as->lock. A kernel that writes a process's pages other
+ * than through its page tables must make them known dirty again (map
+ * them anew): the dirty bits would not show that write.
+ */
+int aspace_zero_locked(struct aspace *as, vaddr_t va, uint64_t len);
 
 /* Load as's page tables on this CPU (NULL: the kernel's own). */
 void aspace_activate(struct aspace *as);
