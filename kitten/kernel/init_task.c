@@ -31,6 +31,10 @@ void initramfs_load(void)
 		pr_info("initramfs %s: %d files\n", m->name[0] ? m->name : "(module)",
 			n);
 	}
+	/* shm_open() and sem_open() make their objects here (shm.h). */
+	if (ramfs_create("/dev/shm", 040000 | 01777, NULL, 0, NULL) &&
+	    !ramfs_lookup("/dev/shm"))
+		pr_warn("cannot make /dev/shm\n");
 }
 
 struct task *init_task_start(const char *path, const char *args)

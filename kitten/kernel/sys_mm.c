@@ -9,6 +9,7 @@
 #include <kitten/errno.h>
 #include <kitten/file.h>
 #include <kitten/mmap.h>
+#include <kitten/shm.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -22,6 +23,11 @@
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
 #define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_TYPE	0x0f
+#define MAP_SHARED_VALIDATE 0x03
+#define MS_ASYNC	1
+#define MS_INVALIDATE	2
+#define MS_SYNC		4
 #define MADV_DONTNEED	4
 
 /* What memory not handed out (above the break, free mmap blocks) has. */
@@ -119,6 +125,42 @@ static long place(struct aspace *as, uint64_t addr, uint64_t len,
 }
 
 /*
+ * MAP_SHARED: the same physical pages in every process that maps the
+ * object (shm.h), in the shared window rather than the heap. A file's
+ * pages are written back at msync() and munmap(); a file opened
+ * read-only cannot be mapped writable, now or by a later mprotect().
+ */
+static long mmap_shared(struct aspace *as, uint64_t len, uint64_t prot,
+			uint64_t flags, uint64_t fd, uint64_t off)
+{
+	unsigned perms = prot & 7, maxperms = ASPACE_R | ASPACE_W | ASPACE_X;
+	struct shm_obj *o;
+	struct file *f;
+	long ret;
+
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
+		return -EINVAL;	/* the window's layout is the kernel's */
+	if (flags & MAP_ANONYMOUS) {
+		ret = shm_create(len, &o);
+	} else {
+		f = fd_get(fd);
+		if (!f)
+			return -EBADF;
+		if ((f->flags & O_ACCMODE) == O_RDONLY)
+			maxperms &= ~ASPACE_W;
+		ret = (f->flags & O_ACCMODE) == O_WRONLY ? -EACCES :
+		      perms & ~(maxperms | ASPACE_R) ? -EACCES :
+		      off + len < off ? -EOVERFLOW : shm_of_file(f, off + len, &o);
+		file_put(f);
+	}
+	if (ret)
+		return ret;
+	ret = shm_map(as, o, off, len, perms, maxperms);
+	shm_put(o);		/* the mapping holds its own */
+	return ret;
+}
+
+/*
  * The block is zeroed (or filled from the file) while it still has the
  * heap's rights and as->lock keeps other threads from changing them;
  * only then does it get the rights asked for. A file's bytes are read
@@ -138,6 +180,9 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot,
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (!len)
 		return -ENOMEM;
+	if ((flags & MAP_TYPE) == MAP_SHARED ||
+	    (flags & MAP_TYPE) == MAP_SHARED_VALIDATE)
+		return mmap_shared(as, len, prot, flags, fd, off);
 	mutex_lock(&as->lock);
 	ret = place(as, addr, len, flags);
 	if (ret < 0)
@@ -170,10 +215,37 @@ SYSCALL_DEFINE2(munmap, uint64_t, addr, uint64_t, len)
 
 	if (!len || addr & (PAGE_SIZE - 1))
 		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len || addr + len < addr)
+		return -EINVAL;
 	mutex_lock(&as->lock);
-	err = mmap_free(as, addr, ALIGN_UP(len, PAGE_SIZE));
+	err = mmap_free(as, addr, len);
 	mutex_unlock(&as->lock);
-	return err;
+	return err ? err : shm_unmap(as, addr, len);
+}
+
+/*
+ * Private mappings are the process's own memory: nothing to do. Shared
+ * mappings of files are written back (MS_ASYNC too: there is no
+ * write-back thread to leave it to).
+ */
+SYSCALL_DEFINE3(msync, uint64_t, addr, uint64_t, len, uint64_t, flags)
+{
+	struct aspace *as = task_current()->aspace;
+	bool mapped;
+
+	if (addr & (PAGE_SIZE - 1) || flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC) ||
+	    (flags & MS_ASYNC && flags & MS_SYNC))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (addr + len < addr)
+		return -ENOMEM;
+	if (!len)
+		return 0;
+	mutex_lock(&as->lock);
+	mapped = aspace_range_ok(as, addr, len, 0);
+	mutex_unlock(&as->lock);
+	return mapped ? shm_sync(as, addr, len) : -ENOMEM;
 }
 
 /*

@@ -29,6 +29,7 @@
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
 #include <kitten/sched.h>
+#include <kitten/shm.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -84,8 +85,8 @@ static int copy_memory(struct aspace *as)
 		paddr_t pa;
 
 		if (!any_mapped(parent, r->start, size) ||
-		    vdso_region(r->start))
-			continue;	/* nothing mapped, or the child has it */
+		    vdso_region(r->start) || r->shm)
+			continue;	/* nothing mapped, the child has it, shared */
 		err = pmem_alloc(as->owner, size, align, &pa);
 		if (!err)
 			copy_mapped(parent, __va(pa), r->start, size);
@@ -106,6 +107,8 @@ static int copy_memory(struct aspace *as)
 	as->mmap_low = parent->mmap_low;
 	if (!err)
 		err = mmap_copy(as, parent);
+	if (!err)
+		err = shm_copy(as, parent);	/* the same pages, not a copy */
 	as->cpu_mask = parent->cpu_mask;
 	cred_get(parent, &as->cred);
 	as->pgid = proc_pgid(parent);	/* the child joins the parent's group */

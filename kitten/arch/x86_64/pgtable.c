@@ -298,6 +298,16 @@ static int split_at(struct pgtable *pt, vaddr_t va, uint64_t prot)
 	return 0;
 }
 
+int pgtable_unmap_split(struct pgtable *pt, vaddr_t va, uint64_t len)
+{
+	/* No leaf has every permission bit set: each end splits. */
+	int err = split_at(pt, va, ~0ULL);
+
+	if (!err && va + len)
+		err = split_at(pt, va + len, ~0ULL);
+	return err ? err : pgtable_unmap(pt, va, len);
+}
+
 int pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t len,
 		    uint64_t flags)
 {

@@ -36,7 +36,9 @@
 struct region {
 	vaddr_t start, end;
 	unsigned perms;
-	bool shared;	/* a shared object's pages (shm.h): not the process's */
+	/* A shared object's pages (shm.h), from shm_off on; NULL: its own. */
+	struct shm_obj *shm;
+	uint64_t shm_off;
 	char name[16];
 	struct list_head node;
 };
@@ -131,6 +133,19 @@ int aspace_copy_protection(struct aspace *as, vaddr_t va, struct aspace *from,
  * them anew): the dirty bits would not show that write.
  */
 int aspace_zero_locked(struct aspace *as, vaddr_t va, uint64_t len);
+
+/*
+ * A region for the shared object o at va (in the shm window), mapped
+ * from pa with rights perms (at most maxperms later); it holds a
+ * reference on o from now on. aspace_unmap_shared removes the shared
+ * pages in [va, va+len), splitting regions (and large pages) it covers
+ * in part, and drops the references of regions it removes whole.
+ */
+struct shm_obj;
+int aspace_map_shared(struct aspace *as, vaddr_t va, uint64_t len,
+		      paddr_t pa, unsigned perms, unsigned maxperms,
+		      struct shm_obj *o, uint64_t off);
+int aspace_unmap_shared(struct aspace *as, vaddr_t va, uint64_t len);
 
 /* Load as's page tables on this CPU (NULL: the kernel's own). */
 void aspace_activate(struct aspace *as);

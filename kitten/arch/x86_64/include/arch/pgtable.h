@@ -69,6 +69,8 @@ int pgtable_lookup(const struct pgtable *pt, vaddr_t va, paddr_t *pa,
  * only in part is refused (-EINVAL) before anything changes.
  */
 int pgtable_unmap(struct pgtable *pt, vaddr_t va, uint64_t len);
+/* The same, splitting a large page the range covers in part (-ENOMEM). */
+int pgtable_unmap_split(struct pgtable *pt, vaddr_t va, uint64_t len);
 /*
  * Set the permission bits (PTE_WRITE, PTE_USER, PTE_NX of flags) of every
  * page in [va, va+len), splitting a large page the range covers in part.
