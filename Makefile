@@ -189,6 +189,25 @@ LINUX_TESTS += $(BUILD)/linux/creds-glibc $(BUILD)/linux/creds-musl
 LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
 	$(BUILD)/linux/soak-glibc
 LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
+# Dynamically linked programs (docs/dynamic-elf.md): they run with the
+# host's ld.so and libraries, passed as --file (tests/system/ldd-files).
+$(BUILD)/linux/dynhello: user/tests/linux/dynhello.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -no-pie -o $@ $<
+$(BUILD)/linux/dynhello-pie: user/tests/linux/dynhello.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -fPIE -pie -o $@ $<
+$(BUILD)/linux/dynplugin.so: user/tests/linux/dynplugin.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -shared -fPIC -o $@ $<
+$(BUILD)/linux/dynrelro: user/tests/linux/dynrelro.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wl,-z,relro,-z,now -o $@ $<
+$(BUILD)/linux/dyn%: user/tests/linux/dyn%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $<
+LINUX_TESTS += $(addprefix $(BUILD)/linux/,dynhello dynhello-pie dynplugin.so \
+	dyndlopen dynshm dynrelro)
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.
