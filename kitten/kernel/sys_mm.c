@@ -118,10 +118,15 @@ static long place(struct aspace *as, uint64_t addr, uint64_t len,
 	if (flags & MAP_FIXED_NOREPLACE && !mmap_range_free(as, addr, len))
 		return -EEXIST;
 	err = mmap_claim(as, addr, len);
+	if (err)
+		return err;
 	/* What was there goes, rights included: refill it as new memory. */
-	if (!err)
-		err = aspace_protect_locked(as, addr, len, HEAP_PERMS);
-	return err ? (err == -ENOENT ? -ENOMEM : err) : (long)addr;
+	err = aspace_protect_locked(as, addr, len, HEAP_PERMS);
+	if (err) {	/* pages the job unmapped itself: not heap any more */
+		mmap_free(as, addr, len);
+		return err == -ENOENT ? -ENOMEM : err;
+	}
+	return addr;
 }
 
 /*
@@ -234,7 +239,8 @@ SYSCALL_DEFINE3(msync, uint64_t, addr, uint64_t, len, uint64_t, flags)
 	struct aspace *as = task_current()->aspace;
 	bool mapped;
 
-	if (addr & (PAGE_SIZE - 1) || flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC) ||
+	if (addr & (PAGE_SIZE - 1) ||
+	    flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC) ||
 	    (flags & MS_ASYNC && flags & MS_SYNC))
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
