@@ -5,8 +5,9 @@
  * the whole object into the caller's shared window, so every process
  * that attaches sees the same physical pages. IPC_RMID takes the segment
  * out of the table; the object lives on while some process has it
- * attached, as on Linux. Segments are not tied to a job: one the job
- * does not remove outlives it (ipcrm's job on Linux).
+ * attached, as on Linux. A segment outlives the processes that made it;
+ * the init task removes what a job left when the job ends, as ipcrm
+ * would.
  */
 #include <kitten/aspace.h>
 #include <kitten/cred.h>

@@ -283,6 +283,19 @@ static void release_rank(struct rank *rk)
 	memset(rk, 0, sizeof(*rk));
 }
 
+/*
+ * System V shared memory segments outlive their processes (shmctl
+ * IPC_RMID removes them, ipcrm's job on Linux): what a job left behind
+ * goes with it, so the next job starts with all the memory.
+ */
+static void remove_sysv_segments(void)
+{
+	enum { SHMCTL = 31, IPC_RMID = 0, NR_SEGMENTS = 64 };
+
+	for (long id = 0; id < NR_SEGMENTS; id++)
+		syscall6(SHMCTL, id, IPC_RMID, 0, 0, 0, 0);
+}
+
 /* The start of a line that is exactly word, or NULL. */
 static char *strstr_line(char *text, const char *word)
 {
@@ -366,6 +379,7 @@ static int run_job(const struct job *job)
 	}
 	for (unsigned r = 0; r < job->ranks; r++)
 		release_rank(&ranks[r]);
+	remove_sysv_segments();
 	return worst;
 }
 
