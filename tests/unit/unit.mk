@@ -6,6 +6,10 @@ UNIT_TESTS += test_pgtable
 test_pgtable_SRCS := kitten/arch/x86_64/pgtable.c
 UNIT_TESTS += test_pgtable_prot
 test_pgtable_prot_SRCS := kitten/arch/x86_64/pgtable.c
+UNIT_TESTS += test_pgtable_zero
+test_pgtable_zero_SRCS := kitten/arch/x86_64/pgtable.c
+UNIT_TESTS += test_mmap
+test_mmap_SRCS := kitten/mm/mmap.c
 
 # The kernel's formatter, renamed so it can be compared with the C library's.
 UNIT_TESTS += test_vsnprintf
