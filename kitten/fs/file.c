@@ -24,6 +24,7 @@
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
+#include <kitten/vfs.h>
 
 #define IOV_MAX		1024
 
@@ -52,9 +53,29 @@ struct file *file_alloc(const struct file_operations *ops,
 	return f;
 }
 
+int file_open(struct inode *inode, unsigned flags, struct file **out)
+{
+	struct file *f = file_alloc(inode->fops, inode, flags);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = inode->iops && inode->iops->open ? inode->iops->open(inode, f) : 0;
+	if (err) {
+		/* Not opened: nothing of the kind's to release. */
+		inode_put(f->inode);
+		kmem_free(f);
+		return err;
+	}
+	*out = f;
+	return 0;
+}
+
 struct file *file_open_inode(struct inode *inode, unsigned flags)
 {
-	return file_alloc(inode->fops, inode, flags);
+	struct file *f;
+
+	return file_open(inode, flags, &f) ? NULL : f;
 }
 
 void file_put(struct file *f)

@@ -35,6 +35,7 @@
 #include <kitten/sched.h>
 #include <kitten/string.h>
 #include <kitten/timer.h>
+#include <kitten/vfs.h>
 #include <kitten/vmm.h>
 
 static struct cpu boot_cpu;
@@ -91,6 +92,7 @@ static int run_init(const char *cmdline)
 	int status;
 
 	initramfs_load();
+	vfs_mount_boot(cmdline);	/* after: the initramfs's names stay */
 	cmdline_get(cmdline, "init", path, sizeof(path));
 	if (!ramfs_lookup(path))
 		return -1;

@@ -123,6 +123,8 @@ struct file *file_alloc(const struct file_operations *ops,
 			struct inode *inode, unsigned flags);
 /* open(): a file of the kind the inode says. */
 struct file *file_open_inode(struct inode *inode, unsigned flags);
+/* The same, with the file system's say (vfs.h open): 0 or -errno. */
+int file_open(struct inode *inode, unsigned flags, struct file **out);
 void file_put(struct file *f);
 /* The file behind fd in the current process, referenced; NULL if none. */
 struct file *fd_get(uint64_t fd);
