@@ -58,8 +58,10 @@ static unsigned run_suite(const struct ktest_suite *s, unsigned index)
 		s->cases[i].run(&t);
 		printk(KERN_EMERG "    # %s: %lu ms\n", t.case_name,
 		       (time_ns() - start) / NSEC_PER_MSEC);
-		printk(KERN_EMERG "    %sok %zu %s\n", t.failures ? "not " : "",
-		       i + 1, t.case_name);
+		printk(KERN_EMERG "    %sok %zu %s%s%s\n",
+		       t.failures ? "not " : "", i + 1, t.case_name,
+		       t.skipped && !t.failures ? " # SKIP " : "",
+		       t.skipped && !t.failures ? t.skipped : "");
 		failed += t.failures ? 1 : 0;
 	}
 	printk(KERN_EMERG "%sok %u %s\n", failed ? "not " : "", index, s->name);

@@ -29,6 +29,7 @@
 #include <kitten/machine.h>
 #include <kitten/mm.h>
 #include <kitten/panic.h>
+#include <kitten/pci.h>
 #include <kitten/pmem.h>
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
@@ -112,6 +113,7 @@ static void kmain(void *arg)
 	int status;
 
 	(void)arg;
+	pci_init();
 	ramfs_init();
 	devfs_init();
 	futex_init();

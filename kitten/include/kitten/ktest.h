@@ -15,6 +15,7 @@
 struct ktest {
 	const char *case_name;
 	unsigned failures;
+	const char *skipped;	/* why the case did not run, or NULL */
 };
 
 struct ktest_case {
@@ -56,6 +57,12 @@ __printf(4, 5) void ktest_fail(struct ktest *t, const char *file, int line,
 				   "expected %s == %s, got %#lx and %#lx", \
 				   #a, #b, __a, __b);                     \
 	} while (0)
+
+/* The machine lacks what the case needs: it reports "# SKIP why". */
+static inline void ktest_skip(struct ktest *t, const char *why)
+{
+	t->skipped = why;
+}
 
 /*
  * Run the suites named in the comma-separated list ("all" for every one).
