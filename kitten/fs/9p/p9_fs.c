@@ -84,7 +84,10 @@ static int new_inode(struct p9_sb *sb, uint32_t fid, const char *path,
 	n->mode = a.mode;
 	n->rdev = a.rdev;
 	n->ino = a.qid.path;
-	n->size = a.size;
+	/* No size: it is asked of the server (getattr) when wanted, and
+	 * code that reads a ramfs inode's data directly sees an empty file
+	 * (data is NULL) rather than a size without data. */
+	n->size = 0;
 	n->fops = inode_is_dir(n) ? &p9_dir_ops : &p9_file_ops;
 	n->iops = &p9_iops;
 	n->sb = sb;
