@@ -56,6 +56,11 @@ static struct mount *mount_of(const struct inode *n, bool top)
 	return NULL;
 }
 
+bool vfs_covered(const struct inode *n)
+{
+	return mount_of(n, false) != NULL;
+}
+
 int vfs_mount(struct inode *mp, struct inode *root)
 {
 	struct mount *m;

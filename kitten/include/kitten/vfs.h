@@ -82,6 +82,8 @@ int vfs_lookup(struct inode *dir, const char *name, struct inode **out);
 
 /* Cover directory mp with root (both referenced by the mount now). */
 int vfs_mount(struct inode *mp, struct inode *root);
+/* Is n a mount point (covered by a mount)? */
+bool vfs_covered(const struct inode *n);
 /* The absolute path of n across mounts; length with the NUL, -errno. */
 long vfs_path(struct inode *n, char *buf, size_t size);
 /* stat: fresh from the file system where it has getattr. */
