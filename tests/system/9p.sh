@@ -38,7 +38,10 @@ echo "size $(wc -c < out.txt)"
 truncate -s 5 sub/in.txt && echo "truncated $(cat sub/in.txt)"
 echo x > '"$p9ro"'/nope || echo "write refused"
 mkdir /usr/kitten-nope || echo "mkdir refused"
-echo "tmp stays Kitten'"'"'s" > /tmp/t && cat /tmp/t'
+echo "tmp stays Kitten'"'"'s" > /tmp/t && cat /tmp/t
+echo "up $(cd .. && pwd)"
+echo "usrbin $(ls /usr/bin | wc -l)"
+ls -l sub/in.txt'
 cd "$p9dir" || exit 1
 kitten_run 9p-files 0 \
 	"^cwd $p9dir$" \
@@ -52,8 +55,13 @@ kitten_run 9p-files 0 \
 	"can't create directory '/usr/kitten-nope': Read-only file system" \
 	'^mkdir refused$' \
 	"^tmp stays Kitten's$" \
+	"^up $BUILD$" \
+	"^usrbin $(ls /usr/bin | wc -l)$" \
+	'^-rw.* 5 .*sub/in\.txt$' \
 	-- /bin/busybox sh -c "${p9_script//$'\n'/; }"
 cd "$top" || exit 1
+# PROG without a '/' is found on PATH, as a shell would.
+kitten_run 9p-prog-on-path 0 '^found on PATH$' -- busybox echo found on PATH
 p9_host_check 9p-files-host-reads-written \
 	test "$(cat "$p9dir/out.txt")" = "FROM THE HOST ${p9token^^}"
 p9_host_check 9p-files-host-sees-rename \
