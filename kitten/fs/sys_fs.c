@@ -491,23 +491,6 @@ SYSCALL_DEFINE2(truncate, uint64_t, path, uint64_t, length)
 	return err;
 }
 
-SYSCALL_DEFINE2(ftruncate, uint64_t, fd, uint64_t, length)
-{
-	struct file *f = fd_get(fd);
-	long err;
-
-	if (!f)
-		return -EBADF;
-	if ((int64_t)length < 0 || !f->ops->truncate)
-		err = -EINVAL;
-	else if (!(f->flags & O_ACCMODE))
-		err = -EINVAL;	/* Linux: not open for writing */
-	else
-		err = f->ops->truncate(f, length);
-	file_put(f);
-	return err;
-}
-
 /* The absolute path of the working directory. */
 SYSCALL_DEFINE2(getcwd, uint64_t, buf, uint64_t, size)
 {
