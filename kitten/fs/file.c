@@ -247,6 +247,26 @@ SYSCALL_DEFINE3(lseek, uint64_t, fd, uint64_t, offset, uint64_t, whence)
 	return ret;
 }
 
+/*
+ * Set an open file's size (shm_open's objects are sized so). A kind
+ * without sizes cannot (-EINVAL), nor a file not open for writing.
+ */
+SYSCALL_DEFINE2(ftruncate, uint64_t, fd, uint64_t, length)
+{
+	struct file *f = fd_get(fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	if ((int64_t)length < 0 || !f->ops->truncate ||
+	    (f->flags & O_ACCMODE) == O_RDONLY)
+		err = -EINVAL;
+	else
+		err = f->ops->truncate(f, length);
+	file_put(f);
+	return err;
+}
+
 SYSCALL_DEFINE3(getdents64, uint64_t, fd, uint64_t, buf, uint64_t, count)
 {
 	struct file *f = fd_get(fd);
