@@ -31,11 +31,10 @@
 
 #include "p9_fs.h"
 
-#define O_DIRECTORY_9P	0200000
-
 static const struct inode_operations p9_iops;
 
-static void free_node(struct p9_fid_ref *ref)
+/* A node's or open file's own, after its fid's clunk. */
+static void free_ref(struct p9_fid_ref *ref)
 {
 	kmem_free(ref);
 }
@@ -71,7 +70,7 @@ static int new_inode(struct p9_sb *sb, uint32_t fid, const char *path,
 		(void)p9_clunk(&sb->c, fid);
 		return err;
 	}
-	node->ref = (struct p9_fid_ref){ .fid = fid, .free = free_node };
+	node->ref = (struct p9_fid_ref){ .fid = fid, .free = free_ref };
 	memcpy(node->path, path, len);
 	if (name) {
 		if (len)
@@ -260,11 +259,6 @@ static int p9_setsize(struct inode *n, uint64_t size)
 	return p9_truncate(c, node_of(n)->ref.fid, size);
 }
 
-static void free_open(struct p9_fid_ref *ref)
-{
-	kmem_free(ref);
-}
-
 /* Open a copy of the inode's fid for the file (f->priv). */
 static int p9_open(struct inode *n, struct file *f)
 {
@@ -282,7 +276,7 @@ static int p9_open(struct inode *n, struct file *f)
 	err = p9_walk(c, node_of(n)->ref.fid, 0, NULL, &fid, NULL);
 	if (!err) {
 		err = p9_lopen(c, fid, acc | (inode_is_dir(n) ?
-					      O_DIRECTORY_9P : 0), NULL);
+					      O_DIRECTORY : 0), NULL);
 		if (err)
 			(void)p9_clunk(c, fid);
 	}
@@ -290,7 +284,7 @@ static int p9_open(struct inode *n, struct file *f)
 		kmem_free(o);
 		return err;
 	}
-	o->ref = (struct p9_fid_ref){ .fid = fid, .free = free_open };
+	o->ref = (struct p9_fid_ref){ .fid = fid, .free = free_ref };
 	f->priv = o;
 	return 0;
 }
@@ -369,7 +363,7 @@ int p9_fs_for_each(struct inode *dir,
 	err = p9_walk(c, node_of(dir)->ref.fid, 0, NULL, &fid, NULL);
 	if (err)
 		goto out;
-	err = p9_lopen(c, fid, O_RDONLY | O_DIRECTORY_9P, NULL);
+	err = p9_lopen(c, fid, O_RDONLY | O_DIRECTORY, NULL);
 	while (!err) {
 		long len = p9_readdir(c, fid, off, buf, cap);
 		struct p9_dirent d;
