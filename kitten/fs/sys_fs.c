@@ -27,6 +27,7 @@
 #define PATH_MAX	4096
 #define AT_FDCWD	-100
 #define AT_SYMLINK_NOFOLLOW 0x100
+#define O_NOFOLLOW	0400000
 #define AT_REMOVEDIR	0x200
 #define AT_EMPTY_PATH	0x1000
 #define R_OK		4
@@ -184,6 +185,14 @@ static long open_inode(struct inode *dir, const char *name, unsigned flags,
 	struct inode *parent;
 	long err;
 
+	if (!(flags & O_CREAT) && (flags & O_NOFOLLOW)) {
+		err = vfs_walk(dir, name, 0, out, NULL);
+		if (!err && ((*out)->mode & CPIO_S_IFMT) == CPIO_S_IFLNK) {
+			inode_put(*out);
+			err = -ELOOP;	/* as Linux: the last name is a link */
+		}
+		return err;
+	}
 	if (!(flags & O_CREAT))
 		return vfs_walk(dir, name, WALK_FOLLOW, out, NULL);
 	err = vfs_walk(dir, name, WALK_PARENT, &parent, last);

@@ -95,7 +95,7 @@ expect_boot 9p-program-from-host 0 \
 p9py=/usr/bin/python3
 if "$BUILD/tools/elfcheck" "$p9py" >/dev/null; then
 	cat >"$p9dir/t.py" <<'PY'
-import hashlib, json, os, re, subprocess, threading
+import errno, hashlib, json, os, re, subprocess, threading
 results = {}
 def work(i):
     results[i] = hashlib.sha256(str(i).encode()).hexdigest()[:8]
@@ -109,11 +109,21 @@ with open("py_out.json", "w") as f:
     json.dump(data, f, sort_keys=True)
 r = subprocess.run(["/bin/sh", "-c", "echo sh ran in $(pwd) > sh_out.txt"])
 print("python: done, sh status", r.returncode, "cwd", os.getcwd())
+try:
+    os.open("in1link", os.O_RDONLY | os.O_NOFOLLOW)
+    print("python: O_NOFOLLOW opened a link")
+except OSError as e:
+    print("python: O_NOFOLLOW", errno.errorcode[e.errno])
+print("python: link", os.readlink("in1link"), os.path.realpath("in1link"),
+      os.path.islink("in1link"), os.stat("in1link").st_size)
 PY
+	ln -s in1.txt "$p9dir/in1link"
 	echo "$p9token" >"$p9dir/in1.txt"
 	echo kitten >"$p9dir/in2.txt"
 	cd "$p9dir" || exit 1
 	kitten_run 9p-python 0 "^python: done, sh status 0 cwd $p9dir$" \
+		'^python: O_NOFOLLOW ELOOP$' \
+		"^python: link in1.txt $p9dir/in1.txt True 17$" \
 		-- --cpus 2 "$p9py" t.py
 	cd "$top" || exit 1
 	p9_host_check 9p-python-host-reads-json test "$(cat "$p9dir/py_out.json")" = \
