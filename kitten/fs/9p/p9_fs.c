@@ -275,8 +275,11 @@ static int p9_open(struct inode *n, struct file *f)
 		return -ENOMEM;
 	err = p9_walk(c, node_of(n)->ref.fid, 0, NULL, &fid, NULL);
 	if (!err) {
-		err = p9_lopen(c, fid, acc | (inode_is_dir(n) ?
-					      O_DIRECTORY : 0), NULL);
+		/* O_APPEND reaches the server: its writes then land at the
+		 * end, atomically, whoever else appends meanwhile. */
+		err = p9_lopen(c, fid, acc | (f->flags & O_APPEND) |
+					       (inode_is_dir(n) ? O_DIRECTORY : 0),
+			       NULL);
 		if (err)
 			(void)p9_clunk(c, fid);
 	}
