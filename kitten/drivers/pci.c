@@ -103,10 +103,10 @@ void pci_config_write16(const struct pci_dev *d, unsigned off, uint16_t v)
 }
 
 /*
- * Size BAR n (and its upper half if it is 64-bit): write all ones, read
- * what sticks, put the address back. Returns the BAR slots used.
+ * Size BAR n of nr (and its upper half if it is 64-bit): write all ones,
+ * read what sticks, put the address back. Returns the BAR slots used.
  */
-static unsigned bar_probe(struct pci_dev *d, unsigned n)
+static unsigned bar_probe(struct pci_dev *d, unsigned n, unsigned nr)
 {
 	unsigned off = PCI_BAR0 + 4 * n;
 	uint32_t lo = pci_config_read32(d, off), mask, hi = 0, hmask = ~0u;
@@ -123,7 +123,7 @@ static unsigned bar_probe(struct pci_dev *d, unsigned n)
 		b->size = (uint16_t)(~(mask & ~3u) + 1);
 		return 1;
 	}
-	if ((lo & 6) == 4 && n + 1 < PCI_NR_BARS) {
+	if ((lo & 6) == 4 && n + 1 < nr) {
 		b->is64 = true;
 		hi = pci_config_read32(d, off + 4);
 		pci_config_write32(d, off + 4, ~0u);
@@ -139,14 +139,19 @@ static void bars_probe(struct pci_dev *d)
 {
 	unsigned nr = d->header_type == 0 ? 6 : d->header_type == 1 ? 2 : 0;
 	uint16_t cmd = pci_config_read16(d, PCI_COMMAND);
+	/* A host bridge's decoding may carry the path to memory itself:
+	 * it is left on, as Linux does. */
+	bool quiet = d->class >> 8 != PCI_CLASS_BRIDGE_HOST;
 
 	if (!nr)
 		return;
-	pci_config_write16(d, PCI_COMMAND,
-			   cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
+	if (quiet)
+		pci_config_write16(d, PCI_COMMAND,
+				   cmd & ~(PCI_COMMAND_IO | PCI_COMMAND_MEMORY));
 	for (unsigned n = 0; n < nr;)
-		n += bar_probe(d, n);
-	pci_config_write16(d, PCI_COMMAND, cmd);
+		n += bar_probe(d, n, nr);
+	if (quiet)
+		pci_config_write16(d, PCI_COMMAND, cmd);
 }
 
 static void device_print(const struct pci_dev *d)
@@ -160,6 +165,11 @@ static void device_print(const struct pci_dev *d)
 					" bar%u=%s%#lx+%#lx", n,
 					d->bar[n].io ? "io:" : "",
 					d->bar[n].base, d->bar[n].size);
+	/* The INTx line the firmware routed, for the record: drivers
+	 * here use MSI-X. */
+	if (d->config[PCI_INTERRUPT_PIN] && d->irq_line != 0xff &&
+	    len < sizeof(bars))
+		snprintf(bars + len, sizeof(bars) - len, " irq %u", d->irq_line);
 	pr_info("%02x:%02x.%x %04x:%04x class %06x%s\n", d->bus, d->slot,
 		d->func, d->vendor, d->device, d->class, bars);
 }

@@ -10,12 +10,18 @@
  * in the direct map), so nothing is copied.
  *
  * Many tasks call at once: each adds its chain under the queue lock,
- * records itself as the waiter for the chain's head, kicks the device
- * and sleeps. The device finishes chains in any order; the MSI-X
- * interrupt reaps every finished chain, hands each reply length to the
- * waiter its head names, and wakes the sleepers, each of which checks
- * only its own request. When the queue is full a caller sleeps until
- * chains are reaped.
+ * records its request (on its stack) as the one waiting on the chain's
+ * head, kicks the device and sleeps on the request's own wait queue. The
+ * device finishes chains in any order; the MSI-X interrupt reaps every
+ * finished chain and wakes only the caller its head names, so a reply
+ * costs one wake-up however many callers wait. When the queue is full a
+ * caller sleeps until chains are reaped.
+ *
+ * The handler wakes a request while holding the queue lock, and the
+ * caller takes that lock once after waking before its request (and the
+ * wait queue in it) goes out of scope: the handler is then done with
+ * it. So the queue lock ranks below wait queues (it is held while one is
+ * woken) and nothing else is taken under it.
  *
  * The mount tag, the name a client asks for, comes from the device's
  * configuration space (VIRTIO_9P_MOUNT_TAG).
@@ -44,13 +50,14 @@
 struct p9_request {
 	uint32_t len;
 	bool done;
+	struct waitqueue wq;	/* its caller sleeps here */
 };
 
 struct p9_transport {
 	struct virtio_pci vp;
 	struct virtqueue vq;
 	struct spinlock lock;		/* the queue, waiting[], the counters */
-	struct waitqueue wq;		/* replies and free descriptors */
+	struct waitqueue space;		/* callers waiting for descriptors */
 	struct p9_request *waiting[P9_QUEUE_MAX];	/* by chain head */
 	struct virtio_9p_stats stats;
 	char tag[P9_TAG_MAX + 1];
@@ -104,14 +111,16 @@ long p9_transport_rpc(struct p9_transport *t, const void *tmsg, size_t tlen,
 		return -EFAULT;
 	bufs[0] = (struct vq_buf){ __pa(tmsg), tlen };
 	bufs[1] = (struct vq_buf){ __pa(rmsg), MIN(rcap, P9_MAX_MSG) };
+	waitqueue_init(&req.wq);
 	for (;;) {
 		flags = spin_lock_irqsave(&t->lock);
 		head = virtqueue_add(&t->vq, bufs, 1, 1);
 		if (head >= 0)
 			break;
+		t->stats.queue_full++;
 		spin_unlock_irqrestore(&t->lock, flags);
-		wait_event(t->wq, __atomic_load_n(&t->vq.nr_free,
-						  __ATOMIC_ACQUIRE) >= 2);
+		wait_event(t->space, __atomic_load_n(&t->vq.nr_free,
+						     __ATOMIC_ACQUIRE) >= 2);
 	}
 	t->waiting[head] = &req;
 	t->stats.rpcs++;
@@ -120,7 +129,10 @@ long p9_transport_rpc(struct p9_transport *t, const void *tmsg, size_t tlen,
 	virtio_pci_kick(&t->vq);
 	spin_unlock_irqrestore(&t->lock, flags);
 
-	wait_event(t->wq, __atomic_load_n(&req.done, __ATOMIC_ACQUIRE));
+	wait_event(req.wq, __atomic_load_n(&req.done, __ATOMIC_ACQUIRE));
+	/* The handler may still be in the wake-up of req.wq: wait it out. */
+	flags = spin_lock_irqsave(&t->lock);
+	spin_unlock_irqrestore(&t->lock, flags);
 	if (req.len < P9_HEADER)
 		return -EIO;
 	return req.len;
@@ -130,6 +142,7 @@ static void p9_interrupt(unsigned vector, void *arg, struct trap_frame *f)
 {
 	struct p9_transport *t = arg;
 	unsigned long flags = spin_lock_irqsave(&t->lock);
+	bool freed = false;
 	uint32_t len;
 	int head;
 
@@ -148,12 +161,14 @@ static void p9_interrupt(unsigned vector, void *arg, struct trap_frame *f)
 		t->waiting[head] = NULL;
 		t->stats.in_flight--;
 		t->stats.replies++;
-		/* After done is set the waiter may return: r is gone. */
 		r->len = len;
 		__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
+		waitqueue_wake_all(&r->wq);
+		freed = true;
 	}
+	if (freed)
+		waitqueue_wake_all(&t->space);
 	spin_unlock_irqrestore(&t->lock, flags);
-	waitqueue_wake_all(&t->wq);
 }
 
 void virtio_9p_stats(struct p9_transport *t, struct virtio_9p_stats *s)
@@ -189,8 +204,8 @@ static int virtio_9p_probe(struct pci_dev *pci)
 
 	if (!t)
 		return -ENOMEM;
-	spin_lock_init(&t->lock, "virtio-9p", LOCK_RANK_LEAF);
-	waitqueue_init(&t->wq);
+	spin_lock_init(&t->lock, "virtio-9p", LOCK_RANK_WAITQUEUE - 1);
+	waitqueue_init(&t->space);
 	err = virtio_pci_init(&t->vp, pci,
 			      1ULL << VIRTIO_F_VERSION_1 |
 				      1ULL << VIRTIO_9P_MOUNT_TAG);
@@ -209,8 +224,9 @@ static int virtio_9p_probe(struct pci_dev *pci)
 		err = vector;
 		goto fail;
 	}
-	/* Interrupts go to the boot CPU, where probing runs. */
-	err = pci_msix_route(pci, 0, vector, this_cpu()->apic_id);
+	/* Interrupts go to CPU 0, the service CPU: CPUs that run jobs
+	 * take no device interrupts. */
+	err = pci_msix_route(pci, 0, vector, cpus[0]->apic_id);
 	if (err) {
 		pr_err("no MSI-X (error %d): polling is not supported\n", err);
 		goto free_vector;

@@ -26,13 +26,14 @@ void ktest_fail(struct ktest *t, const char *file, int line,
 	t->failures++;
 }
 
-/* Is name an element of the comma-separated list? */
-static bool selected(const char *list, const char *name)
+/* Is the suite an element of the comma-separated list? */
+static bool selected(const char *list, const struct ktest_suite *s)
 {
+	const char *name = s->name;
 	size_t len = strlen(name);
 
 	if (strcmp(list, "all") == 0)
-		return true;
+		return !s->named_only;
 	for (const char *p = list; *p;) {
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
@@ -58,10 +59,8 @@ static unsigned run_suite(const struct ktest_suite *s, unsigned index)
 		s->cases[i].run(&t);
 		printk(KERN_EMERG "    # %s: %lu ms\n", t.case_name,
 		       (time_ns() - start) / NSEC_PER_MSEC);
-		printk(KERN_EMERG "    %sok %zu %s%s%s\n",
-		       t.failures ? "not " : "", i + 1, t.case_name,
-		       t.skipped && !t.failures ? " # SKIP " : "",
-		       t.skipped && !t.failures ? t.skipped : "");
+		printk(KERN_EMERG "    %sok %zu %s\n", t.failures ? "not " : "",
+		       i + 1, t.case_name);
 		failed += t.failures ? 1 : 0;
 	}
 	printk(KERN_EMERG "%sok %u %s\n", failed ? "not " : "", index, s->name);
@@ -74,11 +73,11 @@ unsigned ktest_run(const char *selection)
 	unsigned nr = 0, index = 0, failed = 0;
 
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
-		nr += selected(selection, s->name);
+		nr += selected(selection, s);
 	printk(KERN_EMERG "KTAP version 1\n");
 	printk(KERN_EMERG "1..%u\n", nr);
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
-		if (selected(selection, s->name))
+		if (selected(selection, s))
 			failed += run_suite(s, ++index);
 	return failed;
 }

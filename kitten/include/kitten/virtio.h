@@ -179,6 +179,7 @@ struct virtio_9p_stats {
 	uint64_t rpcs;		/* requests sent */
 	uint64_t irqs;		/* interrupts taken */
 	uint64_t replies;	/* chains reaped */
+	uint64_t queue_full;	/* times a caller found no room and slept */
 	unsigned in_flight;	/* requests in the queue now */
 	unsigned max_in_flight;	/* most requests in the queue at once */
 	uint16_t queue_size;
