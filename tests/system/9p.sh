@@ -137,3 +137,18 @@ else
 	kitten_run 9p-python-refused 2 \
 		"^kitten: $p9py: cannot run on Kitten: dynamically linked" -- "$p9py"
 fi
+
+# The file system under concurrency, on a 9P export (fs.sh's fsstress on
+# /tmp/fsstress, which the export covers): 4 threads on 4 CPUs create,
+# rename, unlink, list and cross-read files, and append to one file from
+# a shared descriptor and from four opens of one new file at once; every
+# byte read back is checked. Replies find their callers, fids are
+# clunked in any order, and O_APPEND reaches the server.
+p9stress=$BUILD/9p-stress
+rm -rf "$p9stress"
+mkdir -p "$p9stress"
+kitten_run 9p-stress 0 \
+	'^fsstress: 4 threads x 40: 160 created, 160 renamed, 160 unlinked, 320 read back, 160 listings \([0-9]+ entries\), [0-9]+ cross-reads \([0-9]+ part-written, [0-9]+ vanished\), 40 shared-file rounds, 160 log records, 0 errors$' \
+	-- --no-host --cpus 4 --kernel-args "9p=stress:/tmp/fsstress:rw" \
+	--qemu-arg "-fsdev local,id=stress,path=$p9stress,security_model=none -device virtio-9p-pci,fsdev=stress,mount_tag=stress" \
+	"$BUILD/linux/fsstress-glibc" 40
