@@ -394,6 +394,9 @@ long stat_to_user(const struct kstat *k, uint64_t buf)
 		.ino = k->ino, .nlink = k->nlink, .mode = k->mode,
 		.rdev = k->rdev, .size = k->size, .blksize = 4096,
 		.blocks = (k->size + 511) / 512,
+		.atime = k->mtime, .atime_ns = k->mtime_nsec,
+		.mtime = k->mtime, .mtime_ns = k->mtime_nsec,
+		.ctime = k->mtime, .ctime_ns = k->mtime_nsec,
 	};
 
 	return copy_to_user(buf, &st, sizeof(st));

@@ -543,14 +543,21 @@ SYSCALL_DEFINE1(fchdir, uint64_t, fd)
 	return 0;
 }
 
-/* struct statx, as Linux lays it out; timestamps are all zero for now. */
+struct statx_time {
+	int64_t sec;
+	uint32_t nsec;
+	int32_t pad;
+};
+
+/* struct statx, as Linux lays it out; the times are the kstat's mtime
+ * (zero where none is kept), the birth time is not given. */
 struct statx_k {
 	uint32_t mask, blksize;
 	uint64_t attributes;
 	uint32_t nlink, uid, gid;
 	uint16_t mode, pad0;
 	uint64_t ino, size, blocks, attributes_mask;
-	uint8_t timestamps[4 * 16];
+	struct statx_time atime, btime, ctime, mtime;
 	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
 	uint64_t spare[14];
 };
@@ -590,6 +597,8 @@ SYSCALL_DEFINE5(statx, uint64_t, dirfd, uint64_t, path, uint64_t, flags,
 	sx.nlink = st.nlink;
 	sx.size = st.size;
 	sx.blocks = (st.size + 511) / 512;
+	sx.atime = sx.ctime = sx.mtime =
+		(struct statx_time){ st.mtime, st.mtime_nsec, 0 };
 	sx.rdev_major = st.rdev >> 8;
 	sx.rdev_minor = st.rdev & 0xff;
 	return copy_to_user(buf, &sx, sizeof(sx));

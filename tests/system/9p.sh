@@ -28,6 +28,7 @@ p9_host_check() {
 p9_script='echo "cwd $(pwd)"
 echo "read $(cat sub/in.txt)"
 echo "link $(cat link) -> $(readlink link)"
+echo "mtime $(stat -L -c %Y link)"
 ls -a sub | tr "\n" " "; echo
 cat sub/in.txt | tr a-z A-Z > out.txt
 mkdir made && echo inside > made/a && mv made/a made/b
@@ -46,6 +47,7 @@ kitten_run 9p-files 0 \
 	"^cwd $p9dir$" \
 	"^read from the host $p9token$" \
 	"^link from the host $p9token -> sub/in.txt$" \
+	"^mtime $(stat -c %Y "$p9dir/sub/in.txt")$" \
 	'^\. \.\. in\.txt $' \
 	'^size 31$' \
 	'^truncated from $' \

@@ -47,6 +47,8 @@ void p9_attr_to_kstat(const struct p9_attr *a, struct kstat *st)
 		.mode = a->mode,
 		.nlink = a->nlink,
 		.rdev = (uint32_t)a->rdev,
+		.mtime = a->mtime_sec,
+		.mtime_nsec = a->mtime_nsec,
 	};
 }
 

@@ -43,6 +43,10 @@ struct file;
 struct kstat {
 	uint64_t ino, size;
 	uint32_t mode, nlink, rdev;	/* rdev: major << 8 | minor */
+	/* Last modification (also given as access and change time); 0 where
+	 * the kind keeps no times (the ramfs). */
+	int64_t mtime;
+	uint32_t mtime_nsec;
 };
 
 /*
