@@ -42,6 +42,7 @@ struct fdtable *fdtable_create(bool kernel_log)
 	console->refs = 3;
 	for (int fd = 0; fd < 3; fd++)
 		t->fd[fd] = console;
+	t->cwd = fdtable_cwd();	/* a job starts where its creator is */
 	return t;
 }
 

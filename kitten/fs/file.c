@@ -24,6 +24,7 @@
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
+#include <kitten/vfs.h>
 
 #define IOV_MAX		1024
 
@@ -52,9 +53,29 @@ struct file *file_alloc(const struct file_operations *ops,
 	return f;
 }
 
+int file_open(struct inode *inode, unsigned flags, struct file **out)
+{
+	struct file *f = file_alloc(inode->fops, inode, flags);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = inode->iops && inode->iops->open ? inode->iops->open(inode, f) : 0;
+	if (err) {
+		/* Not opened: nothing of the kind's to release. */
+		inode_put(f->inode);
+		kmem_free(f);
+		return err;
+	}
+	*out = f;
+	return 0;
+}
+
 struct file *file_open_inode(struct inode *inode, unsigned flags)
 {
-	return file_alloc(inode->fops, inode, flags);
+	struct file *f;
+
+	return file_open(inode, flags, &f) ? NULL : f;
 }
 
 void file_put(struct file *f)
@@ -373,6 +394,9 @@ long stat_to_user(const struct kstat *k, uint64_t buf)
 		.ino = k->ino, .nlink = k->nlink, .mode = k->mode,
 		.rdev = k->rdev, .size = k->size, .blksize = 4096,
 		.blocks = (k->size + 511) / 512,
+		.atime = k->mtime, .atime_ns = k->mtime_nsec,
+		.mtime = k->mtime, .mtime_ns = k->mtime_nsec,
+		.ctime = k->mtime, .ctime_ns = k->mtime_nsec,
 	};
 
 	return copy_to_user(buf, &st, sizeof(st));

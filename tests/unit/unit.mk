@@ -45,6 +45,10 @@ test_elf_CFLAGS := -DFIXTURES=\"$(abspath $(BUILD))/tests/unit/fixtures\"
 UNIT_TESTS += test_cpio
 test_cpio_SRCS := kitten/lib/cpio.c
 
+# The 9P2000.L client against a 9P server over a host directory.
+UNIT_TESTS += test_p9
+test_p9_SRCS := kitten/fs/9p/p9_msg.c kitten/fs/9p/p9_client.c
+
 # Palacios's pure parts: the guest page-table walker, the page-table
 # builder, the memory map and the VM image checker.
 UNIT_TESTS += test_guest_walk

@@ -10,6 +10,7 @@
  *   heap=64M             heap per rank after the image (default 16M)
  *   repeat=200           run it this many times (default 1)
  *   env=KEY=VALUE        add to the environment (may repeat)
+ *   cwd=/home/u/proj     the ranks' working directory (default /)
  *   verbose=1            report each rank's exit status
  *   stats=1              print the job's kernel entries at its end
  *                        (/proc/kitten/stats, docs/noise.md)
@@ -156,6 +157,12 @@ int job_parse(const char *text, struct job *job)
 				job->env[job->nr_env] = keep(job, &used, v, vlen);
 				if (!job->env[job->nr_env++])
 					return fail(job, "description too long");
+			} else if (klen == 3 && !strncmp(text, "cwd", 3)) {
+				job->cwd = keep(job, &used, v, vlen);
+				if (!job->cwd)
+					return fail(job, "description too long");
+				if (job->cwd[0] != '/')
+					return fail(job, "cwd must be an absolute path");
 			} else if (klen == 3 && !strncmp(text, "uid", 3)) {
 				if (parse_id(v, vlen, &job->uid))
 					return fail(job, "uid must be a number below 4294967295");

@@ -17,6 +17,7 @@ struct job {
 	const char *whole[JOB_MAX_ARGS];	/* arg= lines, in order */
 	int nr_whole;
 	const char *env[JOB_MAX_ENV];	/* extra environment, KEY=VALUE */
+	const char *cwd;		/* working directory (NULL: /) */
 	int nr_env;
 	unsigned ranks;
 	unsigned cpus[JOB_MAX_CPUS];

@@ -349,10 +349,19 @@ static int run_job(const struct job *job)
 	static struct elf_image img, interp;
 	const char *why;
 	uint64_t start = now_ns();
-	long size = load_file(job->argv[0]);
+	long size, cwd_err;
 	int worst = 0, err = 0;
 	unsigned started = 0;
 
+	/* The ranks' tables start in init's working directory. */
+	cwd_err = syscall6(80 /* chdir */, (long)(job->cwd ? job->cwd : "/"),
+			   0, 0, 0, 0, 0);
+	if (cwd_err < 0) {
+		printf("init: %s: cannot change directory (error %ld)\n",
+		       job->cwd, cwd_err);
+		return 125;
+	}
+	size = load_file(job->argv[0]);
 	if (size < 0) {
 		printf("init: %s: cannot read (error %ld)\n", job->argv[0], size);
 		return 127;

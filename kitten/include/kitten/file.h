@@ -43,6 +43,10 @@ struct file;
 struct kstat {
 	uint64_t ino, size;
 	uint32_t mode, nlink, rdev;	/* rdev: major << 8 | minor */
+	/* Last modification (also given as access and change time); 0 where
+	 * the kind keeps no times (the ramfs). */
+	int64_t mtime;
+	uint32_t mtime_nsec;
 };
 
 /*
@@ -125,6 +129,8 @@ struct file *file_alloc(const struct file_operations *ops,
 			struct inode *inode, unsigned flags);
 /* open(): a file of the kind the inode says. */
 struct file *file_open_inode(struct inode *inode, unsigned flags);
+/* The same, with the file system's say (vfs.h open): 0 or -errno. */
+int file_open(struct inode *inode, unsigned flags, struct file **out);
 void file_put(struct file *f);
 /* The file behind fd in the current process, referenced; NULL if none. */
 struct file *fd_get(uint64_t fd);
