@@ -20,6 +20,7 @@
 #include <kitten/errno.h>
 #include <kitten/file.h>
 #include <kitten/kmem.h>
+#include <kitten/poll.h>
 #include <kitten/ramfs.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
@@ -324,12 +325,17 @@ SYSCALL_DEFINE3(fcntl, uint64_t, fd, uint64_t, cmd, uint64_t, arg)
 		ret = READ_ONCE(f->flags) &
 		      ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 		break;
-	case F_SETFL:	/* only O_APPEND (and the ignored O_NONBLOCK) change */
-		if (arg & O_APPEND)
-			__atomic_fetch_or(&f->flags, O_APPEND, __ATOMIC_RELAXED);
-		else
-			__atomic_fetch_and(&f->flags, ~O_APPEND, __ATOMIC_RELAXED);
+	case F_SETFL: {	/* only O_APPEND and O_NONBLOCK change */
+		const unsigned settable = O_APPEND | O_NONBLOCK;
+		unsigned old = READ_ONCE(f->flags), new;
+
+		do
+			new = (old & ~settable) | (arg & settable);
+		while (!__atomic_compare_exchange_n(&f->flags, &old, new, false,
+						    __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED));
 		break;
+	}
 	default:
 		ret = -EINVAL;
 	}

@@ -41,6 +41,7 @@
 #define SIG_IGN		1
 #define SA_SIGINFO	0x00000004
 #define SA_RESTORER	0x04000000
+#define SA_RESTART	0x10000000
 #define SA_NODEFER	0x40000000
 #define SA_RESETHAND	0x80000000
 
@@ -117,6 +118,10 @@ static int setup_frame(struct task *t, struct trap_frame *f, int sig,
 		.oldmask = t->sig_blocked, .fpstate = fpstate,
 	};
 	frame.uc.sigmask = t->sig_blocked;
+	if (t->sig_restore_mask) {	/* the handler returns to the old mask */
+		frame.uc.sigmask = frame.uc.mc.oldmask = t->sig_saved_mask;
+		t->sig_restore_mask = false;
+	}
 	frame.info = *info;
 
 	fpu_save(t->fpu);	/* the FXSAVE part of the task's state */
@@ -174,6 +179,19 @@ void signal_deliver_pending(struct trap_frame *f)
 		__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_ACQUIRE);
 		deliver_one(f, &info, 0, "default action of the signal");
 	}
+	if (t->sig_restore_mask) {	/* no handler ran: back to the old mask */
+		t->sig_blocked = t->sig_saved_mask;
+		t->sig_restore_mask = false;
+	}
+}
+
+void signal_set_temp_mask(uint64_t mask)
+{
+	struct task *t = task_current();
+
+	t->sig_saved_mask = t->sig_blocked;
+	t->sig_restore_mask = true;
+	t->sig_blocked = mask & ~(bit(SIGKILL) | bit(SIGSTOP));
 }
 
 bool signal_pending(struct task *t)
@@ -182,6 +200,23 @@ bool signal_pending(struct task *t)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return __atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE) &
 	       ~t->sig_blocked;
+}
+
+bool signal_restart_syscall(void)
+{
+	struct task *t = task_current();
+	uint64_t ready = READ_ONCE(t->sig_pending) & ~t->sig_blocked;
+	const struct sigaction_k *act;
+	int sig;
+
+	if (!ready || t->kill_pending)
+		return false;
+	sig = __builtin_ctzll(ready) + 1;	/* the one delivered first */
+	act = &t->aspace->sigactions[sig - 1];
+	/* No handler runs for an ignored one: the call just goes on. */
+	if (act->handler == SIG_IGN || act->handler == SIG_DFL)
+		return true;
+	return act->flags & SA_RESTART;
 }
 
 void signal_fault(struct trap_frame *f, int sig, int code, uint64_t addr,

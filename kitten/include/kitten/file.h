@@ -38,6 +38,7 @@
 
 struct inode;
 struct file;
+struct poll_table;
 
 /* What stat() reports, before it is laid out for Linux. */
 struct kstat {
@@ -74,6 +75,9 @@ struct file_operations {
 	/* The last reference is gone: let go of what the kind holds. Runs
 	 * wherever the last descriptor closes (task exit too): no sleeping. */
 	void (*release)(struct file *f);
+	/* What f is ready for now (POLL* bits, poll.h), after poll_wait() on
+	 * each queue whose wake-up may change it. Absent: always ready. */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);
 };
 
 struct file {

@@ -43,6 +43,14 @@ struct task;
  * wake-up in between is not lost. */
 bool signal_pending(struct task *t);
 
+/* A call ended with -ERESTARTSYS: should it run again after the
+ * handler of the signal delivered next (SA_RESTART), or fail -EINTR? */
+bool signal_restart_syscall(void);
+
+/* Block mask until the current call returns to user mode, and the
+ * handlers it wakes for have run (ppoll, pselect6, epoll_pwait). */
+void signal_set_temp_mask(uint64_t mask);
+
 /* Before returning to user mode: run handlers or default actions. */
 void signal_deliver_pending(struct trap_frame *f);
 /* Make sig pending for the calling thread, as the kernel's own (SIGPIPE). */

@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+# Descriptor calls as Debian's programs use them (docs/linux-abi.md):
+# poll/select over pipes, non-blocking ends, signals ending or restarting
+# a blocked call. Each program prints one line per check and "all ok";
+# the wake-up paths run again on 4 CPUs, where waker and sleeper race.
+linux=$BUILD/linux
+
+for cpus in 1 4; do
+	kitten_run "fdio-pollio-$cpus" 0 \
+		'^pollio: non-blocking write fills 16384 bytes then EAGAIN ok$' \
+		'^pollio: poll names the one pipe of 4 written ok$' \
+		'^pollio: select names the one pipe of 4 written ok$' \
+		'^pollio: ppoll unblocks SIGUSR1: EINTR, handler ran ok$' \
+		'^pollio: read interrupted: EINTR ok$' \
+		'^pollio: SA_RESTART read restarted: data after 3 handlers ok$' \
+		'^pollio: all ok$' \
+		-- --cpus $cpus "$linux/pollio-glibc"
+done
