@@ -16,3 +16,16 @@ for cpus in 1 4; do
 		'^pollio: all ok$' \
 		-- --cpus $cpus "$linux/pollio-glibc"
 done
+
+# eventfd and epoll: counters, level/edge/one-shot items, pipes fed by
+# children, and 2000 wake-ups handed between two threads.
+for cpus in 1 4; do
+	kitten_run "fdio-epoll-$cpus" 0 \
+		'^epoll: EFD_SEMAPHORE reads 1, 1, then EAGAIN ok$' \
+		'^epoll: edge-triggered: reported once ok$' \
+		'^epoll: EPOLLONESHOT: re-armed by EPOLL_CTL_MOD ok$' \
+		'^epoll: epoll names the one pipe of 4 written, 12 times ok$' \
+		'^epoll: ping-pong 1000 \+ 1000 wake-ups$' \
+		'^epoll: all ok$' \
+		-- --cpus $cpus "$linux/epoll-glibc"
+done
