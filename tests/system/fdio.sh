@@ -29,3 +29,19 @@ for cpus in 1 4; do
 		'^epoll: all ok$' \
 		-- --cpus $cpus "$linux/epoll-glibc"
 done
+
+# AF_UNIX sockets between processes: socketpair ping-pong and a 1 MiB
+# stream, datagram and packet boundaries, path and abstract names,
+# SCM_RIGHTS passing a pipe end to another process, credentials.
+for cpus in 1 4; do
+	kitten_run "fdio-unixsock-$cpus" 0 \
+		'^unixsock: fork \+ socketpair ping-pong, 1000 round trips ok$' \
+		'^unixsock: 1 MiB stream intact, then end of file ok$' \
+		'^unixsock: SOCK_SEQPACKET: 7, 9, then end of file ok$' \
+		'^unixsock: accept4 \(SOCK_CLOEXEC\), read the client.s hello ok$' \
+		'^unixsock: recvfrom: datagram and the sender.s abstract name ok$' \
+		'^unixsock: the other process read the pipe through the passed descriptor ok$' \
+		'^unixsock: SO_PASSCRED: SCM_CREDENTIALS names the sending process ok$' \
+		'^unixsock: all ok$' \
+		-- --cpus $cpus "$linux/unixsock-glibc"
+done

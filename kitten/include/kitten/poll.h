@@ -84,11 +84,11 @@ void poll_end_sigmask(long ret);
 bool wait_interrupted(void);
 
 /*
- * For blocking kinds: sleep on wq until cond holds. 0, -EAGAIN if the
- * file is non-blocking, or -ERESTARTSYS when a signal arrives (the call
- * restarts after the handler if it has SA_RESTART, else gives -EINTR).
+ * For blocking kinds: sleep on wq until cond holds. 0, -EAGAIN if
+ * nonblock, or -ERESTARTSYS when a signal arrives (the call restarts
+ * after the handler if it has SA_RESTART, else gives -EINTR).
  */
-#define file_wait_event(f, wq, cond)                                     \
+#define wait_event_nonblock(wq, cond, nonblock)                          \
 	({                                                               \
 		int __ret = 0;                                           \
 		struct waiter __w = { .wake = NULL };                    \
@@ -97,7 +97,7 @@ bool wait_interrupted(void);
 			waitqueue_prepare(&(wq), &__w);                  \
 			if (cond)                                        \
 				break;                                   \
-			if (READ_ONCE((f)->flags) & O_NONBLOCK) {        \
+			if (nonblock) {                                  \
 				__ret = -EAGAIN;                         \
 				break;                                   \
 			}                                                \
@@ -110,5 +110,9 @@ bool wait_interrupted(void);
 		waitqueue_finish(&(wq), &__w);                           \
 		__ret;                                                   \
 	})
+
+/* The same, non-blocking as the file f is (O_NONBLOCK). */
+#define file_wait_event(f, wq, cond)                                     \
+	wait_event_nonblock(wq, cond, READ_ONCE((f)->flags) & O_NONBLOCK)
 
 #endif
