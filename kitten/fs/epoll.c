@@ -22,7 +22,9 @@
  * file without a poll operation (a regular file) is -EPERM, as in Linux.
  *
  * Locks: the callback runs under the woken queue's lock (rank
- * WAITQUEUE), so the epoll's lock and its waiters' queue rank just above.
+ * WAITQUEUE, or just above THREADS for the queue signals wake, which
+ * is woken under a process's threads lock), so the epoll's lock and its
+ * waiters' queue rank above both.
  * EPOLL_CTL calls are serialized by a mutex.
  */
 #include <arch/time.h>
@@ -44,7 +46,7 @@
 #define EPOLLET		(1U << 31)
 #define EP_FLAGS	(EPOLLEXCLUSIVE | EPOLLWAKEUP | EPOLLONESHOT | EPOLLET)
 
-#define LOCK_RANK_EPOLL	(LOCK_RANK_WAITQUEUE + 1)
+#define LOCK_RANK_EPOLL	(LOCK_RANK_THREADS + 2)	/* above signalfd's queue */
 #define EP_MAX_EVENTS	(INT32_MAX / 12)
 
 struct epoll_event {

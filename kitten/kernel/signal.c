@@ -238,11 +238,37 @@ static bool valid_signal(uint64_t sig)
 	return sig <= NSIG;
 }
 
+/* Woken whenever a signal becomes pending: signalfd's readers and
+ * pollers wait here. It is woken under a threads lock, so it ranks above. */
+struct waitqueue signal_wq = {
+	.lock = SPINLOCK_INIT("signal waiters", LOCK_RANK_THREADS + 1),
+	.waiters = LIST_HEAD_INIT(signal_wq.waiters),
+};
+
 /* The sender's record first, then the pending bit that publishes it. */
 static void make_pending(struct task *t, int sig, const struct sig_sender *from)
 {
 	t->sig_from[sig - 1] = *from;
 	__atomic_fetch_or(&t->sig_pending, bit(sig), __ATOMIC_RELEASE);
+	/* A waiter queues itself, then checks the bits: one of us sees the other. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!list_empty(&signal_wq.waiters))
+		waitqueue_wake_all(&signal_wq);
+}
+
+int signal_dequeue(uint64_t mask, struct sig_sender *from)
+{
+	struct task *t = task_current();
+	uint64_t ready = __atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE) & mask;
+	int sig;
+
+	if (!ready)
+		return 0;
+	sig = __builtin_ctzll(ready) + 1;
+	*from = t->sig_from[sig - 1];
+	if (!(__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_ACQUIRE) & bit(sig)))
+		return 0;	/* taken meanwhile (delivery on the way out) */
+	return sig;
 }
 
 /* What the caller's signals say about it: pid and real uid. */

@@ -45,3 +45,19 @@ for cpus in 1 4; do
 		'^unixsock: all ok$' \
 		-- --cpus $cpus "$linux/unixsock-glibc"
 done
+
+# timerfd and signalfd: expiration counts and order (never durations),
+# armed timers closed from another CPU, blocked signals read with their
+# senders through read, poll and epoll.
+for cpus in 1 4; do
+	kitten_run "fdio-timersig-$cpus" 0 \
+		'^timersig: one-shot timer: read blocks, then 1 expiration ok$' \
+		'^timersig: periodic timer: 5 reads, each at least 1 expiration ok$' \
+		'^timersig: earlier timer expired when the later one did ok$' \
+		'^timersig: disarmed far timer never fires ok$' \
+		'^timersig: 200 armed timerfds closed by another thread$' \
+		'^timersig: poll wakes for a signal from another process; its pid and SI_USER ok$' \
+		'^timersig: epoll wakes for a signal from another process ok$' \
+		'^timersig: all ok$' \
+		-- --cpus $cpus "$linux/timersig-glibc"
+done
