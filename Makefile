@@ -190,7 +190,7 @@ LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
 	$(BUILD)/linux/soak-glibc
 LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
 # Descriptor calls: poll, epoll, eventfd, timerfd, signalfd, sockets, locks.
-FDIO_TESTS := pollio epoll unixsock timersig
+FDIO_TESTS := pollio epoll unixsock timersig locks
 LINUX_TESTS += $(foreach t,$(FDIO_TESTS),$(BUILD)/linux/$(t)-glibc)
 linux-tests: $(LINUX_TESTS)
 

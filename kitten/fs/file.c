@@ -19,6 +19,7 @@
 #include <kitten/cpio.h>
 #include <kitten/errno.h>
 #include <kitten/file.h>
+#include <kitten/flock.h>
 #include <kitten/kmem.h>
 #include <kitten/poll.h>
 #include <kitten/ramfs.h>
@@ -62,6 +63,7 @@ void file_put(struct file *f)
 {
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	flock_file_gone(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	if (f->inode)
@@ -251,6 +253,7 @@ int fd_close(uint64_t fd)
 
 	if (!f)
 		return -EBADF;
+	flock_close(task_current()->files, f->inode);	/* POSIX: any close */
 	file_put(f);
 	return 0;
 }
@@ -336,8 +339,13 @@ SYSCALL_DEFINE3(fcntl, uint64_t, fd, uint64_t, cmd, uint64_t, arg)
 						    __ATOMIC_RELAXED));
 		break;
 	}
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		ret = flock_fcntl(f, cmd, arg);
+		break;
 	default:
-		ret = -EINVAL;
+		ret = -EINVAL;	/* F_OFD_*, leases, pipe sizes, seals: not here */
 	}
 	file_put(f);
 	return ret;

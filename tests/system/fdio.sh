@@ -61,3 +61,17 @@ for cpus in 1 4; do
 		'^timersig: all ok$' \
 		-- --cpus $cpus "$linux/timersig-glibc"
 done
+
+# File locks between processes: fcntl record locks (conflicts, F_GETLK,
+# splitting, F_SETLKW, release on close and exit) and flock().
+for cpus in 1 4; do
+	kitten_run "fdio-locks-$cpus" 0 \
+		'^locks: F_GETLK names the holder, its pid and range ok$' \
+		'^locks: unlock of 40-59 splits the lock in two ok$' \
+		'^locks: F_SETLKW granted after our unlock ok$' \
+		'^locks: closing another descriptor of the file released it ok$' \
+		'^locks: a child.s lock went with its exit ok$' \
+		'^locks: LOCK_SH shares with LOCK_SH, not with LOCK_EX ok$' \
+		'^locks: all ok$' \
+		-- --cpus $cpus "$linux/locks-glibc"
+done
