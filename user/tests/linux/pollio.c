@@ -164,7 +164,8 @@ static void timeouts(void)
 
 /*
  * A child signals the parent until the parent says stop; each signal is
- * acknowledged by the handler, so at most one is in flight.
+ * acknowledged by the handler, so at most one is in flight. An
+ * acknowledgement left over stays in the pipe: the next user drains it.
  */
 static pid_t start_signaller(int stop_fd)
 {
@@ -174,19 +175,28 @@ static pid_t start_signaller(int stop_fd)
 	if (pid)
 		return pid;
 	for (;;) {
-		struct pollfd pfd = { .fd = stop_fd, .events = POLLIN };
+		struct pollfd pfd[2] = { { .fd = stop_fd, .events = POLLIN },
+					 { .fd = ack[0], .events = POLLIN } };
 
 		kill(parent, SIGUSR1);
-		if (read(ack[0], &c, 1) != 1 || poll(&pfd, 1, 0) != 0)
+		/* The last one may wait for the parent's wait4 to end. */
+		if (poll(pfd, 2, -1) < 0 || pfd[0].revents || read(ack[0], &c, 1) != 1)
 			_exit(0);
 	}
 }
 
 static void stop_signaller(pid_t pid, int stop[2])
 {
+	char c;
+
 	(void)!write(stop[1], "s", 1);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
+	/* Its last signal has been handled by now: drop the last ack. */
+	fcntl(ack[0], F_SETFL, O_NONBLOCK);
+	while (read(ack[0], &c, 1) == 1)
+		;
+	fcntl(ack[0], F_SETFL, 0);
 	close(stop[0]);
 	close(stop[1]);
 }
@@ -247,6 +257,60 @@ static void interrupted(void)
 	waitpid(pid, NULL, 0);
 }
 
+/*
+ * A process blocked in each kind of wait ends when killed: it says it
+ * is about to block, the parent kills it, and wait4 reports the signal.
+ */
+static void killed(void)
+{
+	static const char *what[] = { "read", "poll", "select", "write" };
+	int good = 0;
+
+	for (int k = 0; k < 4; k++) {
+		int p[2], ready[2], st;
+		char c, buf[4096] = { 0 };
+		pid_t pid;
+
+		pipe(p);
+		pipe(ready);
+		if ((pid = fork()) == 0) {
+			struct pollfd pfd = { .fd = p[0], .events = POLLIN };
+			fd_set rd;
+
+			(void)!write(ready[1], "r", 1);
+			switch (k) {
+			case 0:
+				(void)!read(p[0], &c, 1);
+				break;
+			case 1:
+				poll(&pfd, 1, -1);
+				break;
+			case 2:
+				FD_ZERO(&rd);
+				FD_SET(p[0], &rd);
+				select(p[0] + 1, &rd, NULL, NULL, NULL);
+				break;
+			default:
+				for (;;)	/* fills the pipe, then blocks */
+					(void)!write(p[1], buf, sizeof(buf));
+			}
+			_exit(0);
+		}
+		(void)!read(ready[0], &c, 1);
+		kill(pid, SIGTERM);
+		waitpid(pid, &st, 0);
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM)
+			good++;
+		else
+			printf("pollio: blocked in %s, not killed\n", what[k]);
+		close(p[0]);
+		close(p[1]);
+		close(ready[0]);
+		close(ready[1]);
+	}
+	check(good == 4, "killed while blocked in read, poll, select, write");
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
@@ -254,6 +318,7 @@ int main(void)
 	several();
 	timeouts();
 	interrupted();
+	killed();
 	printf("pollio: %s\n", ok ? "all ok" : "SOME FAILED");
 	return !ok;
 }
