@@ -17,11 +17,7 @@
  * reference; a socket passed through itself is not collected, as Linux's
  * garbage collector would).
  *
- * Names: an abstract name (a leading NUL) lives in a list here; a path
- * name is a socket inode made in the file tree with ramfs_mknod
- * (S_IFSOCK), found again by looking up the path and matching the inode.
- * Autobind (a bind with no name) picks an abstract name of five hex
- * digits, as Linux does.
+ * Names (bind, lookup by name, getsockname) are in unix_name.c.
  *
  * One spinlock (unix_lock) guards every socket's state, queues and the
  * names; it is never held across a copy or a sleep. Sockets are
@@ -43,8 +39,9 @@
 #include <kitten/syscall.h>
 #include <kitten/task.h>
 
+#include "unix_socket.h"
+
 #define UNIX_BUF	65536	/* bytes a receive queue holds */
-#define S_IFSOCK	0140000
 #define SHUT_RD		0
 #define SHUT_WR		1
 #define SHUT_RDWR	2
@@ -59,43 +56,7 @@
 #define SO_PROTOCOL	38
 #define SO_DOMAIN	39
 
-enum state { UNCONNECTED, LISTENING, CONNECTED };
-
-struct umsg {
-	struct list_head node;
-	uint64_t len, off;		/* bytes, and those already read */
-	int nfds;
-	struct file *fds[SCM_MAX_FD];
-	struct ucred cred;
-	struct sockaddr_un from;
-	unsigned fromlen;
-	char data[];
-};
-
-struct usock {
-	unsigned refs;
-	int type;
-	enum state state;
-	bool closed, shut_rd, shut_wr, passcred;
-	bool listed;			/* on names */
-	struct waitqueue wq;
-	struct mutex rlock;		/* one reader takes from the queue */
-	struct usock *peer;		/* referenced (datagram: the default) */
-	struct list_head rcvq;
-	uint64_t queued;		/* bytes on rcvq */
-	struct sockaddr_un addr;	/* bound name */
-	unsigned addrlen;		/* 0: unnamed */
-	struct inode *inode;		/* path names: referenced */
-	struct list_head name_node;	/* on names, if listed */
-	struct list_head accq;		/* listening: connections to accept */
-	struct list_head acc_node;
-	unsigned backlog, pending;
-	struct ucred peercred;		/* the other end at connect time */
-};
-
-static struct spinlock unix_lock = SPINLOCK_INIT("unix", LOCK_RANK_LEAF);
-static LIST_HEAD(names);
-static unsigned autobind_next;
+struct spinlock unix_lock = SPINLOCK_INIT("unix", LOCK_RANK_LEAF);
 
 static const struct file_operations unix_ops;
 
@@ -124,7 +85,7 @@ static struct usock *usock_new(int type)
 	return s;
 }
 
-static void usock_get(struct usock *s)
+void usock_get(struct usock *s)
 {
 	__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
 }
@@ -136,7 +97,7 @@ static void msg_free(struct umsg *m)
 	kmem_free(m);
 }
 
-static void usock_put(struct usock *s)
+void usock_put(struct usock *s)
 {
 	if (__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL))
 		return;
@@ -257,121 +218,6 @@ int unix_pair(int type, unsigned flags, struct file **a, struct file **b)
 	return 0;
 }
 
-static bool abstract(const struct sockaddr_un *a, unsigned len)
-{
-	return len > sizeof(a->family) && a->path[0] == '\0';
-}
-
-/* A path name as a C string in buf (UNIX_PATH_MAX + 1 bytes). */
-static int path_of(const struct sockaddr_un *a, unsigned len, char *buf)
-{
-	size_t n = len - sizeof(a->family);
-
-	memcpy(buf, a->path, n);
-	buf[n] = '\0';
-	return strlen(buf) ? 0 : -EINVAL;
-}
-
-/* The socket bound to name a, referenced; NULL if none. */
-static struct usock *lookup(const struct sockaddr_un *a, unsigned len)
-{
-	struct inode *inode = NULL;
-	struct usock *s, *found = NULL;
-	unsigned long flags;
-	char path[UNIX_PATH_MAX + 1];
-
-	if (!abstract(a, len)) {
-		if (path_of(a, len, path))
-			return NULL;
-		inode = lookup_path(path);
-		if (!inode)
-			return NULL;
-	}
-	flags = spin_lock_irqsave(&unix_lock);
-	list_for_each_entry(s, &names, name_node) {
-		if (inode ? s->inode == inode :
-			    s->addrlen == len && !memcmp(&s->addr, a, len)) {
-			found = s;
-			usock_get(s);
-			break;
-		}
-	}
-	spin_unlock_irqrestore(&unix_lock, flags);
-	if (inode)
-		inode_put(inode);
-	return found;
-}
-
-static bool name_taken(const struct sockaddr_un *a, unsigned len)
-{
-	struct usock *s;
-
-	list_for_each_entry(s, &names, name_node)
-		if (s->addrlen == len && !memcmp(&s->addr, a, len))
-			return true;
-	return false;
-}
-
-/* Give s an abstract name "\0XXXXX" no socket has; unix_lock held. */
-static void autobind(struct usock *s)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	do {
-		unsigned v = autobind_next++ & 0xfffff;
-
-		s->addr.family = AF_UNIX;
-		s->addr.path[0] = '\0';
-		for (int i = 0; i < 5; i++)
-			s->addr.path[1 + i] = hex[v >> (16 - 4 * i) & 0xf];
-	} while (name_taken(&s->addr, sizeof(uint16_t) + 6));
-	s->addrlen = sizeof(uint16_t) + 6;
-	s->listed = true;
-	list_add_tail(&s->name_node, &names);
-}
-
-int unix_bind(struct file *f, const struct sockaddr_un *a, unsigned len)
-{
-	struct usock *s = f->priv;
-	struct inode *inode = NULL, *cwd;
-	char path[UNIX_PATH_MAX + 1];
-	unsigned long flags;
-	int err = 0;
-
-	if (len < sizeof(a->family) || len > sizeof(*a) || a->family != AF_UNIX)
-		return -EINVAL;
-	if (READ_ONCE(s->addrlen))
-		return -EINVAL;
-	if (len > sizeof(a->family) && !abstract(a, len)) {
-		if (path_of(a, len, path))
-			return -EINVAL;
-		cwd = fdtable_cwd();
-		err = ramfs_mknod(cwd, path, S_IFSOCK | 0755, &inode);
-		inode_put(cwd);
-		if (err)
-			return err == -EEXIST ? -EADDRINUSE : err;
-	}
-	flags = spin_lock_irqsave(&unix_lock);
-	if (s->addrlen) {
-		err = -EINVAL;	/* bound meanwhile by another thread */
-	} else if (len == sizeof(a->family)) {
-		autobind(s);
-	} else if (!inode && name_taken(a, len)) {
-		err = -EADDRINUSE;
-	} else {
-		memcpy(&s->addr, a, len);
-		s->addrlen = len;
-		s->inode = inode;
-		inode = NULL;
-		s->listed = true;
-		list_add_tail(&s->name_node, &names);
-	}
-	spin_unlock_irqrestore(&unix_lock, flags);
-	if (inode)
-		inode_put(inode);	/* the file stays, as on Linux */
-	return err;
-}
-
 int unix_listen(struct file *f, int backlog)
 {
 	struct usock *s = f->priv;
@@ -450,7 +296,7 @@ int unix_connect(struct file *f, const struct sockaddr_un *a, unsigned len)
 
 	if (len <= sizeof(a->family) || len > sizeof(*a) || a->family != AF_UNIX)
 		return -EINVAL;
-	l = lookup(a, len);
+	l = unix_lookup(a, len);
 	if (!l)
 		return -ECONNREFUSED;
 	if (l->type != s->type) {
@@ -603,7 +449,7 @@ long unix_send(struct file *f, struct sockmsg *m)
 	if (m->addrlen) {
 		if (s->type != SOCK_DGRAM)
 			return s->state == CONNECTED ? -EISCONN : -EOPNOTSUPP;
-		named = lookup(&m->addr, m->addrlen);
+		named = unix_lookup(&m->addr, m->addrlen);
 		if (!named)
 			return -ECONNREFUSED;
 		if (named->type != SOCK_DGRAM) {
@@ -781,26 +627,6 @@ int unix_shutdown(struct file *f, int how)
 		usock_put(peer);
 	}
 	return 0;
-}
-
-int unix_name(struct file *f, bool peer, struct sockaddr_un *a, unsigned *len)
-{
-	struct usock *s = f->priv, *of;
-	unsigned long flags = spin_lock_irqsave(&unix_lock);
-	int err = 0;
-
-	of = peer ? s->peer : s;
-	if (!of || (peer && s->state != CONNECTED)) {
-		err = -ENOTCONN;
-	} else if (of->addrlen) {
-		*a = of->addr;
-		*len = of->addrlen;
-	} else {
-		a->family = AF_UNIX;
-		*len = sizeof(a->family);
-	}
-	spin_unlock_irqrestore(&unix_lock, flags);
-	return err;
 }
 
 int unix_getsockopt(struct file *f, int opt, void *val, unsigned *len)
