@@ -3,6 +3,7 @@
 # poll/select over pipes, non-blocking ends, signals ending or restarting
 # a blocked call. Each program prints one line per check and "all ok";
 # the wake-up paths run again on 4 CPUs, where waker and sleeper race.
+# Programs that fork a lot get a small heap: a fork copies it all.
 linux=$BUILD/linux
 
 for cpus in 1 4; do
@@ -14,7 +15,7 @@ for cpus in 1 4; do
 		'^pollio: read interrupted: EINTR ok$' \
 		'^pollio: SA_RESTART read restarted: data after 3 handlers ok$' \
 		'^pollio: all ok$' \
-		-- --cpus $cpus "$linux/pollio-glibc"
+		-- --cpus $cpus --mem 16M "$linux/pollio-glibc"
 done
 
 # eventfd and epoll: counters, level/edge/one-shot items, pipes fed by
@@ -27,7 +28,7 @@ for cpus in 1 4; do
 		'^epoll: epoll names the one pipe of 4 written, 12 times ok$' \
 		'^epoll: ping-pong 1000 \+ 1000 wake-ups$' \
 		'^epoll: all ok$' \
-		-- --cpus $cpus "$linux/epoll-glibc"
+		-- --cpus $cpus --mem 32M "$linux/epoll-glibc"
 done
 
 # AF_UNIX sockets between processes: socketpair ping-pong and a 1 MiB
@@ -43,7 +44,7 @@ for cpus in 1 4; do
 		'^unixsock: the other process read the pipe through the passed descriptor ok$' \
 		'^unixsock: SO_PASSCRED: SCM_CREDENTIALS names the sending process ok$' \
 		'^unixsock: all ok$' \
-		-- --cpus $cpus "$linux/unixsock-glibc"
+		-- --cpus $cpus --mem 16M "$linux/unixsock-glibc"
 done
 
 # timerfd and signalfd: expiration counts and order (never durations),
@@ -59,7 +60,7 @@ for cpus in 1 4; do
 		'^timersig: poll wakes for a signal from another process; its pid and SI_USER ok$' \
 		'^timersig: epoll wakes for a signal from another process ok$' \
 		'^timersig: all ok$' \
-		-- --cpus $cpus "$linux/timersig-glibc"
+		-- --cpus $cpus --mem 32M "$linux/timersig-glibc"
 done
 
 # File locks between processes: fcntl record locks (conflicts, F_GETLK,
@@ -73,5 +74,5 @@ for cpus in 1 4; do
 		'^locks: a child.s lock went with its exit ok$' \
 		'^locks: LOCK_SH shares with LOCK_SH, not with LOCK_EX ok$' \
 		'^locks: all ok$' \
-		-- --cpus $cpus "$linux/locks-glibc"
+		-- --cpus $cpus --mem 16M "$linux/locks-glibc"
 done
