@@ -730,8 +730,14 @@ static unsigned unix_poll(struct file *f, struct poll_table *pt)
 	if (peer)
 		usock_get(peer);
 	spin_unlock_irqrestore(&unix_lock, flags);
-	if (peer)
-		poll_wait(f, pt, &peer->wq);	/* room appears there */
+	/*
+	 * Room appears in the peer's queue. Only a connection's peer is
+	 * fixed for the socket's life; a datagram socket's may change
+	 * (connect again) and its old one go, with a poll entry on it. So
+	 * a datagram sender polling for room is not woken when it appears.
+	 */
+	if (peer && s->type != SOCK_DGRAM)
+		poll_wait(f, pt, &peer->wq);
 	flags = spin_lock_irqsave(&unix_lock);
 	if (s->state == LISTENING) {
 		if (!list_empty(&s->accq))
