@@ -185,10 +185,13 @@ $(BUILD)/linux/heat-demo: user/demo/heat.c
 LINUX_TESTS += $(BUILD)/linux/cxx-glibc $(BUILD)/linux/openmp-glibc \
 	$(BUILD)/linux/heat-demo
 LINUX_TESTS += $(BUILD)/linux/creds-glibc $(BUILD)/linux/creds-musl
+LINUX_TESTS += $(BUILD)/linux/entries-glibc	# tests/system/stats.sh
 # The fuzzer, isolation and soak programs (docs/fuzzing.md).
 LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
 	$(BUILD)/linux/soak-glibc
 LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
+# Process families: fork from threads, wait4/waitid, SIGCHLD, job end.
+LINUX_TESTS += $(BUILD)/linux/family-glibc $(BUILD)/linux/family-musl
 # Descriptor calls: poll, epoll, eventfd, timerfd, signalfd, sockets, locks.
 FDIO_TESTS := pollio epoll unixsock timersig locks
 LINUX_TESTS += $(foreach t,$(FDIO_TESTS),$(BUILD)/linux/$(t)-glibc)

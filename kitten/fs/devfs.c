@@ -25,6 +25,7 @@
 #include <kitten/mm.h>
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
+#include <kitten/stats.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -91,6 +92,14 @@ static long random_read(const struct devfs_file *d, char *buf, uint64_t len,
 	}
 	WRITE_ONCE(state, x);
 	return len;
+}
+
+/* /proc/kitten/stats: "start" and "stop" (kitten/stats.h). */
+static long stats_write(const struct devfs_file *d, const char *buf,
+			uint64_t len, uint64_t off)
+{
+	(void)d, (void)off;
+	return stats_control(buf, len);
 }
 
 static long text_read(const struct devfs_file *d, char *buf, uint64_t len,
@@ -304,6 +313,7 @@ static const struct devfs_file files[] = {
 	{ "/proc/self/status", 0100444, 0, text_read, NULL, self_status },
 	{ "/proc/self/maps", 0100444, 0, text_read, NULL, self_maps },
 	{ "/proc/kitten/text_sum", 0100444, 0, text_read, NULL, kernel_text_sum_text },
+	{ "/proc/kitten/stats", 0100644, 0, text_read, stats_write, stats_text },
 	{ "/sys/devices/system/cpu/online", 0100444, 0, text_read, NULL, cpu_range },
 	{ "/sys/devices/system/cpu/possible", 0100444, 0, text_read, NULL, cpu_range },
 	{ "/sys/devices/system/cpu/present", 0100444, 0, text_read, NULL, cpu_range },

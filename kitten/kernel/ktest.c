@@ -26,13 +26,14 @@ void ktest_fail(struct ktest *t, const char *file, int line,
 	t->failures++;
 }
 
-/* Is name an element of the comma-separated list? */
-static bool selected(const char *list, const char *name)
+/* Is the suite an element of the comma-separated list? */
+static bool selected(const char *list, const struct ktest_suite *s)
 {
+	const char *name = s->name;
 	size_t len = strlen(name);
 
 	if (strcmp(list, "all") == 0)
-		return true;
+		return !s->named_only;
 	for (const char *p = list; *p;) {
 		const char *comma = strchr(p, ',');
 		size_t n = comma ? (size_t)(comma - p) : strlen(p);
@@ -72,11 +73,11 @@ unsigned ktest_run(const char *selection)
 	unsigned nr = 0, index = 0, failed = 0;
 
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
-		nr += selected(selection, s->name);
+		nr += selected(selection, s);
 	printk(KERN_EMERG "KTAP version 1\n");
 	printk(KERN_EMERG "1..%u\n", nr);
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
-		if (selected(selection, s->name))
+		if (selected(selection, s))
 			failed += run_suite(s, ++index);
 	return failed;
 }

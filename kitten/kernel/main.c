@@ -29,6 +29,7 @@
 #include <kitten/machine.h>
 #include <kitten/mm.h>
 #include <kitten/panic.h>
+#include <kitten/pci.h>
 #include <kitten/pmem.h>
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
@@ -88,7 +89,8 @@ static int run_init(const char *cmdline)
 {
 	char path[256] = "/init";
 	struct task *init;
-	int status;
+	struct child_match m;
+	struct child_exit c;
 
 	initramfs_load();
 	cmdline_get(cmdline, "init", path, sizeof(path));
@@ -97,10 +99,11 @@ static int run_init(const char *cmdline)
 	init = init_task_start(path, cmdline_init_args(cmdline));
 	if (!init)
 		return 1;
-	task_wait_child(init->id, &status, NULL, false);
+	m = (struct child_match){ .id = init->id };
+	task_wait_child(&m, &c, false, false);
 	pmem_release_all(KITTEN_INIT_OWNER);
-	printk(KERN_INFO "init: exited with status %d\n", status);
-	return status;
+	printk(KERN_INFO "init: exited with status %d\n", c.status);
+	return c.status;
 }
 
 /* The rest of start-up, in task context on CPU 0. */
@@ -110,6 +113,7 @@ static void kmain(void *arg)
 	int status;
 
 	(void)arg;
+	pci_init();
 	ramfs_init();
 	devfs_init();
 	futex_init();

@@ -5,16 +5,25 @@
  * that walk it (kill of another process, setpgid, getsid) are rare, so a
  * hash by pid would buy nothing. The lock ranks below a process's
  * threads_lock so that a walk can signal the threads of what it finds.
+ *
+ * An address space stays in the table until its memory is freed, so
+ * that the end of a job (proc_end_job) can wait for exactly that. While
+ * it is being freed it has no threads, and proc_for_each skips it.
  */
 #include <kitten/aspace.h>
 #include <kitten/compiler.h>
 #include <kitten/list.h>
 #include <kitten/proc.h>
+#include <kitten/signal.h>
 #include <kitten/spinlock.h>
+#include <kitten/task.h>
+#include <kitten/waitqueue.h>
 
 static LIST_HEAD(processes);
 static struct spinlock processes_lock =
 	SPINLOCK_INIT("processes", LOCK_RANK_PROCESSES);
+/* An address space left the table. */
+static struct waitqueue gone_wq = WAITQUEUE_INIT(gone_wq);
 
 void proc_table_add(struct aspace *as)
 {
@@ -30,6 +39,34 @@ void proc_table_del(struct aspace *as)
 
 	list_del(&as->proc_node);
 	spin_unlock_irqrestore(&processes_lock, flags);
+	waitqueue_wake_all(&gone_wq);
+}
+
+/*
+ * Whether anything of job is left: a process with threads, or one whose
+ * memory is being freed (no references). An address space that only a
+ * handle holds (the init task's, for a job's first process) is done.
+ */
+static bool job_left(unsigned job)
+{
+	unsigned long flags = spin_lock_irqsave(&processes_lock);
+	struct aspace *as;
+	bool left = false;
+
+	list_for_each_entry(as, &processes, proc_node)
+		if (as->job_id == job &&
+		    (READ_ONCE(as->nr_threads) || !READ_ONCE(as->refs)))
+			left = true;
+	spin_unlock_irqrestore(&processes_lock, flags);
+	return left;
+}
+
+void proc_end_job(unsigned job)
+{
+	if (!job)
+		return;
+	signal_kill_job(job);
+	wait_event(gone_wq, !job_left(job));
 }
 
 int proc_for_each(int (*fn)(struct aspace *as, void *arg), void *arg)

@@ -347,6 +347,23 @@ static void send_to_process(struct aspace *as, int sig, struct task *only,
 	task_kick(to);
 }
 
+static int kill_job_member(struct aspace *as, void *arg)
+{
+	unsigned long flags;
+
+	if (as->job_id != *(unsigned *)arg)
+		return 0;
+	flags = spin_lock_irqsave(&as->threads_lock);
+	kill_process(as, SIGKILL);
+	spin_unlock_irqrestore(&as->threads_lock, flags);
+	return 0;
+}
+
+void signal_kill_job(unsigned job)
+{
+	proc_for_each(kill_job_member, &job);
+}
+
 enum kill_scope { ONE_PROCESS, ONE_GROUP, ALL_PROCESSES, ONE_THREAD };
 
 struct kill_req {
@@ -433,6 +450,52 @@ static long do_kill(struct kill_req *k)
 		return -ESRCH;
 	cred_check(KITTEN_CAP_KILL, "signalling another user's process or the init task");
 	return -EPERM;
+}
+
+/* SIGCHLD from an ending process to its parent (signal_parent). */
+struct child_note {
+	unsigned parent;		/* its pid */
+	struct sig_sender from;		/* the child, for siginfo */
+};
+
+static int sigchld_one(struct aspace *as, void *arg)
+{
+	struct child_note *n = arg;
+	unsigned long flags;
+
+	if (as->leader_id != n->parent)
+		return 0;
+	/* Its default action is to do nothing: only a handler wants it. */
+	flags = spin_lock_irqsave(&as->threads_lock);
+	if (as->sigactions[SIGCHLD - 1].handler != SIG_IGN &&
+	    as->sigactions[SIGCHLD - 1].handler != SIG_DFL)
+		send_to_process(as, SIGCHLD, NULL, &n->from);
+	spin_unlock_irqrestore(&as->threads_lock, flags);
+	return 1;
+}
+
+void signal_parent(void)
+{
+	struct aspace *as = task_current()->aspace;
+	struct child_note n = {
+		.parent = as->parent_pid,
+		.from = { CLD_EXITED, as->leader_id, READ_ONCE(as->cred.uid) },
+	};
+
+	/* Found by pid in the table, where a process stays valid. */
+	if (n.parent)
+		proc_for_each(sigchld_one, &n);
+}
+
+/* Sleep until a signal comes; its handler has run when this returns. */
+SYSCALL_DEFINE0(pause)
+{
+	struct task *t = task_current();
+	struct waitqueue nobody;	/* a sender wakes t itself (task_kick) */
+
+	waitqueue_init(&nobody);
+	wait_event(nobody, signal_pending(t) || READ_ONCE(t->kill_pending));
+	return -EINTR;
 }
 
 SYSCALL_DEFINE2(kill, uint64_t, pid, uint64_t, sig)

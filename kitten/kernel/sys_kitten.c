@@ -19,6 +19,7 @@
 #include <kitten/mmap.h>
 #include <kitten/kitten_abi.h>
 #include <kitten/pmem.h>
+#include <kitten/proc.h>
 #include <kitten/spinlock.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -374,6 +375,8 @@ SYSCALL_DEFINE1(kitten_task_create, uint64_t, spec_ptr)
 	if (files)
 		t = task_create_user(spec.name, as, spec.cpu, spec.entry,
 				     spec.stack, spec.arg0, spec.arg1, files);
+	if (t && !as->job_id)
+		as->job_id = t->id;	/* a job starts: see proc_end_job */
 	aspace_put(as);
 	if (!files)
 		return -ENOMEM;
@@ -381,12 +384,24 @@ SYSCALL_DEFINE1(kitten_task_create, uint64_t, spec_ptr)
 	return t ? (long)t->id : -EINVAL;
 }
 
+/*
+ * Wait for a task kitten_task_create started. When it began a job, the
+ * job ends with it: what it left running is killed, and the call returns
+ * once all of it is gone, so the caller may reuse the job's memory.
+ */
 SYSCALL_DEFINE2(kitten_task_wait, uint64_t, id, uint64_t, status_ptr)
 {
-	int status, ret;
+	struct child_match m = { .id = id };
+	struct child_exit c;
+	int ret;
 
-	ret = task_wait_child(id, &status, NULL, false);
-	if (ret > 0 && status_ptr && copy_to_user(status_ptr, &status, sizeof(status)))
+	if (id > UINT32_MAX)
+		return -ECHILD;
+	ret = task_wait_child(&m, &c, false, false);
+	if (ret <= 0)
+		return ret;
+	proc_end_job(c.id);
+	if (status_ptr && copy_to_user(status_ptr, &c.status, sizeof(c.status)))
 		return -EFAULT;
 	return ret;
 }

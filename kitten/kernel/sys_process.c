@@ -17,6 +17,7 @@
 #include <arch/layout.h>
 #include <arch/pgtable.h>
 #include <arch/user.h>
+#include <arch/time.h>
 #include <kitten/aspace.h>
 #include <kitten/cred.h>
 #include <kitten/errno.h>
@@ -32,9 +33,18 @@
 #include <kitten/sched.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
+#include <kitten/vmm.h>
 #include <kitten/task.h>
 
 #define WNOHANG		1
+#define WUNTRACED	2
+#define WSTOPPED	2
+#define WEXITED		4
+#define WCONTINUED	8
+#define WNOWAIT		0x01000000
+#define __WNOTHREAD	0x20000000
+#define __WALL		0x40000000
+#define __WCLONE	0x80000000
 #define O_CLOEXEC_FLAG	02000000
 #define MAX_ARGS	256
 #define ARG_SPACE	(64 * 1024)
@@ -112,6 +122,7 @@ static int copy_memory(struct aspace *as)
 	as->pgid = proc_pgid(parent);	/* the child joins the parent's group */
 	as->sid = proc_sid(parent);
 	as->parent_pid = parent->leader_id;
+	as->job_id = parent->job_id;
 	memcpy(as->sigactions, parent->sigactions, sizeof(as->sigactions));
 	memcpy(as->exe, parent->exe, sizeof(as->exe));
 	mutex_unlock(&parent->lock);
@@ -252,7 +263,9 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 	image.as->pgid = old->pgid;
 	image.as->sid = old->sid;
 	image.as->parent_pid = old->parent_pid;
+	image.as->job_id = old->job_id;
 	strlcpy(image.as->exe, file_path, sizeof(image.as->exe));
+	vm_release_owned(old);	/* a VM ends with the program that made it */
 	task_switch_aspace(image.as);
 	aspace_put(image.as);	/* the task holds its own reference now */
 	fdtable_close_on_exec(t->files);
@@ -271,29 +284,101 @@ out:
 	return err;	/* 0 becomes the new program's rax */
 }
 
-SYSCALL_DEFINE4(wait4, uint64_t, pid, uint64_t, status_ptr, uint64_t, options,
+/* Linux's pid argument of wait4: a pid, a group (< -1 or 0: ours), any. */
+static struct child_match match_of(int pid)
+{
+	if (pid > 0)
+		return (struct child_match){ .id = pid };
+	if (pid == 0)
+		return (struct child_match){
+			.pgid = proc_pgid(task_current()->aspace) };
+	if (pid < -1)
+		return (struct child_match){ .pgid = -pid };
+	return (struct child_match){ 0 };
+}
+
+/* struct rusage: user and system time, then 14 counters Kitten lacks. */
+static int rusage_to_user(uint64_t buf, uint64_t ns)
+{
+	int64_t ru[18] = { 0 };
+
+	ru[0] = ns / NSEC_PER_SEC;		/* ru_utime */
+	ru[1] = (ns % NSEC_PER_SEC) / 1000;
+	return copy_to_user(buf, ru, sizeof(ru));
+}
+
+SYSCALL_DEFINE4(wait4, int, pid, uint64_t, status_ptr, uint64_t, options,
 		uint64_t, rusage)
 {
-	int status, signal, id = (int)pid, ret;
-	int wstatus;
+	struct child_match m = match_of(pid);
+	struct child_exit c;
+	int wstatus, ret;
 
-	if (options & ~(uint64_t)(WNOHANG | 2 | 8 | 0x40000000))
+	if (options & ~(uint64_t)(WNOHANG | WUNTRACED | WCONTINUED | __WALL |
+				  __WCLONE | __WNOTHREAD))
 		return -EINVAL;
-	/* Waiting by process group is not kept: pid <= 0 means any child. */
-	ret = task_wait_child(id > 0 ? id : 0, &status, &signal,
-			      options & WNOHANG);
+	ret = task_wait_child(&m, &c, options & WNOHANG, false);
 	if (ret <= 0)
 		return ret;
-	wstatus = signal ? (signal & 0x7f) : ((status & 0xff) << 8);
+	wstatus = c.signal ? (c.signal & 0x7f) : ((c.status & 0xff) << 8);
 	if (status_ptr && copy_to_user(status_ptr, &wstatus, sizeof(wstatus)))
 		return -EFAULT;
-	if (rusage) {
-		char zero[144] = { 0 };	/* struct rusage: no accounting yet */
-
-		if (copy_to_user(rusage, zero, sizeof(zero)))
-			return -EFAULT;
-	}
+	if (rusage && rusage_to_user(rusage, c.runtime_ns))
+		return -EFAULT;
 	return ret;
+}
+
+/* The part of siginfo_t waitid() fills in (128 bytes in all). */
+struct waitid_info {
+	int32_t signo, errno_, code, pad;
+	int32_t pid;
+	uint32_t uid;
+	int32_t status;
+	char rest[100];
+};
+
+#define P_ALL	0
+#define P_PID	1
+#define P_PGID	2
+
+SYSCALL_DEFINE5(waitid, int, idtype, int, id, uint64_t, info_ptr, int,
+		options, uint64_t, rusage)
+{
+	struct waitid_info info = { 0 };
+	struct child_match m;
+	struct child_exit c;
+	int ret;
+
+	if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT |
+			__WALL | __WCLONE | __WNOTHREAD) ||
+	    !(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	if (idtype == P_PID && id > 0)
+		m = (struct child_match){ .id = id };
+	else if (idtype == P_PGID && id >= 0)
+		m = match_of(-id);	/* 0: the caller's group */
+	else if (idtype == P_ALL)
+		m = (struct child_match){ 0 };
+	else
+		return -EINVAL;
+	/* Kitten stops no process, so only exits are ever reported. */
+	if (!(options & WEXITED))
+		return options & WNOHANG ? 0 : -ECHILD;
+	ret = task_wait_child(&m, &c, options & WNOHANG, options & WNOWAIT);
+	if (ret < 0)
+		return ret;
+	if (ret > 0) {
+		info.signo = SIGCHLD;
+		info.code = c.signal ? CLD_KILLED : CLD_EXITED;
+		info.pid = c.id;
+		info.status = c.signal ? c.signal : (c.status & 0xff);
+	}
+	/* Nothing ended with WNOHANG: si_pid 0 says so, as on Linux. */
+	if (info_ptr && copy_to_user(info_ptr, &info, sizeof(info)))
+		return -EFAULT;
+	if (rusage && rusage_to_user(rusage, ret > 0 ? c.runtime_ns : 0))
+		return -EFAULT;
+	return 0;
 }
 
 SYSCALL_DEFINE2(pipe2, uint64_t, fds_ptr, uint64_t, flags)

@@ -15,6 +15,7 @@
 #include <kitten/printk.h>
 #include <kitten/sched.h>
 #include <kitten/signal.h>
+#include <kitten/stats.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -45,7 +46,7 @@ static long not_implemented(uint64_t nr)
 	return -ENOSYS;
 }
 
-void syscall_dispatch(struct trap_frame *f)
+static inline void dispatch(struct trap_frame *f)
 {
 	uint64_t nr = f->rax;
 
@@ -65,6 +66,24 @@ void syscall_dispatch(struct trap_frame *f)
 	}
 	sched_preempt_check();
 	task_return_to_user(f);
+}
+
+/* The same, counted for the job's statistics (kitten/stats.h). */
+static __attribute__((noinline)) void dispatch_counted(struct trap_frame *f)
+{
+	unsigned nr = MIN(f->rax, (uint64_t)NR_SYSCALLS);
+	uint64_t mark = stats_enter(STATS_SYSCALL, nr);
+
+	dispatch(f);
+	stats_exit(STATS_SYSCALL, nr, mark);
+}
+
+void syscall_dispatch(struct trap_frame *f)
+{
+	if (unlikely(READ_ONCE(stats_on)))
+		dispatch_counted(f);
+	else
+		dispatch(f);
 }
 
 static struct aspace *current_aspace(void)

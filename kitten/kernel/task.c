@@ -17,10 +17,12 @@
 #include <kitten/futex.h>
 #include <kitten/signal.h>
 #include <kitten/syscall.h>
+#include <kitten/vmm.h>
 #include <kitten/config.h>
 #include <kitten/errno.h>
 #include <kitten/kmem.h>
 #include <kitten/printk.h>
+#include <kitten/proc.h>
 #include <kitten/sched.h>
 #include <kitten/string.h>
 
@@ -35,6 +37,12 @@ static unsigned next_task_id = 1;
  * then frees the task cannot do so while the wake-up still uses it.
  */
 static struct spinlock family_lock = SPINLOCK_INIT("family", LOCK_RANK_FAMILY);
+
+/* Where t's children hang: its process's leader (see task.h). */
+static struct task *family_head(struct task *t)
+{
+	return t->group_leader ? t->group_leader : t;
+}
 
 static bool is_off_cpu(struct task *t)
 {
@@ -183,8 +191,11 @@ static void user_task_exit(struct task *t)
 	 * A process ends when its last thread does, so its first task (the
 	 * one the init task waits for, before freeing the memory) goes last.
 	 */
-	if (t->leader)
+	if (t->leader) {
 		wait_event(as->threads_wq, READ_ONCE(as->nr_threads) == 1);
+		vm_release_owned(as);
+		signal_parent();
+	}
 }
 
 /* A thread has left its address space for good. */
@@ -195,6 +206,7 @@ static void leave_aspace(struct task *t)
 
 	list_del(&t->thread_node);
 	as->nr_threads--;
+	as->exited_runtime_ns += t->runtime_ns;
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	waitqueue_wake_all(&as->threads_wq);
 	aspace_put(as);
@@ -236,6 +248,7 @@ struct task *task_clone_thread(uint64_t stack, uint64_t tls)
 	t->fs_base = tls ? tls : self->fs_base;
 	t->sig_blocked = self->sig_blocked;
 	t->detached = true;		/* nobody waits for a thread's task */
+	t->group_leader = self->group_leader;
 	return t;
 }
 
@@ -281,10 +294,11 @@ struct task *task_fork(struct aspace *as, struct fdtable *files)
 	t->fs_base = self->fs_base;
 	t->sig_blocked = self->sig_blocked;
 	t->leader = true;
+	t->group_leader = t;
 	as->leader_id = t->id;
 	flags = spin_lock_irqsave(&family_lock);
-	t->parent = self;
-	list_add_tail(&t->child_node, &self->children);
+	t->parent = family_head(self);
+	list_add_tail(&t->child_node, &t->parent->children);
 	spin_unlock_irqrestore(&family_lock, flags);
 	return t;
 }
@@ -318,31 +332,50 @@ struct task *task_create_user(const char *name, struct aspace *as,
 	fpu_init_state(t->fpu);
 	user_frame_init(task_user_frame(t), entry, stack, arg0, arg1);
 	t->leader = true;
+	t->group_leader = t;
 	if (!as->leader_id)
 		as->leader_id = t->id;
 
 	unsigned long flags = spin_lock_irqsave(&family_lock);
 
-	t->parent = task_current();
+	t->parent = family_head(task_current());
 	list_add_tail(&t->child_node, &t->parent->children);
 	spin_unlock_irqrestore(&family_lock, flags);
 	sched_enqueue_new(t);
 	return t;
 }
 
-/* An exited child of parent matching id (0: any), or NULL; sets *any. */
-static struct task *exited_child(struct task *parent, unsigned id, bool *any)
+static bool child_matches(const struct task *c, const struct child_match *m)
+{
+	if (m->id)
+		return c->id == m->id;
+	/* Its address space may be on its way out: see task_release(). */
+	if (m->pgid)
+		return (c->exit_pgid ? c->exit_pgid : proc_pgid(c->aspace)) ==
+		       m->pgid;
+	return true;
+}
+
+/*
+ * An ended child of parent that matches, or NULL; sets *any if one
+ * matches at all. Unless keep, the child leaves the list: it is the
+ * caller's to free.
+ */
+static struct task *ended_child(struct task *parent,
+				const struct child_match *m, bool keep,
+				bool *any)
 {
 	unsigned long flags = spin_lock_irqsave(&family_lock);
 	struct task *c, *found = NULL;
 
 	*any = false;
 	list_for_each_entry(c, &parent->children, child_node) {
-		if (id && c->id != id)
+		if (!child_matches(c, m))
 			continue;
 		*any = true;
 		if (c->off_cpu) {
-			list_del(&c->child_node);
+			if (!keep)
+				list_del(&c->child_node);
 			found = c;
 			break;
 		}
@@ -351,28 +384,34 @@ static struct task *exited_child(struct task *parent, unsigned id, bool *any)
 	return found;
 }
 
-int task_wait_child(unsigned id, int *status, int *signal, bool nohang)
+int task_wait_child(const struct child_match *m, struct child_exit *out,
+		    bool nohang, bool keep)
 {
-	struct task *self = task_current(), *child = NULL;
+	struct task *self = task_current(), *head = family_head(self);
+	struct task *child = NULL;
 	bool any;
 
 	if (nohang) {
-		child = exited_child(self, id, &any);
+		child = ended_child(head, m, keep, &any);
 		if (!child)
 			return any ? 0 : -ECHILD;
 	} else {
-		wait_event(self->child_wq,
-			   (child = exited_child(self, id, &any)) != NULL || !any ||
-			   READ_ONCE(self->kill_pending));	/* killed: stop */
+		wait_event(head->child_wq,
+			   (child = ended_child(head, m, keep, &any)) != NULL ||
+			   !any || READ_ONCE(self->kill_pending));
 		if (!child)
-			return -ECHILD;
+			return any ? -EINTR : -ECHILD;
 	}
-	id = child->id;
-	*status = child->exit_status;
-	if (signal)
-		*signal = child->term_signal;
-	kmem_free(child);
-	return id;
+	*out = (struct child_exit){ .id = child->id,
+				    .status = child->exit_status,
+				    .signal = child->term_signal,
+				    .runtime_ns = child->proc_runtime_ns };
+	if (self->aspace && !keep)
+		__atomic_fetch_add(&self->aspace->children_runtime_ns,
+				   child->proc_runtime_ns, __ATOMIC_RELAXED);
+	if (!keep)
+		kmem_free(child);
+	return out->id;
 }
 
 /* The exiting task's children will have nobody to wait for them. */
@@ -433,6 +472,19 @@ void task_exit(int status)
 
 void task_release(struct task *t)
 {
+	unsigned long flags;
+
+	/*
+	 * What its parent will ask of a process that ended, kept before the
+	 * address space goes: a waiter reads exit_pgid under the family
+	 * lock, and the address space only while it is still 0.
+	 */
+	if (t->leader && t->aspace) {
+		t->proc_runtime_ns = t->aspace->exited_runtime_ns + t->runtime_ns;
+		flags = spin_lock_irqsave(&family_lock);
+		t->exit_pgid = proc_pgid(t->aspace);
+		spin_unlock_irqrestore(&family_lock, flags);
+	}
 	kmem_free(t->kstack);
 	t->kstack = NULL;
 	if (t->fpu)
@@ -445,7 +497,7 @@ void task_release(struct task *t)
 		fdtable_put(t->files);
 	t->files = NULL;
 
-	unsigned long flags = spin_lock_irqsave(&family_lock);
+	flags = spin_lock_irqsave(&family_lock);
 	bool detached = t->detached;
 
 	t->off_cpu = true;

@@ -101,7 +101,6 @@ void aspace_put(struct aspace *as)
 
 	if (__atomic_sub_fetch(&as->refs, 1, __ATOMIC_ACQ_REL))
 		return;
-	proc_table_del(as);
 	/* SMARTMAP windows show other processes' tables: just forget them. */
 	pml4 = __va(as->pt.root);
 	for (unsigned i = 1; i < KERNEL_FIRST_SLOT; i++)
@@ -112,6 +111,7 @@ void aspace_put(struct aspace *as)
 	mmap_release_all(as);
 	if (as->owns_memory)	/* a forked or exec'd process's own memory */
 		pmem_release_all(as->owner);
+	proc_table_del(as);	/* last: a job's end waits for its memory */
 	kmem_free(as);
 }
 

@@ -3,7 +3,9 @@
  * System calls for virtual machines: create one from a configuration
  * image in the caller's memory, launch it on named CPUs, read its
  * console, query and stop it, free it (docs/native-api.md). A VM belongs
- * to the process that created it; only that process may act on it.
+ * to the process that created it; only that process may act on it, and
+ * it ends with the process (vm_release_owned), so no guest memory
+ * outlives the job that asked for it.
  *
  * What a VM may touch is checked here, against the caller's rights: host
  * I/O ports, an IRQ or device memory passed through to the guest need uid
@@ -27,6 +29,7 @@
 #include <kitten/errno.h>
 #include <kitten/kmem.h>
 #include <kitten/printk.h>
+#include <kitten/sched.h>
 #include <kitten/spinlock.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
@@ -72,6 +75,19 @@ static void put_vm(uint64_t id)
 	spin_unlock_irqrestore(&vms_lock, flags);
 }
 
+/*
+ * Whether to log a refusal: the first of each process in a row. The
+ * caller gets the reason either way (errbuf, the error number), and a
+ * job that asks again and again must not flood the kernel log.
+ */
+static bool first_refusal(void)
+{
+	static unsigned last_pid;
+	unsigned pid = task_current()->aspace->leader_id;
+
+	return __atomic_exchange_n(&last_pid, pid, __ATOMIC_RELAXED) != pid;
+}
+
 static void tell(uint64_t errbuf, uint64_t errlen, const char *err)
 {
 	if (errlen)
@@ -100,8 +116,9 @@ SYSCALL_DEFINE4(kitten_vm_create, uint64_t, image, uint64_t, len,
 	if (ret == -EPERM)	/* logs the refusal, once per process */
 		cred_check(KITTEN_CAP_VM_PASSTHROUGH,
 			   "a VM with host ports, IRQs or device memory");
-	else if (ret)
-		pr_info("refused: %s\n", err);
+	else if (ret && first_refusal())
+		pr_info("process %u: refused: %s (logged once in a row)\n",
+			as->leader_id, err);
 	if (ret) {
 		tell(errbuf, errlen, err);
 		return ret;
@@ -147,9 +164,10 @@ SYSCALL_DEFINE3(kitten_vm_launch, uint64_t, id, uint64_t, cpus_ptr,
 	/* A job's vCPUs take only its own CPUs, as its threads do. */
 	for (unsigned i = 0; i < ncpus; i++)
 		if (cpus[i] >= 64 || !(allowed & (1ULL << cpus[i]))) {
-			pr_info("vm %lu: vCPU %u on CPU %u, outside the process's CPUs 0x%lx: refused (EPERM)\n",
-				(unsigned long)id, i, cpus[i],
-				(unsigned long)allowed);
+			if (first_refusal())
+				pr_info("vm %lu: vCPU %u on CPU %u, outside the process's CPUs 0x%lx: refused (EPERM)\n",
+					(unsigned long)id, i, cpus[i],
+					(unsigned long)allowed);
 			return -EPERM;
 		}
 	vm = get_vm(id);
@@ -225,4 +243,27 @@ SYSCALL_DEFINE1(kitten_vm_free, uint64_t, id)
 		vms[id - 1].busy = false;
 	spin_unlock_irqrestore(&vms_lock, flags);
 	return ret;
+}
+
+void vm_release_owned(struct aspace *as)
+{
+	for (unsigned i = 0; i < MAX_VMS; i++) {
+		unsigned long flags = spin_lock_irqsave(&vms_lock);
+		struct vmm_vm *vm = NULL;
+
+		/* Its threads are gone: nothing of it holds a slot busy. */
+		if (vms[i].vm && vms[i].owner == as && !vms[i].busy) {
+			vm = vms[i].vm;
+			vms[i].busy = true;
+		}
+		spin_unlock_irqrestore(&vms_lock, flags);
+		if (!vm)
+			continue;
+		vmm_stop(vm, "its process ended");
+		while (vmm_free(vm) == -EBUSY)	/* until its vCPUs are out */
+			task_sleep_ns(1000 * 1000);
+		flags = spin_lock_irqsave(&vms_lock);
+		vms[i] = (struct vm_slot){ 0 };
+		spin_unlock_irqrestore(&vms_lock, flags);
+	}
 }

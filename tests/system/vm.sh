@@ -105,6 +105,19 @@ if selected vm-bad-guests-then-good; then
 			"${bad_images[7]}:/good.img")"
 fi
 
+# A job that leaves its VM running and exits: the VM ends with the job,
+# and its memory is back before the next run (3 runs).
+if selected vm-ends-with-its-process; then
+	expect_boot vm-ends-with-its-process 0 \
+		'^vmrun: VM [0-9]+ left running$' \
+		'stopping: its process ended' \
+		'init: /bin/vmrun done, status 0; ([0-9]+) KiB free after the first run, \1 KiB after the last \(no leak\)' \
+		-- --smp 2 --mem 512M --append "exit_when_done panic=exit" \
+		--module "$(initrd vm-abandon "program=/bin/vmrun;cpus=0,1;args=--abandon /spin.img;heap=64M;repeat=3" \
+			"$BUILD/user/vmrun:/bin/vmrun" \
+			"$(vmimage spin.img --mem 16M --kernel "$guests/spin.elf")":/spin.img)"
+fi
+
 # Kitten as a guest of Kitten + Palacios (the paper's Kitten-in-Palacios
 # case): the same image boots in a VM with 1 and with 2 vCPUs, finds them
 # through the VM's ACPI tables, and its in-kernel self-tests pass there.

@@ -67,3 +67,10 @@ include tests/unit/decoder.mk
 include tests/unit/devices_apic.mk
 include tests/unit/devices_pci.mk
 include tests/unit/devices_legacy.mk
+
+# PCI capability lists and virtio's, over fake configuration spaces; the
+# split virtqueue against a fake device.
+UNIT_TESTS += test_pci_cap
+test_pci_cap_SRCS := kitten/drivers/pci_cap.c kitten/drivers/virtio_pci_caps.c
+UNIT_TESTS += test_virtqueue
+test_virtqueue_SRCS := kitten/drivers/virtqueue.c

@@ -11,6 +11,8 @@
  *   repeat=200           run it this many times (default 1)
  *   env=KEY=VALUE        add to the environment (may repeat)
  *   verbose=1            report each rank's exit status
+ *   stats=1              print the job's kernel entries at its end
+ *                        (/proc/kitten/stats, docs/noise.md)
  *   uid=1000             run as this user (default 0, root)
  *   gid=1000             with this group (default: 0, or uid when uid= given)
  *   cap=NAME             grant a capability to a job that is not root:
@@ -163,6 +165,8 @@ int job_parse(const char *text, struct job *job)
 					return fail(job, "unknown capability (setuid, setgid, kill, vm_passthrough, raw_io)");
 			} else if (klen == 7 && !strncmp(text, "verbose", 7)) {
 				job->verbose = v[0] == '1';
+			} else if (klen == 5 && !strncmp(text, "stats", 5)) {
+				job->stats = v[0] == '1';
 			} else if (klen == 4 && !strncmp(text, "cpus", 4)) {
 				const char *p = v;
 

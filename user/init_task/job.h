@@ -26,6 +26,7 @@ struct job {
 	uint64_t caps;			/* KITTEN_CAP_* bits from cap= lines */
 	unsigned repeat;		/* run the job this many times */
 	int verbose;
+	int stats;			/* print its kernel entries at the end */
 	const char *error;		/* set when parsing fails */
 };
 

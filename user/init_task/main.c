@@ -78,14 +78,14 @@ static int with_window(uint64_t pa, uint64_t size, void *ctx,
 
 struct image_ctx {
 	const struct elf_image *img;
-	uint64_t size;
 };
 
+/* The memory is clean already: the kernel zeroes what pmem_alloc()
+ * hands out, so the heap and .bss are not zeroed a second time here. */
 static void copy_image(void *mem, void *p)
 {
 	const struct image_ctx *c = p;
 
-	memset(mem, 0, c->size);
 	for (unsigned i = 0; i < c->img->nr_segs; i++) {
 		const struct elf_segment *s = &c->img->segs[i];
 
@@ -206,12 +206,11 @@ static int setup_rank(const struct job *job, const struct elf_image *img,
 	struct rank *rk = &ranks[r];
 	uint64_t bias = img->pie ? PIE_BASE - img->lowest : 0;
 	uint64_t span = img->highest - img->lowest + job->heap;
-	struct image_ctx ic = { img, 0 };
+	struct image_ctx ic = { img };
 	struct stack_ctx sc = { job, img, bias, r, 0 };
 	int err;
 
 	rk->image_size = (span + LARGE - 1) & ~(LARGE - 1);
-	ic.size = rk->image_size;
 	if ((err = aspace_create(&rk->aspace)) ||
 	    (err = pmem_alloc(rk->image_size, LARGE, &rk->image_pa)) ||
 	    (err = with_window(rk->image_pa, rk->image_size, &ic, copy_image)) ||
@@ -282,6 +281,37 @@ static char *strstr_line(char *text, const char *word)
 	return NULL;
 }
 
+/*
+ * The job's kernel entries (/proc/kitten/stats): "start" just before its
+ * first rank, so that loading it is not counted, and the table after the
+ * last rank, to the console (the kernel log), where `kitten run --stats`
+ * finds its "stats: " lines.
+ */
+static void stats_command(const char *what)
+{
+	int fd = open("/proc/kitten/stats", 1 /* O_WRONLY */);
+
+	if (fd < 0 || write(fd, what, strlen(what)) < 0)
+		printf("init: cannot %s the job's kernel statistics\n", what);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void stats_print(void)
+{
+	int fd = open("/proc/kitten/stats", 0);
+	long n;
+
+	if (fd < 0) {
+		printf("init: no /proc/kitten/stats (error %d)\n", fd);
+		return;
+	}
+	while ((n = read(fd, file_buf, MAX_FILE)) > 0)
+		write(1, file_buf, n);
+	close(fd);
+	stats_command("stop");
+}
+
 /* Load, connect, start and wait for every rank; returns the worst status. */
 static int run_job(const struct job *job)
 {
@@ -312,6 +342,8 @@ static int run_job(const struct job *job)
 		       err == -12 ? "not enough memory" : "refused", err);
 		worst = 125;
 	}
+	if (job->stats && !err)
+		stats_command("start");
 	for (unsigned r = 0; r < job->ranks && !err; r++) {
 		ranks[r].task = task_create(&ranks[r].spec);
 		if (ranks[r].task < 0) {
@@ -333,6 +365,8 @@ static int run_job(const struct job *job)
 		if (ranks[r].status > worst)
 			worst = ranks[r].status;
 	}
+	if (job->stats && started)
+		stats_print();
 	for (unsigned r = 0; r < job->ranks; r++)
 		release_rank(&ranks[r]);
 	return worst;

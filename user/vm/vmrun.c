@@ -5,7 +5,7 @@
  * it stopped and how often it exited to the VMM, by reason.
  *
  *   vmrun [--cpus 1,2] [--timeout SEC] [--boots N] [--canary]
- *         [--fuzz EXITS] IMAGE
+ *         [--fuzz EXITS] [--abandon] IMAGE
  *
  * --boots N runs the VM N times in a row from the same image, which
  * keeps the guest's disk from one boot to the next (the kernel writes it
@@ -27,6 +27,9 @@
  * result, not an error; a VM that makes no exit for 2 s is stopped (the
  * guest spins), which shows the VMM still answers. It implies --canary;
  * the status is 0 when the host memory was unchanged throughout.
+ *
+ * --abandon creates and launches the VM, then exits at once without
+ * stopping or freeing it: the kernel must end it with the process.
  */
 #include "kitten.h"
 #include <palacios/image.h>
@@ -354,6 +357,25 @@ static int fuzz(const struct v3_image *h, long size, const char *path,
 	return intact && exits >= want ? 0 : 1;
 }
 
+/* --abandon: a VM left running, for the kernel to end with us. */
+static int abandon_vm(const struct v3_image *h, long size,
+		      const struct run_opts *o)
+{
+	char err[160] = "";
+	long id = vm_create(h, size, err, sizeof(err));
+
+	if (id < 0) {
+		printf("vmrun: refused: %s\n", err);
+		return 2;
+	}
+	if (vm_launch(id, o->cpus, o->ncpus) < 0) {
+		printf("vmrun: cannot launch VM %ld\n", id);
+		return 2;
+	}
+	printf("vmrun: VM %ld left running\n", id);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned cpus[64], boots = 1;
@@ -361,7 +383,7 @@ int main(int argc, char **argv)
 	struct run_result res;
 	struct canary canary;
 	unsigned long long fuzz_exits = 0;
-	bool check_canary = false;
+	bool check_canary = false, abandon = false;
 	const char *path = NULL;
 	const struct v3_image *h;
 	long size;
@@ -396,6 +418,8 @@ int main(int argc, char **argv)
 			check_canary = true;
 		} else if (!strcmp(argv[i], "--canary"))
 			check_canary = true;
+		else if (!strcmp(argv[i], "--abandon"))
+			abandon = true;
 		else if (argv[i][0] != '-' && !path)
 			path = argv[i];
 		else {
@@ -405,7 +429,7 @@ int main(int argc, char **argv)
 	}
 	if (!path) {
 		printf("usage: vmrun [--cpus LIST] [--timeout SEC] [--boots N] "
-		       "[--canary] [--fuzz EXITS] IMAGE\n");
+		       "[--canary] [--fuzz EXITS] [--abandon] IMAGE\n");
 		return 2;
 	}
 	h = read_image(path, &size);
@@ -422,6 +446,8 @@ int main(int argc, char **argv)
 	}
 	if (fuzz_exits)
 		return fuzz(h, size, path, &o, fuzz_exits, &canary);
+	if (abandon)
+		return abandon_vm(h, size, &o);
 
 	for (unsigned boot = 1; boot <= boots; boot++) {
 		if (boots > 1)

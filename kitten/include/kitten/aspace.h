@@ -72,6 +72,15 @@ struct aspace {
 	unsigned pgid, sid;		/* process group, session; 0: leader_id */
 	unsigned parent_pid;		/* the process that forked it, or 0 */
 	struct list_head proc_node;	/* in the process table (proc.h) */
+	/*
+	 * The job it belongs to: the pid of the process the init task
+	 * started (kitten_task_create), inherited by fork and kept by exec;
+	 * 0 outside jobs. What is left of a job when that process ends
+	 * ends with it (proc_end_job).
+	 */
+	unsigned job_id;
+	uint64_t exited_runtime_ns;	/* CPU time of its threads that left */
+	uint64_t children_runtime_ns;	/* of its children reaped (RUSAGE_CHILDREN) */
 };
 
 int aspace_create(unsigned owner, struct aspace **out);

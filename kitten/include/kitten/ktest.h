@@ -3,8 +3,9 @@
  * In-kernel self-tests, reported in KTAP (the Linux kernel's test output
  * format) on the console. A suite is a named array of cases; it registers
  * itself with KTEST_SUITE() and runs when the ktest= argument names it
- * (ktest=all runs every suite). Checks do not stop a case: each failed
- * check prints a diagnostic line, and the case fails if any check did.
+ * (ktest=all runs every suite but those KTEST_SUITE_NAMED_ONLY() marks).
+ * Checks do not stop a case: each failed check prints a diagnostic line,
+ * and the case fails if any check did.
  */
 #ifndef KITTEN_KTEST_H
 #define KITTEN_KTEST_H
@@ -26,6 +27,7 @@ struct ktest_suite {
 	const char *name;
 	const struct ktest_case *cases;
 	size_t nr_cases;
+	bool named_only;	/* not under ktest=all: see below */
 };
 
 #define KTEST_CASE(fn) { #fn, fn }
@@ -36,6 +38,20 @@ struct ktest_suite {
 		.name = #sname,                                           \
 		.cases = case_array,                                      \
 		.nr_cases = ARRAY_SIZE(case_array),                       \
+	}
+
+/*
+ * A suite that needs something the boot must provide (a device, files on
+ * the host) runs only when ktest= names it; ktest=all leaves it out, so
+ * it is neither skipped nor failed on a machine not set up for it.
+ */
+#define KTEST_SUITE_NAMED_ONLY(sname, case_array)                        \
+	static const struct ktest_suite __ktest_suite_##sname __used       \
+		__section(".ktest_suites") __aligned(8) = {                \
+		.name = #sname,                                           \
+		.cases = case_array,                                      \
+		.nr_cases = ARRAY_SIZE(case_array),                       \
+		.named_only = true,                                       \
 	}
 
 __printf(4, 5) void ktest_fail(struct ktest *t, const char *file, int line,

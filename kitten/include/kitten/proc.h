@@ -15,6 +15,7 @@
 struct aspace;
 
 void proc_table_add(struct aspace *as);
+/* Called last as an address space is freed, after its memory. */
 void proc_table_del(struct aspace *as);
 
 /*
@@ -23,6 +24,13 @@ void proc_table_del(struct aspace *as);
  * sleep. Stops at the first non-zero return of fn and returns it.
  */
 int proc_for_each(int (*fn)(struct aspace *as, void *arg), void *arg);
+
+/*
+ * The end of job (see aspace->job_id): kill what is left of it and wait
+ * until all of it is gone, its memory freed. The init task reads the
+ * free memory after a job, so nothing of the job may outlive this.
+ */
+void proc_end_job(unsigned job);
 
 /* A process's group and session: its own pid unless it moved. */
 unsigned proc_pgid(const struct aspace *as);

@@ -35,6 +35,8 @@ struct sig_sender {
 };
 #define SI_USER		0
 #define SI_TKILL	(-6)
+#define CLD_EXITED	1	/* SIGCHLD's si_code: the child exited */
+#define CLD_KILLED	2
 
 struct trap_frame;
 
@@ -64,6 +66,13 @@ extern struct waitqueue signal_wq;
 void signal_deliver_pending(struct trap_frame *f);
 /* Make sig pending for the calling thread, as the kernel's own (SIGPIPE). */
 void signal_raise(int sig);
+/*
+ * The calling process is ending: SIGCHLD to its parent process if it
+ * has a handler for it (the default action is to do nothing).
+ */
+void signal_parent(void);
+/* SIGKILL every process of job (aspace->job_id), from the kernel. */
+void signal_kill_job(unsigned job);
 /* si_code of a SIGSEGV from a page fault: no mapping, or no right. */
 #define SEGV_MAPERR	1
 #define SEGV_ACCERR	2

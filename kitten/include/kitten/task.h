@@ -44,6 +44,7 @@ struct task {
 
 	uint64_t runtime_ns;		/* CPU time consumed */
 	uint64_t last_switch_ns;
+	uint64_t stats_away;		/* TSC cycles switched out (stats.h) */
 
 	/* User tasks only. */
 	struct aspace *aspace;
@@ -62,11 +63,19 @@ struct task {
 	struct fdtable *files;
 	int term_signal;		/* killed by this signal, or 0 */
 
-	/* Family: user tasks are waited for by the task that created them. */
-	struct task *parent;
+	/*
+	 * Family. A process's children belong to the process: they hang on
+	 * its leader (the task that lives longest, see user_task_exit), so a
+	 * child forked by a thread outlives the thread, and any thread may
+	 * wait for it. Kernel threads are their own leaders.
+	 */
+	struct task *group_leader;	/* the process's first task, or NULL */
+	struct task *parent;		/* a leader, or the kernel thread */
 	struct list_head children;
 	struct list_head child_node;
 	struct waitqueue child_wq;	/* a child of this task exited */
+	uint64_t proc_runtime_ns;	/* a leader's: all its threads' time */
+	unsigned exit_pgid;		/* a leader's process group at exit */
 };
 
 /* The task running on this CPU. */
@@ -89,12 +98,28 @@ struct task *task_create_user(const char *name, struct aspace *as,
 			      uint64_t arg0, uint64_t arg1,
 			      struct fdtable *files);
 
+/* What a parent learns of a child that ended. */
+struct child_exit {
+	unsigned id;		/* its pid */
+	int status;		/* exit status (128 + signal if killed) */
+	int signal;		/* the signal that killed it, or 0 */
+	uint64_t runtime_ns;	/* CPU time of all its threads */
+};
+
+/* Which children a wait is for (Linux's pid argument of wait4). */
+struct child_match {
+	unsigned id;		/* this pid, or any when 0 */
+	unsigned pgid;		/* or any in this process group, when not 0 */
+};
+
 /*
- * Wait for a child of the current task (id, or any when id is 0) to exit;
- * returns its id, status and killing signal (signal may be NULL), frees
- * it. -ECHILD when there is none; with nohang, 0 when none has exited.
+ * Wait for a child of the current process that matches to end, and reap
+ * it (unless keep: it stays waitable) into *out. Returns its id; -ECHILD
+ * when there is no such child; with nohang, 0 when none has ended;
+ * -EINTR when the caller is being killed.
  */
-int task_wait_child(unsigned id, int *status, int *signal, bool nohang);
+int task_wait_child(const struct child_match *m, struct child_exit *out,
+		    bool nohang, bool keep);
 
 /* fork(): a new process in as (a copy made by the caller), sharing
  * nothing but the copied file table files. Returns the child, not yet

@@ -41,4 +41,11 @@ int vmm_disk_write_back(struct vmm_vm *vm, void *image, size_t len);
 /* Free a stopped VM; -EBUSY while it runs. */
 int vmm_free(struct vmm_vm *vm);
 
+struct aspace;
+/*
+ * Process as is ending (its last thread, or exec): stop and free the VMs
+ * it created (sys_vm.c). Sleeps until their vCPUs are out.
+ */
+void vm_release_owned(struct aspace *as);
+
 #endif

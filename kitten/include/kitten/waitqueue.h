@@ -26,6 +26,10 @@ struct waiter {
 };
 
 void waitqueue_init(struct waitqueue *wq);
+/* A static wait queue: struct waitqueue q = WAITQUEUE_INIT(q); */
+#define WAITQUEUE_INIT(wq)                                             \
+	{ .lock = SPINLOCK_INIT("waitqueue", LOCK_RANK_WAITQUEUE),     \
+	  .waiters = LIST_HEAD_INIT((wq).waiters) }
 void waitqueue_wake_all(struct waitqueue *wq);
 void waitqueue_wake_one(struct waitqueue *wq);
 
