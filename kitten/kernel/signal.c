@@ -458,6 +458,17 @@ struct child_note {
 	struct sig_sender from;		/* the child, for siginfo */
 };
 
+/* Does a thread of as block sig? as->threads_lock held. */
+static bool blocked_by_a_thread(struct aspace *as, int sig)
+{
+	struct task *t;
+
+	list_for_each_entry(t, &as->threads, thread_node)
+		if (t->sig_blocked & bit(sig))
+			return true;
+	return false;
+}
+
 static int sigchld_one(struct aspace *as, void *arg)
 {
 	struct child_note *n = arg;
@@ -465,10 +476,12 @@ static int sigchld_one(struct aspace *as, void *arg)
 
 	if (as->leader_id != n->parent)
 		return 0;
-	/* Its default action is to do nothing: only a handler wants it. */
+	/* Its default action is to do nothing: only a handler wants it, or
+	 * a thread that blocks it (to read it from a signalfd). */
 	flags = spin_lock_irqsave(&as->threads_lock);
 	if (as->sigactions[SIGCHLD - 1].handler != SIG_IGN &&
-	    as->sigactions[SIGCHLD - 1].handler != SIG_DFL)
+	    (as->sigactions[SIGCHLD - 1].handler != SIG_DFL ||
+	     blocked_by_a_thread(as, SIGCHLD)))
 		send_to_process(as, SIGCHLD, NULL, &n->from);
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	return 1;

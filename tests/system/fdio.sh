@@ -59,6 +59,7 @@ for cpus in 1 4; do
 		'^timersig: 200 armed timerfds closed by another thread$' \
 		'^timersig: poll wakes for a signal from another process; its pid and SI_USER ok$' \
 		'^timersig: epoll wakes for a signal from another process ok$' \
+		'^timersig: SIGCHLD of an exiting child read from a signalfd, with its pid ok$' \
 		'^timersig: all ok$' \
 		-- --cpus $cpus --mem 32M "$linux/timersig-glibc"
 done

@@ -211,6 +211,19 @@ static void signals(void)
 	      "mask with SIGUSR1 again: it was still pending");
 	close(ep);
 	close(sfd);
+
+	/* SIGCHLD blocked, its action the default: still read from a signalfd. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, 0);
+	if ((pid = fork()) == 0)
+		_exit(7);
+	n = read(sfd, si, sizeof(si));
+	check(n == 128 && si[0].ssi_signo == SIGCHLD && si[0].ssi_pid == (uint32_t)pid,
+	      "SIGCHLD of an exiting child read from a signalfd, with its pid");
+	waitpid(pid, NULL, 0);
+	close(sfd);
 }
 
 int main(void)
