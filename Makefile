@@ -213,6 +213,9 @@ $(BUILD)/linux/dyn%: user/tests/linux/dyn%.c
 	$(CC) -O2 -o $@ $<
 LINUX_TESTS += $(addprefix $(BUILD)/linux/,dynhello dynhello-pie dynplugin.so \
 	dyndlopen dynshm dynrelro)
+# Descriptor calls: poll, epoll, eventfd, timerfd, signalfd, sockets, locks.
+FDIO_TESTS := pollio epoll unixsock timersig locks
+LINUX_TESTS += $(foreach t,$(FDIO_TESTS),$(BUILD)/linux/$(t)-glibc)
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.

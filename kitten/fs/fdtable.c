@@ -10,6 +10,7 @@
  */
 #include <kitten/errno.h>
 #include <kitten/file.h>
+#include <kitten/flock.h>
 #include <kitten/kmem.h>
 #include <kitten/ramfs.h>
 #include <kitten/rlimit.h>
@@ -55,6 +56,7 @@ void fdtable_put(struct fdtable *t)
 {
 	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	flock_table_gone(t);	/* the process's record locks */
 	for (int fd = 0; fd < FD_MAX; fd++)
 		if (t->fd[fd])
 			file_put(t->fd[fd]);

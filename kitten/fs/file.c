@@ -19,7 +19,9 @@
 #include <kitten/cpio.h>
 #include <kitten/errno.h>
 #include <kitten/file.h>
+#include <kitten/flock.h>
 #include <kitten/kmem.h>
+#include <kitten/poll.h>
 #include <kitten/ramfs.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
@@ -82,6 +84,7 @@ void file_put(struct file *f)
 {
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	flock_file_gone(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	if (f->inode)
@@ -291,6 +294,7 @@ int fd_close(uint64_t fd)
 
 	if (!f)
 		return -EBADF;
+	flock_close(task_current()->files, f->inode);	/* POSIX: any close */
 	file_put(f);
 	return 0;
 }
@@ -365,14 +369,24 @@ SYSCALL_DEFINE3(fcntl, uint64_t, fd, uint64_t, cmd, uint64_t, arg)
 		ret = READ_ONCE(f->flags) &
 		      ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 		break;
-	case F_SETFL:	/* only O_APPEND (and the ignored O_NONBLOCK) change */
-		if (arg & O_APPEND)
-			__atomic_fetch_or(&f->flags, O_APPEND, __ATOMIC_RELAXED);
-		else
-			__atomic_fetch_and(&f->flags, ~O_APPEND, __ATOMIC_RELAXED);
+	case F_SETFL: {	/* only O_APPEND and O_NONBLOCK change */
+		const unsigned settable = O_APPEND | O_NONBLOCK;
+		unsigned old = READ_ONCE(f->flags), new;
+
+		do
+			new = (old & ~settable) | (arg & settable);
+		while (!__atomic_compare_exchange_n(&f->flags, &old, new, false,
+						    __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED));
+		break;
+	}
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		ret = flock_fcntl(f, cmd, arg);
 		break;
 	default:
-		ret = -EINVAL;
+		ret = -EINVAL;	/* F_OFD_*, leases, pipe sizes, seals: not here */
 	}
 	file_put(f);
 	return ret;

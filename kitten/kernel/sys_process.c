@@ -26,6 +26,7 @@
 #include <kitten/kmem.h>
 #include <kitten/mmap.h>
 #include <kitten/pmem.h>
+#include <kitten/poll.h>
 #include <kitten/proc.h>
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
@@ -391,11 +392,13 @@ SYSCALL_DEFINE2(pipe2, uint64_t, fds_ptr, uint64_t, flags)
 	int fds[2];
 	long err;
 
-	if (flags & ~(uint64_t)(O_CLOEXEC_FLAG | 04000))	/* O_NONBLOCK ignored */
+	if (flags & ~(uint64_t)(O_CLOEXEC_FLAG | O_NONBLOCK))
 		return -EINVAL;
 	err = pipe_create(&r, &w);
 	if (err)
 		return err;
+	r->flags |= flags & O_NONBLOCK;
+	w->flags |= flags & O_NONBLOCK;
 	fds[0] = fd_install(r, 0, flags & O_CLOEXEC_FLAG);
 	fds[1] = fds[0] < 0 ? -1 : fd_install(w, 0, flags & O_CLOEXEC_FLAG);
 	if (fds[1] < 0) {

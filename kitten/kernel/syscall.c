@@ -14,6 +14,7 @@
 #include <kitten/errno.h>
 #include <kitten/printk.h>
 #include <kitten/sched.h>
+#include <kitten/signal.h>
 #include <kitten/stats.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
@@ -53,6 +54,16 @@ static inline void dispatch(struct trap_frame *f)
 		f->rax = table[nr](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
 	else
 		f->rax = not_implemented(nr);
+	if (f->rax == (uint64_t)-ERESTARTSYS) {
+		/* Back to the syscall instruction, with the handler's frame
+		 * saved on the way: sigreturn resumes at the call again. */
+		if (signal_restart_syscall()) {
+			f->rax = nr;
+			f->rip -= 2;
+		} else {
+			f->rax = -EINTR;
+		}
+	}
 	sched_preempt_check();
 	task_return_to_user(f);
 }

@@ -38,6 +38,7 @@
 
 struct inode;
 struct file;
+struct poll_table;
 
 /* What stat() reports, before it is laid out for Linux. */
 struct kstat {
@@ -80,6 +81,9 @@ struct file_operations {
 	void (*release)(struct file *f);
 	/* A kind without a path: what /proc/<pid>/fd calls it ("pipe"). */
 	const char *anon_name;
+	/* What f is ready for now (POLL* bits, poll.h), after poll_wait() on
+	 * each queue whose wake-up may change it. Absent: always ready. */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);
 };
 
 struct file {

@@ -4,6 +4,7 @@
 #define KITTEN_SIGNAL_H
 
 #include <kitten/types.h>
+#include <kitten/waitqueue.h>
 
 #define SIGILL		4
 #define SIGABRT		6
@@ -49,6 +50,22 @@ struct task;
  * mode? A sleeper checks after marking itself asleep, so a sender's
  * wake-up in between is not lost. */
 bool signal_pending(struct task *t);
+
+/* A call ended with -ERESTARTSYS: should it run again after the
+ * handler of the signal delivered next (SA_RESTART), or fail -EINTR? */
+bool signal_restart_syscall(void);
+
+/* Block mask until the current call returns to user mode, and the
+ * handlers it wakes for have run (ppoll, pselect6, epoll_pwait). */
+void signal_set_temp_mask(uint64_t mask);
+
+/*
+ * signalfd: take the lowest signal in mask pending for the current
+ * thread, without running its handler; its number (0 if none) and
+ * sender. signal_wq is woken each time a signal becomes pending.
+ */
+int signal_dequeue(uint64_t mask, struct sig_sender *from);
+extern struct waitqueue signal_wq;
 
 /* Before returning to user mode: run handlers or default actions. */
 void signal_deliver_pending(struct trap_frame *f);

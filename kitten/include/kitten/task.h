@@ -55,6 +55,8 @@ struct task {
 	uint64_t sig_blocked;		/* bit n-1: signal n is blocked */
 	uint64_t sig_pending;
 	struct sig_sender sig_from[NSIG];	/* of each pending signal */
+	uint64_t sig_saved_mask;	/* to restore after ppoll's mask */
+	bool sig_restore_mask;		/* sig_saved_mask is set */
 	bool leader;			/* a process's first task, not a thread */
 	bool kill_pending;		/* exit at the next return to user mode */
 	struct list_head thread_node;	/* on aspace->threads */
