@@ -17,10 +17,9 @@
  * wake-ups happen after it is dropped.
  *
  * Clocks: CLOCK_MONOTONIC and CLOCK_BOOTTIME are time_ns(). CLOCK_REALTIME
- * is the same clock here (clock_gettime reports it so: the boot clock,
- * until a wall clock is read at boot); its absolute times are taken on
- * that scale, and TFD_TIMER_CANCEL_ON_SET never cancels, since nothing
- * sets that clock.
+ * is the wall clock (time_realtime_ns()): an absolute time on it is turned
+ * into time_ns() when the timer is set, so a later clock_settime does not
+ * move it, and TFD_TIMER_CANCEL_ON_SET never cancels (not kept).
  */
 #include <arch/time.h>
 #include <kitten/errno.h>
@@ -51,6 +50,7 @@ struct timerfd {
 	uint64_t expires;	/* next expiration (time_ns()); 0: disarmed */
 	uint64_t interval;	/* 0: one-shot */
 	uint64_t ticks;		/* expirations not yet read */
+	bool realtime;		/* CLOCK_REALTIME: absolute times are wall time */
 };
 
 static const struct file_operations timerfd_ops;
@@ -183,6 +183,7 @@ SYSCALL_DEFINE2(timerfd_create, uint64_t, clock, uint64_t, flags)
 	waitqueue_init(&t->wq);
 	timer_init(&t->timer, timerfd_fire, t);
 	t->refs = 1;
+	t->realtime = clock == CLOCK_REALTIME;
 	f = file_alloc(&timerfd_ops, NULL, O_RDONLY | (flags & O_NONBLOCK));
 	if (!f) {
 		kmem_free(t);
@@ -255,6 +256,11 @@ SYSCALL_DEFINE4(timerfd_settime, uint64_t, fd, uint64_t, flags,
 	t->ticks = 0;
 	t->interval = in.interval_sec * NSEC_PER_SEC + in.interval_nsec;
 	now = time_ns();
+	if (value && (flags & TFD_TIMER_ABSTIME) && t->realtime) {
+		int64_t wall = time_realtime_ns();	/* wall time to time_ns() */
+
+		value = (int64_t)value > wall ? now + (value - wall) : now;
+	}
 	if (value) {
 		t->expires = flags & TFD_TIMER_ABSTIME ? MAX(value, 1) : now + value;
 		if (!t->armed) {
