@@ -44,6 +44,7 @@
 #include <kitten/procfs.h>
 #include <kitten/ramfs.h>
 #include <kitten/string.h>
+#include <kitten/vfs.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
 
@@ -370,7 +371,7 @@ int procfs_resolve(char *path, size_t size)
 static long describe(struct file *f, char *buf, size_t size)
 {
 	if (f->inode) {
-		long len = ramfs_path(f->inode, buf, size);
+		long len = vfs_path(f->inode, buf, size);
 
 		if (len == -ENOENT)
 			return snprintf(buf, size, "(deleted)");
@@ -432,7 +433,7 @@ static long cwd_link(struct aspace *as, char *buf, size_t size)
 	fdtable_put(t);
 	if (!dir)
 		return snprintf(buf, size, "/");
-	len = ramfs_path(dir, buf, size);
+	len = vfs_path(dir, buf, size);
 	inode_put(dir);
 	return len < 0 ? len : len - 1;
 }
@@ -608,9 +609,10 @@ static size_t maps_text(struct aspace *as, char *out, size_t cap)
  * the block the loader left at the top of its stack (exec.c, the init
  * task): argc, argv[], NULL, envp[], NULL, then the auxiliary vector.
  * Kitten keeps no separate record of where the arguments are, so the
- * block is found from the auxiliary vector's AT_RANDOM entry, whose
- * bytes sit just below the strings, and checked (argc must count the
- * pointers, each pointing into the strings) before anything is used;
+ * block is found from the auxiliary vector's AT_RANDOM entry (its value
+ * points at the stack's top, where the strings are: every string lies
+ * above the vectors) and checked (argc must count the pointers, each
+ * pointing above the vectors) before anything is used;
  * a process that overwrote it reads as empty, as a kernel thread does.
  */
 #define ARGS_SCAN	(64 * 1024)	/* of the stack's top, at most */
@@ -665,7 +667,7 @@ static long args_from(const uint64_t *w, size_t nwords, vaddr_t base,
 		}
 	if (!found)
 		return 0;
-	strings = w[i + 1] + 16;
+	strings = base + (i + 2) * 8;	/* above the AT_RANDOM pair */
 #define IS_STRING(v) ((v) >= strings && (v) < top)
 	for (j = i; j >= 2 && w[j - 2] >= 1 && w[j - 2] < 64; j -= 2)
 		;			/* back to the first auxv pair */

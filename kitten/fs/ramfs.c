@@ -494,9 +494,10 @@ long ramfs_path(struct inode *inode, char *buf, size_t size)
 	else
 		buf[--at] = '\0';
 	for (struct inode *n = inode; !err && n != &root; n = n->parent) {
-		size_t len = strlen(n->name);
+		/* Another file system's inode has no name here. */
+		size_t len = n->name ? strlen(n->name) : 0;
 
-		if (!linked(n))
+		if (!n->name || !linked(n))
 			err = -ENOENT;
 		else if (len + 1 > at)
 			err = -ENAMETOOLONG;
