@@ -137,7 +137,7 @@ static struct slot slots[MAX_THREADS];
 static struct worker workers[MAX_THREADS];
 static char stacks[MAX_THREADS][STACK_SIZE] __attribute__((aligned(4096)));
 static uint64_t seed = 1, total_calls = 1000000;
-static int nthreads = 4, trace, is_root;
+static int nthreads = 4, trace, is_root, memory;
 static uint64_t nranks = 1;	/* SMARTMAP windows 0..nranks-1 are the job's */
 static uint64_t skips[16];	/* --skip NR: to narrow down a failure */
 static int nr_skips;
@@ -811,9 +811,35 @@ static void remove_tree(const char *dir, int depth)
 	syscall(SYS_rmdir, dir);
 }
 
+/*
+ * The kernel's account of its memory (/proc/kitten/memory), one line
+ * each: printed by a run without calls before and after the measured
+ * one, it names what a leak holds (docs/fuzzing.md).
+ */
+static void print_memory(void)
+{
+	char buf[2048];
+	long n, fd = syscall(SYS_open, "/proc/kitten/memory", O_RDONLY);
+
+	if (fd < 0) {
+		out("sysfuzz: memory: cannot open /proc/kitten/memory (%ld)\n", fd);
+		return;
+	}
+	n = syscall(SYS_read, fd, buf, sizeof(buf) - 1);
+	syscall(SYS_close, fd);
+	buf[n > 0 ? n : 0] = '\0';
+	for (char *line = buf, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		out("sysfuzz: memory: %s\n", line);
+	}
+}
+
 static void usage(void)
 {
-	out("usage: sysfuzz [--seed N] [--calls N] [--threads N] [--skip NR]... [--trace]\n");
+	out("usage: sysfuzz [--seed N] [--calls N] [--threads N] [--skip NR]... [--trace] [--memory]\n");
 	syscall(SYS_exit_group, 2);
 }
 
@@ -822,6 +848,8 @@ static void parse_args(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--trace"))
 			trace = 1;
+		else if (!strcmp(argv[i], "--memory"))
+			memory = 1;
 		else if (i + 1 < argc && !strcmp(argv[i], "--seed"))
 			seed = strtoull(argv[++i], NULL, 0);
 		else if (i + 1 < argc && !strcmp(argv[i], "--calls"))
@@ -901,6 +929,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	parse_args(argc, argv);
+	if (memory)
+		print_memory();
 	my_pid = getpid();
 	if (getenv("KITTEN_NRANKS"))
 		nranks = strtoull(getenv("KITTEN_NRANKS"), NULL, 0);
