@@ -984,7 +984,14 @@ int main(int argc, char **argv)
 	 * outlives the job: the files. */
 	while (syscall(SYS_wait4, -1, NULL, 0, NULL) > 0)
 		;
+	/* A full descriptor table (EMFILE) would keep remove_tree from
+	 * opening a directory, and the tree would outlive the job. */
+	for (int fd = 0; fd < 1024; fd++)
+		if (fd != OUT_FD)
+			syscall(SYS_close, fd);
 	remove_tree("/tmp/fz", 0);
+	if (syscall(SYS_access, "/tmp/fz", F_OK) == 0)
+		out("sysfuzz: seed %lu: /tmp/fz is left: it could not be removed\n", seed);
 	for (int t = 0; t < nthreads; t++)
 		skipped += slots[t].skipped;
 	out("sysfuzz: seed %lu: %lu calls survived (%lu skipped), %lu signals caught\n",
