@@ -32,7 +32,8 @@
  *     block for good (O_NONBLOCK is not honoured);
  *   - clone/fork/vfork children exit at once, before touching memory;
  *   - arch_prctl(ARCH_SET_FS) is undone in the same instruction sequence;
- *   - file names are under /tmp/fz, removed at the end, so the next job
+ *   - file names are under /tmp/fz, removed at the end, with whatever
+ *     names made of arena bytes created in / and /tmp, so the next job
  *     finds the file system and the free memory as they were.
  *
  * Progress: each thread publishes its count and current call in a shared
@@ -837,6 +838,75 @@ static void print_memory(void)
 	}
 }
 
+/*
+ * A path made of arena bytes is absolute or relative to a cwd that may
+ * have left /tmp/fz (chdir("..")), so calls may create entries in / and
+ * /tmp too (the fuzzer runs as a user who may). What was not in them at
+ * the start is removed at the end, with /tmp/fz.
+ */
+#define NAME_MAX_	256
+#define MAX_NAMES	256
+static const char *const top_dirs[] = { "/", "/tmp" };
+#define NR_TOP (sizeof(top_dirs) / sizeof(top_dirs[0]))
+static char top_names[NR_TOP][MAX_NAMES][NAME_MAX_];
+static int nr_top_names[NR_TOP];
+
+/* The names in dir, at most max of them; their number, or max + 1 when
+ * there are more. */
+static int list_names(const char *dir, char (*names)[NAME_MAX_], int max)
+{
+	char buf[4096];
+	long n;
+	int count = 0, fd = syscall(SYS_open, dir, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return 0;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct {
+				uint64_t ino, off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *d = (void *)(buf + off);
+
+			off += d->reclen;
+			if (count < max)
+				snprintf(names[count], NAME_MAX_, "%s", d->name);
+			if (count <= max)
+				count++;
+		}
+	}
+	syscall(SYS_close, fd);
+	return count;
+}
+
+static void remove_new_entries(void)
+{
+	static char now[MAX_NAMES][NAME_MAX_];
+	char path[NAME_MAX_ + 8];
+
+	for (unsigned i = 0; i < NR_TOP; i++) {
+		int n = list_names(top_dirs[i], now, MAX_NAMES);
+
+		/* A directory too full to list whole at the start: leave it. */
+		if (nr_top_names[i] > MAX_NAMES)
+			continue;
+		for (int k = 0; k < n && k < MAX_NAMES; k++) {
+			int old = !strcmp(now[k], ".") || !strcmp(now[k], "..");
+
+			for (int j = 0; j < nr_top_names[i] && !old; j++)
+				old = !strcmp(now[k], top_names[i][j]);
+			if (old)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s",
+				 strcmp(top_dirs[i], "/") ? top_dirs[i] : "", now[k]);
+			if (syscall(SYS_unlink, path))
+				remove_tree(path, 1);
+		}
+	}
+}
+
 static void usage(void)
 {
 	out("usage: sysfuzz [--seed N] [--calls N] [--threads N] [--skip NR]... [--trace] [--memory]\n");
@@ -953,6 +1023,8 @@ int main(int argc, char **argv)
 			out("sysfuzz: cannot protect the guard pages\n");
 			return 2;
 		}
+	for (unsigned i = 0; i < NR_TOP; i++)
+		nr_top_names[i] = list_names(top_dirs[i], top_names[i], MAX_NAMES);
 	make_tree();
 	out("sysfuzz: seed %lu, %lu calls on %d threads, %zu known calls, uid %d%s\n",
 	    seed, total_calls, nthreads, NR_KITTEN_CALLS, getuid(),
@@ -990,6 +1062,7 @@ int main(int argc, char **argv)
 		if (fd != OUT_FD)
 			syscall(SYS_close, fd);
 	remove_tree("/tmp/fz", 0);
+	remove_new_entries();
 	if (syscall(SYS_access, "/tmp/fz", F_OK) == 0)
 		out("sysfuzz: seed %lu: /tmp/fz is left: it could not be removed\n", seed);
 	for (int t = 0; t < nthreads; t++)
