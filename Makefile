@@ -185,12 +185,37 @@ $(BUILD)/linux/heat-demo: user/demo/heat.c
 LINUX_TESTS += $(BUILD)/linux/cxx-glibc $(BUILD)/linux/openmp-glibc \
 	$(BUILD)/linux/heat-demo
 LINUX_TESTS += $(BUILD)/linux/creds-glibc $(BUILD)/linux/creds-musl
+LINUX_TESTS += $(BUILD)/linux/entries-glibc	# tests/system/stats.sh
 # The fuzzer, isolation and soak programs (docs/fuzzing.md).
 LINUX_TESTS += $(BUILD)/linux/sysfuzz-glibc $(BUILD)/linux/isolation-glibc \
 	$(BUILD)/linux/soak-glibc
 LINUX_TESTS += $(BUILD)/linux/fsstress-glibc
 # Process families: fork from threads, wait4/waitid, SIGCHLD, job end.
 LINUX_TESTS += $(BUILD)/linux/family-glibc $(BUILD)/linux/family-musl
+# The process and time calls (tests/system/proc.sh).
+LINUX_TESTS += $(foreach t,walltime timers limits procfs,$(BUILD)/linux/$(t)-glibc)
+# Dynamically linked programs (docs/dynamic-elf.md): they run with the
+# host's ld.so and libraries, passed as --file (tests/system/ldd-files).
+$(BUILD)/linux/dynhello: user/tests/linux/dynhello.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -no-pie -o $@ $<
+$(BUILD)/linux/dynhello-pie: user/tests/linux/dynhello.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -fPIE -pie -o $@ $<
+$(BUILD)/linux/dynplugin.so: user/tests/linux/dynplugin.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -shared -fPIC -o $@ $<
+$(BUILD)/linux/dynrelro: user/tests/linux/dynrelro.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -Wl,-z,relro,-z,now -o $@ $<
+$(BUILD)/linux/dyn%: user/tests/linux/dyn%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $<
+LINUX_TESTS += $(addprefix $(BUILD)/linux/,dynhello dynhello-pie dynplugin.so \
+	dyndlopen dynshm dynrelro)
+# Descriptor calls: poll, epoll, eventfd, timerfd, signalfd, sockets, locks.
+FDIO_TESTS := pollio epoll unixsock timersig locks
+LINUX_TESTS += $(foreach t,$(FDIO_TESTS),$(BUILD)/linux/$(t)-glibc)
 linux-tests: $(LINUX_TESTS)
 
 # Host tools.

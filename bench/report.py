@@ -14,15 +14,19 @@ as "not measured". The report holds, in order:
   - the physical limit: each configuration's time above the user-mode
     instruction count of the timed region (valgrind), which under
     QEMU -icount shift=0 is one nanosecond per instruction;
+  - a compute job's kernel overhead (issue 13): Kitten's and Linux's
+    time above that limit and their ratio, and the kernel entries of
+    Kitten's job by kind (`tools/kitten run --stats`);
   - VM exits per second of guest time, by reason;
   - the same medians and ratios for wall-clock runs, marked noisy;
   - parameters that must agree across configurations, and facts that bear
     on each missed target; then the charts and an optional closing note.
 
-Three subcommands (run with -h for details):
+Four subcommands (run with -h for details):
   report RESULTS.csv [-o bench/report.md]   write the report and charts
   rows --config C --run N [FILE...]         "bench ..." lines to CSV rows
   callgrind --benchmark B --metric M FILE   a callgrind count as CSV rows
+  entries --benchmark B --run N [FILE...]   a --stats table as CSV rows
 
 It runs with Debian's python3; the charts (drawn by report_charts.py)
 need python3-matplotlib, and without it the report is still written and
@@ -75,6 +79,8 @@ def metric_kind(metric):
         return 'limit'
     if metric.startswith('exits.'):
         return 'exits'
+    if metric.startswith(('entries.', 'entry_cycles.')):
+        return 'entries'
     if metric == 'guest_s':
         return 'window'
     if metric in ('ns', 'max_over_min') or metric.endswith(('_s', '_ns')):
@@ -116,6 +122,9 @@ def check_row(row, where):
     if kind in ('exits', 'window') and not config.startswith('palacios-'):
         raise CsvError(f'{where}: {metric!r} is a VM metric but '
                        f'{config!r} is not a Palacios configuration')
+    if kind == 'entries' and config != 'kitten':
+        raise CsvError(f'{where}: {metric!r} counts Kitten\'s kernel '
+                       f'entries but the configuration is {config!r}')
     if not run.isdigit() or int(run) < 1:
         raise CsvError(f'{where}: bad run {run!r}: want 1, 2, ...')
     number = parse_value(value)
@@ -536,6 +545,62 @@ def section_limit(results, shift):
     return ''.join(out)
 
 
+ENTRY_KINDS = ['syscall', 'page_fault', 'exception', 'interrupt', 'nested',
+               'switches']
+
+
+def section_overhead(results, shift):
+    """Issue 13's figure: a compute job's time above the user-mode
+    instruction limit on Kitten and on Linux, and the kernel entries of
+    Kitten's job that account for it."""
+    out = ['## A compute job\'s kernel overhead\n\n'
+           'Time above the user-mode instruction limit of the timed '
+           'region (above), as a share of the limit; the goal (issue 13) '
+           'is Kitten at most a tenth of Linux.\n\n']
+    for bench, label in CG:
+        limit = limit_seconds(results, bench, 'solve_s', shift)
+        linux = results.median(bench, 'solve_s', 'linux')
+        kitten = results.median(bench, 'solve_s', 'kitten')
+        if None in (limit, linux, kitten):
+            out.append(f'- {bench}: {NOT_MEASURED}\n')
+            continue
+        over_k, over_l = (kitten - limit) / limit, (linux - limit) / limit
+        out.append(f'- {bench} ({label}): Kitten {100 * over_k:.4f}%, '
+                   f'Linux {100 * over_l:.4f}%; Kitten ÷ Linux '
+                   f'{fratio(ratio(over_k, over_l))} (goal ≤ 0.1)\n')
+    rows = []
+    for bench in results.benchmarks():
+        for kind in ENTRY_KINDS:
+            count = results.median(bench, 'entries.' + kind, 'kitten')
+            cycles = results.median(bench, 'entry_cycles.' + kind, 'kitten')
+            if count:
+                rows.append([bench, kind, num(count),
+                             '' if cycles is None else num(cycles),
+                             num(round(cycles / count)) if cycles else ''])
+        calls = [m for m in results.metrics(bench, ('entries',))
+                 if m.startswith('entries.sys.')]
+        for metric in sorted(calls, key=lambda m: -(results.median(
+                bench, 'entry_cycles.' + m[len('entries.'):], 'kitten') or 0)):
+            name = metric[len('entries.'):]
+            count = results.median(bench, metric, 'kitten')
+            cycles = results.median(bench, 'entry_cycles.' + name, 'kitten')
+            rows.append([bench, name.replace('sys.', 'syscall '), num(count),
+                         num(cycles),
+                         num(round(cycles / count)) if count and cycles
+                         else ''])
+    if rows:
+        out.append('\nKitten\'s kernel entries over the whole job (start-up '
+                   'included), from one more run with `tools/kitten run '
+                   '--stats` (its times are not used above: counting costs '
+                   'a little); cycles are instructions under -icount. '
+                   '"nested" entries are interrupts taken in the kernel, '
+                   'inside the entries above them; "switches" counts the '
+                   'job\'s tasks switched back in.\n\n' +
+                   table(['benchmark', 'entry', 'count', 'cycles', 'mean'],
+                         rows))
+    return ''.join(out)
+
+
 def section_exits(results):
     rows = []
     for bench in results.benchmarks():
@@ -668,6 +733,7 @@ def render(results, charts, notes=None, shift=0, source='results.csv'):
         'good for the metric.\n\n' +
         ratio_rows(results, ratio_pairs(configs, wall=False)),
         section_limit(results, shift),
+        section_overhead(results, shift),
         section_exits(results),
         section_exit_cost(results),
         section_wall(results),
@@ -830,6 +896,40 @@ def cmd_callgrind(args):
     return 0
 
 
+def cmd_entries(args):
+    """The "stats: " table of a `tools/kitten run --stats` job as kitten
+    rows: entries.KIND and entry_cycles.KIND per kind, entries.sys.NAME
+    and entry_cycles.sys.NAME per system call, entries.switches."""
+    writer = csv.writer(sys.stdout, lineterminator='\n')
+    count = 0
+    for path in args.files or ['-']:
+        f = sys.stdin if path == '-' else open(path, errors='replace')
+        for line in f:
+            words = line.split()
+            if len(words) >= 3 and words[:2] == ['stats:', 'switches']:
+                writer.writerow([args.benchmark, 'entries.switches',
+                                 'kitten', args.run, words[2]])
+                count += 1
+            if (len(words) < 6 or words[0] != 'stats:' or
+                    words[1] not in ('kind', 'syscall') or
+                    not all(w.isdigit() for w in words[-3:])):
+                continue
+            name = '_'.join(words[2:-3])
+            if words[1] == 'syscall':
+                name = 'sys.' + re.sub(r'_\(\d+\)$', '', name)
+                if not NAME_RE.match(name):
+                    continue    # "(the others)": not one call
+            for prefix, value in (('entries.', words[-3]),
+                                  ('entry_cycles.', words[-2])):
+                writer.writerow([args.benchmark, prefix + name, 'kitten',
+                                 args.run, value])
+                count += 1
+    if not count:
+        print('report: no "stats:" table in the input', file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description='Benchmark results to bench/report.md (bench/README.md)')
@@ -859,6 +959,13 @@ def main(argv=None):
                    help='the time metric the region is (default solve_s)')
     p.add_argument('files', nargs='+', help='callgrind.out files, one a run')
     p.set_defaults(func=cmd_callgrind)
+
+    p = sub.add_parser('entries',
+                       help='a tools/kitten run --stats table to CSV rows')
+    p.add_argument('--benchmark', required=True)
+    p.add_argument('--run', type=int, default=1, help='1, 2, ...')
+    p.add_argument('files', nargs='*', help='its output (default stdin)')
+    p.set_defaults(func=cmd_entries)
 
     args = parser.parse_args(argv)
     return args.func(args)

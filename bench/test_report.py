@@ -273,6 +273,47 @@ class ReportTest(unittest.TestCase):
                     report.main(['rows', '--config', 'linux', '--run', '1']),
                     0)
 
+    def test_entries_from_stats_table(self):
+        """A --stats table: kinds and named calls become kitten rows, the
+        "(the others)" line does not; the rows load and are reported."""
+        table = ('stats: kind      name        count   cycles   mean\n'
+                 'stats: kind      syscall       3     900     300\n'
+                 'stats: kind      page fault    0       0       0\n'
+                 'stats: total     (all but nested)  3  900  300\n'
+                 'stats: syscall   futex (202)   2     800     400\n'
+                 'stats: syscall   (the others)  1     100     100\n'
+                 'stats: switches 7 (the job\'s tasks switched back in)\n')
+        out = io.StringIO()
+        with mock.patch('sys.stdin', io.StringIO(table)), \
+                contextlib.redirect_stdout(out):
+            status = report.main(['entries', '--benchmark', 'cg-omp'])
+        self.assertEqual(status, 0)
+        got = out.getvalue().splitlines()
+        self.assertEqual(got, [
+            'cg-omp,entries.syscall,kitten,1,3',
+            'cg-omp,entry_cycles.syscall,kitten,1,900',
+            'cg-omp,entries.page_fault,kitten,1,0',
+            'cg-omp,entry_cycles.page_fault,kitten,1,0',
+            'cg-omp,entries.sys.futex,kitten,1,2',
+            'cg-omp,entry_cycles.sys.futex,kitten,1,800',
+            'cg-omp,entries.switches,kitten,1,7'])
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'r.csv')
+            with open(path, 'w') as f:
+                f.write('\n'.join([','.join(report.HEADER)] + got) + '\n')
+            text = report.render(report.load_csv(path), 'none')
+        self.assertIn('| cg-omp | syscall futex | 2 | 800 | 400 |', text)
+        self.assertIn('| cg-omp | switches | 7 |', text)
+
+    def test_entries_only_for_kitten(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, 'r.csv')
+            with open(path, 'w') as f:
+                f.write(','.join(report.HEADER) +
+                        '\ncg-omp,entries.syscall,linux,1,3\n')
+            with self.assertRaises(report.CsvError):
+                report.load_csv(path)
+
 
 if __name__ == '__main__':
     unittest.main()

@@ -3,7 +3,9 @@
  * elfcheck FILE: can Kitten run this program? The same checker the
  * kernel and the init task use, on the host, so `kitten run` refuses a
  * bad program with the same reason before anything boots.
- * Exit status 0 with "static" or "static-pie", 1 with the reason.
+ * Exit status 0 with "static", "static-pie", "pie" or "dynamic" (the
+ * last two name their interpreter: "dynamic /lib64/ld-linux-x86-64.so.2"),
+ * 1 with the reason.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +41,10 @@ int main(int argc, char **argv)
 		printf("%s\n", why);
 		return 1;
 	}
-	printf("%s\n", img.pie ? "static-pie" : "static");
+	if (img.interp[0])
+		printf("%s %s\n", img.pie ? "pie" : "dynamic", img.interp);
+	else
+		printf("%s\n", img.pie ? "static-pie" : "static");
 	free(data);
 	return 0;
 }

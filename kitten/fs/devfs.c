@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Device files and the generated files of /proc and /sys that the C
- * library and OpenMP runtimes read (CPU counts, memory, the process's own
- * status), each registered with read and write callbacks, which this
+ * library and OpenMP runtimes read (CPU counts, memory, uptime), each
+ * registered with read and write callbacks, which this
  * file's operations table calls a kernel chunk at a time. /dev/console
  * is the console's own kind of file (tty.c).
  *
@@ -25,7 +25,11 @@
 #include <kitten/mm.h>
 #include <kitten/pmem.h>
 #include <kitten/printk.h>
+#include <kitten/proc.h>
+#include <kitten/procfs.h>
 #include <kitten/ramfs.h>
+#include <kitten/stats.h>
+#include <kitten/random.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -70,28 +74,21 @@ static long zero_read(const struct devfs_file *d, char *buf, uint64_t len,
 	return len;
 }
 
-/*
- * xorshift seeded from the TSC: test-grade randomness, not cryptography.
- * Readers on several CPUs may share a state update; that only repeats
- * some bytes.
- */
+/* random.c's bytes: RDRAND where the CPU has it, as getrandom(). */
 static long random_read(const struct devfs_file *d, char *buf, uint64_t len,
 			uint64_t off)
 {
-	static uint64_t state;
-	uint64_t x = READ_ONCE(state);
-
 	(void)d, (void)off;
-	if (!x)
-		x = rdtsc() | 1;
-	for (uint64_t i = 0; i < len; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		buf[i] = x >> 24;
-	}
-	WRITE_ONCE(state, x);
+	random_fill(buf, len);
 	return len;
+}
+
+/* /proc/kitten/stats: "start" and "stop" (kitten/stats.h). */
+static long stats_write(const struct devfs_file *d, const char *buf,
+			uint64_t len, uint64_t off)
+{
+	(void)d, (void)off;
+	return stats_control(buf, len);
 }
 
 static long text_read(const struct devfs_file *d, char *buf, uint64_t len,
@@ -259,36 +256,83 @@ static size_t node_online(char *out, size_t cap)
 	return len;
 }
 
-/* The reader's own process: /proc/self/status. */
-static size_t self_status(char *out, size_t cap)
+/* Each CPU's idle time: what its idle task ran. */
+static uint64_t idle_ns(const struct cpu *c)
 {
-	struct task *t = task_current();
-	struct aspace *as = t->aspace;
-	size_t len = 0;
+	const struct task *idle = c->idle;
+	uint64_t ns;
 
-	APPEND(out, cap, len,
-	       "Name:\t%s\nState:\tR (running)\nTgid:\t%u\nPid:\t%u\nPPid:\t%u\n"
-	       "Threads:\t%u\nCpus_allowed_list:\t",
-	       t->name, as ? as->leader_id : t->id, t->id,
-	       t->parent ? t->parent->id : 0, as ? as->nr_threads : 1);
-	len += cpu_range(out + len, cap - len);
+	if (!idle)
+		return 0;
+	ns = READ_ONCE(idle->runtime_ns);
+	if (READ_ONCE(c->current) == idle)	/* idle now: since it began */
+		ns += time_ns() - READ_ONCE(idle->last_switch_ns);
+	return ns;
+}
+
+static size_t uptime(char *out, size_t cap)
+{
+	uint64_t up = time_ns(), idle = 0;
+	size_t len = 0;
+	struct cpu *c;
+
+	for_each_online_cpu(c)
+		idle += idle_ns(c);
+	APPEND(out, cap, len, "%lu.%02lu %lu.%02lu\n", up / NSEC_PER_SEC,
+	       up % NSEC_PER_SEC / (NSEC_PER_SEC / 100), idle / NSEC_PER_SEC,
+	       idle % NSEC_PER_SEC / (NSEC_PER_SEC / 100));
 	return len;
 }
 
-/* /proc/self/maps: the regions the init task laid out. */
-static size_t self_maps(char *out, size_t cap)
+static int count_process(struct aspace *as, void *arg)
 {
-	struct aspace *as = task_current()->aspace;
-	struct region *r;
-	size_t len = 0;
+	(void)as;
+	(*(unsigned *)arg)++;
+	return 0;
+}
 
-	if (!as)
-		return 0;
-	list_for_each_entry(r, &as->regions, node)
-		APPEND(out, cap, len, "%08lx-%08lx %c%c%cp 00000000 00:00 0 [%s]\n",
-		       r->start, r->end, r->perms & ASPACE_R ? 'r' : '-',
-		       r->perms & ASPACE_W ? 'w' : '-',
-		       r->perms & ASPACE_X ? 'x' : '-', r->name);
+/*
+ * /proc/stat: per CPU, the time not idle counts as user time (Kitten does
+ * not split user from kernel time), in 100 Hz ticks; the boot time, and
+ * the process count. Interrupt and switch totals are not kept: 0.
+ */
+static size_t stat_text(char *out, size_t cap)
+{
+	uint64_t up = time_ns() / (NSEC_PER_SEC / 100), busy = 0, idle = 0;
+	size_t len = 0;
+	unsigned procs = 0;
+	struct cpu *c;
+
+	for_each_online_cpu(c) {
+		uint64_t i = idle_ns(c) / (NSEC_PER_SEC / 100);
+
+		idle += MIN(i, up);
+		busy += up - MIN(i, up);
+	}
+	APPEND(out, cap, len, "cpu  %lu 0 0 %lu 0 0 0 0 0 0\n", busy, idle);
+	for_each_online_cpu(c) {
+		uint64_t i = MIN(idle_ns(c) / (NSEC_PER_SEC / 100), up);
+
+		APPEND(out, cap, len, "cpu%u %lu 0 0 %lu 0 0 0 0 0 0\n", c->id,
+		       up - i, i);
+	}
+	proc_for_each(count_process, &procs);
+	APPEND(out, cap, len,
+	       "intr 0\nctxt 0\nbtime %ld\nprocesses %u\nprocs_running %u\n"
+	       "procs_blocked 0\n",
+	       (time_realtime_ns() - (int64_t)time_ns()) / (int64_t)NSEC_PER_SEC,
+	       procs, procs);
+	return len;
+}
+
+static size_t loadavg(char *out, size_t cap)
+{
+	size_t len = 0;
+	unsigned procs = 0;
+
+	/* Load averages are not kept (no periodic tick to sample them). */
+	proc_for_each(count_process, &procs);
+	APPEND(out, cap, len, "0.00 0.00 0.00 %u/%u 0\n", procs, procs);
 	return len;
 }
 
@@ -330,10 +374,12 @@ static const struct devfs_file files[] = {
 	{ "/proc/cpuinfo", 0100444, 0, text_read, NULL, cpuinfo },
 	{ "/proc/meminfo", 0100444, 0, text_read, NULL, meminfo },
 	{ "/proc/interrupts", 0100444, 0, text_read, NULL, interrupts },
-	{ "/proc/self/status", 0100444, 0, text_read, NULL, self_status },
-	{ "/proc/self/maps", 0100444, 0, text_read, NULL, self_maps },
+	{ "/proc/stat", 0100444, 0, text_read, NULL, stat_text },
+	{ "/proc/uptime", 0100444, 0, text_read, NULL, uptime },
+	{ "/proc/loadavg", 0100444, 0, text_read, NULL, loadavg },
 	{ "/proc/kitten/text_sum", 0100444, 0, text_read, NULL, kernel_text_sum_text },
 	{ "/proc/kitten/memory", 0100444, 0, text_read, NULL, kitten_memory },
+	{ "/proc/kitten/stats", 0100644, 0, text_read, stats_write, stats_text },
 	{ "/sys/devices/system/cpu/online", 0100444, 0, text_read, NULL, cpu_range },
 	{ "/sys/devices/system/cpu/possible", 0100444, 0, text_read, NULL, cpu_range },
 	{ "/sys/devices/system/cpu/present", 0100444, 0, text_read, NULL, cpu_range },
@@ -359,4 +405,5 @@ void devfs_init(void)
 	/* The console is the tty's: the same file as descriptors 0-2. */
 	add("/dev/console", 0020620, DEV(5, 1), &tty_console_ops, NULL);
 	ramfs_create("/tmp", CPIO_S_IFDIR | 01777, NULL, 0, NULL);
+	procfs_init();		/* /proc/self and the processes' directories */
 }

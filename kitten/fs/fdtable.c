@@ -10,8 +10,10 @@
  */
 #include <kitten/errno.h>
 #include <kitten/file.h>
+#include <kitten/flock.h>
 #include <kitten/kmem.h>
 #include <kitten/ramfs.h>
+#include <kitten/rlimit.h>
 #include <kitten/task.h>
 
 static struct fdtable *table_new(void)
@@ -41,6 +43,7 @@ struct fdtable *fdtable_create(bool kernel_log)
 	console->refs = 3;
 	for (int fd = 0; fd < 3; fd++)
 		t->fd[fd] = console;
+	t->cwd = fdtable_cwd();	/* a job starts where its creator is */
 	return t;
 }
 
@@ -53,6 +56,7 @@ void fdtable_put(struct fdtable *t)
 {
 	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	flock_table_gone(t);	/* the process's record locks */
 	for (int fd = 0; fd < FD_MAX; fd++)
 		if (t->fd[fd])
 			file_put(t->fd[fd]);
@@ -156,13 +160,16 @@ struct file *fd_get(uint64_t fd)
 int fd_install(struct file *f, int min, bool cloexec)
 {
 	struct fdtable *t = task_current()->files;
+	int limit = rlimit_nofile();	/* RLIMIT_NOFILE: at most FD_MAX */
 	unsigned long flags;
 	int fd = -EMFILE;
 
-	if (!t || min < 0 || min >= FD_MAX)
-		return min >= FD_MAX ? -EINVAL : -EMFILE;
+	if (!t || min < 0)
+		return -EMFILE;
+	if (min >= limit)	/* F_DUPFD beyond the limit, or no room */
+		return min ? -EINVAL : -EMFILE;
 	flags = spin_lock_irqsave(&t->lock);
-	for (int i = min; i < FD_MAX; i++)
+	for (int i = min; i < limit; i++)
 		if (!t->fd[i]) {
 			t->fd[i] = f;
 			t->cloexec[i] = cloexec;
@@ -180,7 +187,7 @@ long fd_install_at(struct file *f, uint64_t fd, bool cloexec)
 	unsigned long flags;
 
 	fd = fd_number(fd);
-	if (fd >= FD_MAX) {
+	if (fd >= rlimit_nofile()) {
 		file_put(f);
 		return -EBADF;
 	}

@@ -19,11 +19,14 @@
 #include <kitten/cpio.h>
 #include <kitten/errno.h>
 #include <kitten/file.h>
+#include <kitten/flock.h>
 #include <kitten/kmem.h>
+#include <kitten/poll.h>
 #include <kitten/ramfs.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
+#include <kitten/vfs.h>
 
 #define IOV_MAX		1024
 
@@ -52,15 +55,36 @@ struct file *file_alloc(const struct file_operations *ops,
 	return f;
 }
 
+int file_open(struct inode *inode, unsigned flags, struct file **out)
+{
+	struct file *f = file_alloc(inode->fops, inode, flags);
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	err = inode->iops && inode->iops->open ? inode->iops->open(inode, f) : 0;
+	if (err) {
+		/* Not opened: nothing of the kind's to release. */
+		inode_put(f->inode);
+		kmem_free(f);
+		return err;
+	}
+	*out = f;
+	return 0;
+}
+
 struct file *file_open_inode(struct inode *inode, unsigned flags)
 {
-	return file_alloc(inode->fops, inode, flags);
+	struct file *f;
+
+	return file_open(inode, flags, &f) ? NULL : f;
 }
 
 void file_put(struct file *f)
 {
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	flock_file_gone(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	if (f->inode)
@@ -226,6 +250,26 @@ SYSCALL_DEFINE3(lseek, uint64_t, fd, uint64_t, offset, uint64_t, whence)
 	return ret;
 }
 
+/*
+ * Set an open file's size (shm_open's objects are sized so). A kind
+ * without sizes cannot (-EINVAL), nor a file not open for writing.
+ */
+SYSCALL_DEFINE2(ftruncate, uint64_t, fd, uint64_t, length)
+{
+	struct file *f = fd_get(fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	if ((int64_t)length < 0 || !f->ops->truncate ||
+	    (f->flags & O_ACCMODE) == O_RDONLY)
+		err = -EINVAL;
+	else
+		err = f->ops->truncate(f, length);
+	file_put(f);
+	return err;
+}
+
 SYSCALL_DEFINE3(getdents64, uint64_t, fd, uint64_t, buf, uint64_t, count)
 {
 	struct file *f = fd_get(fd);
@@ -250,6 +294,7 @@ int fd_close(uint64_t fd)
 
 	if (!f)
 		return -EBADF;
+	flock_close(task_current()->files, f->inode);	/* POSIX: any close */
 	file_put(f);
 	return 0;
 }
@@ -324,14 +369,24 @@ SYSCALL_DEFINE3(fcntl, uint64_t, fd, uint64_t, cmd, uint64_t, arg)
 		ret = READ_ONCE(f->flags) &
 		      ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 		break;
-	case F_SETFL:	/* only O_APPEND (and the ignored O_NONBLOCK) change */
-		if (arg & O_APPEND)
-			__atomic_fetch_or(&f->flags, O_APPEND, __ATOMIC_RELAXED);
-		else
-			__atomic_fetch_and(&f->flags, ~O_APPEND, __ATOMIC_RELAXED);
+	case F_SETFL: {	/* only O_APPEND and O_NONBLOCK change */
+		const unsigned settable = O_APPEND | O_NONBLOCK;
+		unsigned old = READ_ONCE(f->flags), new;
+
+		do
+			new = (old & ~settable) | (arg & settable);
+		while (!__atomic_compare_exchange_n(&f->flags, &old, new, false,
+						    __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED));
+		break;
+	}
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		ret = flock_fcntl(f, cmd, arg);
 		break;
 	default:
-		ret = -EINVAL;
+		ret = -EINVAL;	/* F_OFD_*, leases, pipe sizes, seals: not here */
 	}
 	file_put(f);
 	return ret;
@@ -353,6 +408,9 @@ long stat_to_user(const struct kstat *k, uint64_t buf)
 		.ino = k->ino, .nlink = k->nlink, .mode = k->mode,
 		.rdev = k->rdev, .size = k->size, .blksize = 4096,
 		.blocks = (k->size + 511) / 512,
+		.atime = k->mtime, .atime_ns = k->mtime_nsec,
+		.mtime = k->mtime, .mtime_ns = k->mtime_nsec,
+		.ctime = k->mtime, .ctime_ns = k->mtime_nsec,
 	};
 
 	return copy_to_user(buf, &st, sizeof(st));

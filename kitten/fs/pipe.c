@@ -6,10 +6,18 @@
  * when no reader is left. Both ends are files of one kind; which end a
  * file is, its access mode says. The buffer is under the pipe's spinlock;
  * the copies to and from user memory happen outside it, a chunk at a time.
+ *
+ * An end with O_NONBLOCK answers -EAGAIN where it would sleep. A sleeper
+ * is woken by a signal: a read that got nothing, or a write that wrote
+ * nothing, ends with -ERESTARTSYS (restarted after an SA_RESTART handler,
+ * -EINTR otherwise); one that moved bytes returns their count. poll
+ * reports the read end readable when bytes or end of file wait, the write
+ * end writable when a PIPE_BUF write fits.
  */
 #include <kitten/errno.h>
 #include <kitten/file.h>
 #include <kitten/kmem.h>
+#include <kitten/poll.h>
 #include <kitten/signal.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
@@ -17,6 +25,7 @@
 #include <kitten/waitqueue.h>
 
 #define PIPE_SIZE	16384
+#define PIPE_BUF	4096	/* POSIX: what poll promises fits */
 #define CHUNK		256
 #define FIONREAD	0x541b
 
@@ -69,10 +78,14 @@ static long pipe_read(struct file *f, uint64_t ubuf, uint64_t len,
 	char chunk[CHUNK];
 	long done = 0;
 
+	long err;
+
 	(void)pos;
 	if (!len)
 		return 0;
-	wait_event(p->wq, readable(p) || task_current()->kill_pending);
+	err = file_wait_event(f, p->wq, readable(p));
+	if (err)
+		return err;
 	while ((uint64_t)done < len) {
 		unsigned long flags = spin_lock_irqsave(&p->lock);
 		size_t n = MIN(MIN(len - done, sizeof(chunk)), p->head - p->tail);
@@ -102,16 +115,17 @@ static long pipe_write(struct file *f, uint64_t ubuf, uint64_t len,
 	while ((uint64_t)done < len) {
 		size_t n = MIN(len - done, sizeof(chunk)), room;
 		unsigned long flags;
+		long err;
 
 		if (copy_from_user(chunk, ubuf + done, n))
 			return done ? done : -EFAULT;
-		wait_event(p->wq, writable(p) || task_current()->kill_pending);
+		err = file_wait_event(f, p->wq, writable(p));
+		if (err)
+			return done ? done : err;
 		if (!READ_ONCE(p->readers)) {
 			signal_raise(SIGPIPE);	/* the writing thread's */
 			return done ? done : -EPIPE;
 		}
-		if (task_current()->kill_pending)
-			return done ? done : -EINTR;
 		flags = spin_lock_irqsave(&p->lock);
 		room = PIPE_SIZE - (p->head - p->tail);
 		n = MIN(n, room);
@@ -135,6 +149,27 @@ static long pipe_ioctl(struct file *f, unsigned cmd, uint64_t arg)
 		return -ENOTTY;
 	avail = READ_ONCE(p->head) - READ_ONCE(p->tail);
 	return copy_to_user(arg, &avail, sizeof(avail));
+}
+
+static unsigned pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->priv;
+	uint64_t used = READ_ONCE(p->head) - READ_ONCE(p->tail);
+	unsigned mask = 0;
+
+	poll_wait(f, pt, &p->wq);
+	if ((f->flags & O_ACCMODE) == O_RDONLY) {
+		if (used)
+			mask |= POLLIN | POLLRDNORM;
+		if (!READ_ONCE(p->writers))
+			mask |= POLLHUP;
+	} else {
+		if (PIPE_SIZE - used >= PIPE_BUF)
+			mask |= POLLOUT | POLLWRNORM;
+		if (!READ_ONCE(p->readers))
+			mask |= POLLERR;
+	}
+	return mask;
 }
 
 static void pipe_stat(struct file *f, struct kstat *st)
@@ -170,4 +205,6 @@ static const struct file_operations pipe_ops = {
 	.ioctl = pipe_ioctl,
 	.stat = pipe_stat,
 	.release = pipe_close,
+	.anon_name = "pipe",
+	.poll = pipe_poll,
 };

@@ -21,6 +21,7 @@
 #include <kitten/ramfs.h>
 #include <kitten/spinlock.h>
 #include <kitten/string.h>
+#include <kitten/vfs.h>
 
 /* Listing positions 0 and 1 are "." and ".."; children count from 2. */
 #define FIRST_COOKIE 2
@@ -34,6 +35,7 @@ static void inode_init(struct inode *n, uint32_t mode)
 	n->mode = mode;
 	n->fops = (mode & CPIO_S_IFMT) == CPIO_S_IFDIR ? &ramfs_dir_ops :
 							 &ramfs_file_ops;
+	n->iops = &ramfs_iops;
 	n->refs = 1;		/* the tree's */
 	mutex_init(&n->lock);
 	list_init(&n->children);
@@ -60,6 +62,8 @@ void inode_put(struct inode *inode)
 {
 	if (__atomic_sub_fetch(&inode->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (inode->iops && inode->iops->release)
+		inode->iops->release(inode);
 	kmem_free(inode->buf);
 	kmem_free(inode->name);
 	kmem_free(inode);
@@ -285,7 +289,7 @@ static const char *last_name(const char *path, size_t *cut, size_t *len)
 }
 
 int ramfs_mknod(struct inode *dir, const char *path, uint32_t mode,
-		struct inode **out)
+		const void *data, uint64_t size, struct inode **out)
 {
 	size_t cut, len;
 	const char *name = last_name(path, &cut, &len);
@@ -298,6 +302,16 @@ int ramfs_mknod(struct inode *dir, const char *path, uint32_t mode,
 	n = new_inode(name, len, mode);
 	if (!n)
 		return -ENOSPC;
+	if (size) {
+		n->buf = kmem_alloc(size);
+		if (!n->buf) {
+			inode_put(n);
+			return -ENOSPC;
+		}
+		memcpy(n->buf, data, size);
+		n->data = n->buf;
+		n->size = n->cap = size;
+	}
 	flags = spin_lock_irqsave(&tree_lock);
 	parent = walk(dir, path, cut);
 	if (!parent || !linked(parent))
@@ -364,7 +378,8 @@ static int rename_ok(struct inode *n, struct inode *tparent, struct inode *old)
 	return 0;
 }
 
-int ramfs_rename(struct inode *dir, const char *from, const char *to)
+int ramfs_rename(struct inode *fdir, const char *from, struct inode *tdir,
+		 const char *to)
 {
 	size_t fcut, flen, tcut, tlen;
 	const char *fname = last_name(from, &fcut, &flen);
@@ -390,8 +405,8 @@ int ramfs_rename(struct inode *dir, const char *from, const char *to)
 	memcpy(newname, tname, tlen);
 	newname[tlen] = '\0';
 	flags = spin_lock_irqsave(&tree_lock);
-	fparent = walk(dir, from, fcut);
-	tparent = walk(dir, to, tcut);
+	fparent = walk(fdir, from, fcut);
+	tparent = walk(tdir, to, tcut);
 	if (fparent && inode_is_dir(fparent))
 		n = child(fparent, fname, flen);
 	if (!n || !tparent)
@@ -510,3 +525,78 @@ long ramfs_path(struct inode *inode, char *buf, size_t size)
 	memmove(buf, buf + at, size - at);
 	return size - at;
 }
+
+/* --- path calls (vfs.h): one name in one directory each ---------------- */
+
+static int ramfs_iop_lookup(struct inode *dir, const char *name,
+			    struct inode **out)
+{
+	unsigned long flags = spin_lock_irqsave(&tree_lock);
+	struct inode *n = child(dir, name, strlen(name));
+
+	if (n)
+		inode_get(n);
+	spin_unlock_irqrestore(&tree_lock, flags);
+	*out = n;
+	return n ? 0 : -ENOENT;
+}
+
+static int ramfs_iop_parent(struct inode *dir, struct inode **out)
+{
+	unsigned long flags = spin_lock_irqsave(&tree_lock);
+	struct inode *n = dir->parent;
+
+	if (n)
+		inode_get(n);
+	spin_unlock_irqrestore(&tree_lock, flags);
+	*out = n;
+	return n ? 0 : -ENOENT;	/* an unlinked directory has none */
+}
+
+static int ramfs_iop_create(struct inode *dir, const char *name,
+			    uint32_t mode, struct inode **out)
+{
+	return ramfs_mknod(dir, name, mode, NULL, 0, out);
+}
+
+static int ramfs_iop_symlink(struct inode *dir, const char *name,
+			     const char *target)
+{
+	return ramfs_mknod(dir, name, CPIO_S_IFLNK | 0777, target,
+			   strlen(target), NULL);
+}
+
+static int ramfs_iop_rename(struct inode *fdir, const char *fname,
+			    struct inode *tdir, const char *tname)
+{
+	return ramfs_rename(fdir, fname, tdir, tname);
+}
+
+static long ramfs_iop_readlink(struct inode *n, char *buf, size_t size)
+{
+	long len;
+
+	if ((n->mode & CPIO_S_IFMT) != CPIO_S_IFLNK)
+		return -EINVAL;
+	inode_lock(n);
+	len = n->size;
+	if ((uint64_t)len + 1 > size) {
+		len = -ENAMETOOLONG;
+	} else {
+		memcpy(buf, n->data, len);
+		buf[len] = '\0';
+	}
+	inode_unlock(n);
+	return len;
+}
+
+const struct inode_operations ramfs_iops = {
+	.lookup = ramfs_iop_lookup,
+	.parent = ramfs_iop_parent,
+	.create = ramfs_iop_create,
+	.symlink = ramfs_iop_symlink,
+	.unlink = ramfs_unlink,
+	.rename = ramfs_iop_rename,
+	.readlink = ramfs_iop_readlink,
+	.setsize = inode_truncate,
+};

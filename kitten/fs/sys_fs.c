@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * System calls that take paths: open, stat, access, readlink, mkdir,
- * unlink, rename, getcwd, chdir, statx. Paths are resolved against
- * the process's working directory; *at() calls accept AT_FDCWD or a
- * descriptor of a directory. Path buffers come from the heap: kernel
- * stacks are small.
+ * unlink, rename, symlink, truncate, getcwd, chdir, statx. Paths are
+ * resolved against the process's working directory by the VFS walk
+ * (vfs.c), which follows links and crosses mounts; *at() calls accept
+ * AT_FDCWD or a descriptor of a directory. The call then asks the file
+ * system owning the inode (or the last name's directory) through its
+ * inode operations. Path buffers come from the heap: kernel stacks are
+ * small.
  *
  * Every inode held here is referenced (lookups return references), so
  * an unlink, rename or chdir on another CPU cannot free it meanwhile;
@@ -15,36 +18,49 @@
 #include <kitten/errno.h>
 #include <kitten/file.h>
 #include <kitten/kmem.h>
+#include <kitten/procfs.h>
 #include <kitten/ramfs.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
+#include <kitten/vfs.h>
 
 #define PATH_MAX	4096
 #define AT_FDCWD	-100
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define O_NOFOLLOW	0400000
 #define AT_REMOVEDIR	0x200
 #define AT_EMPTY_PATH	0x1000
 #define R_OK		4
 #define W_OK		2
 #define X_OK		1
 
-/* /proc/self/exe is the only link whose target depends on the reader. */
-static const char *self_exe(const char *path)
+/*
+ * What lookups of name find: name itself, or for a link of /proc whose
+ * target is made when asked (/proc/<pid>/exe: the program, procfs.c)
+ * that target, in *buf (heap; the caller frees it, NULL or not).
+ */
+static const char *follow_proc(const char *name, char **buf)
 {
-	struct aspace *as = task_current()->aspace;
+	const char *target;
 
-	if (as && as->exe[0] && strcmp(path, "/proc/self/exe") == 0)
-		return as->exe;
-	return NULL;
+	*buf = NULL;
+	if (strncmp(name, "/proc/", 6))
+		return name;
+	*buf = kmem_alloc(PATH_MAX);
+	target = *buf ? procfs_follow(name, *buf, PATH_MAX) : NULL;
+	return target ? target : name;
 }
 
 struct inode *lookup_path(const char *path)
 {
-	const char *exe = self_exe(path);
-	struct inode *dir = fdtable_cwd();
-	struct inode *n = ramfs_lookup_from(dir, exe ? exe : path);
+	struct inode *dir = fdtable_cwd(), *n = NULL;
+	char *buf;
 
+	if (vfs_walk(dir, follow_proc(path, &buf), WALK_FOLLOW, &n, NULL))
+		n = NULL;
 	inode_put(dir);
+	kmem_free(buf);
 	return n;
 }
 
@@ -94,6 +110,12 @@ static char *getname(uint64_t uptr, long *err)
 		kmem_free(name);
 		return NULL;
 	}
+	len = procfs_resolve(name, PATH_MAX);	/* /proc/self, /proc/<pid> */
+	if (len < 0) {
+		*err = len;
+		kmem_free(name);
+		return NULL;
+	}
 	return name;
 }
 
@@ -123,19 +145,48 @@ static void at_done(struct inode *dir, char *name)
 }
 
 /* The inode a *at() call names, referenced; NULL with *err set. */
-static struct inode *lookup_at(uint64_t dirfd, uint64_t path, long *err)
+static struct inode *lookup_at(uint64_t dirfd, uint64_t path, bool follow,
+			       long *err)
 {
-	struct inode *dir, *n;
-	char *name;
+	struct inode *dir, *n = NULL;
+	char *name, *buf;
 
 	*err = at_path(dirfd, path, &dir, &name);
 	if (*err)
 		return NULL;
-	n = ramfs_lookup_from(dir, name);
+	*err = vfs_walk(dir, follow_proc(name, &buf),
+			follow ? WALK_FOLLOW : 0, &n, NULL);
+	kmem_free(buf);
 	at_done(dir, name);
-	if (!n)
-		*err = -ENOENT;
-	return n;
+	return *err ? NULL : n;
+}
+
+/*
+ * The directory holding a *at() call's last name (referenced) and that
+ * name, for calls that create or remove it; "." and ".." and "/" name no
+ * entry to make or remove (-EEXIST for creation, -EBUSY otherwise).
+ */
+static long parent_at(uint64_t dirfd, uint64_t path, bool create,
+		      struct inode **parent, char *last)
+{
+	struct inode *dir;
+	char *name;
+	long err;
+
+	err = at_path(dirfd, path, &dir, &name);
+	if (err)
+		return err;
+	err = vfs_walk(dir, name, WALK_PARENT, parent, last);
+	at_done(dir, name);
+	if (!err && (!last[0] || !strcmp(last, ".") || !strcmp(last, ".."))) {
+		inode_put(*parent);
+		err = create ? -EEXIST : -EBUSY;
+	}
+	if (!err && !inode_is_dir(*parent)) {
+		inode_put(*parent);
+		err = -ENOTDIR;
+	}
+	return err;
 }
 
 /*
@@ -146,37 +197,61 @@ static struct inode *lookup_at(uint64_t dirfd, uint64_t path, long *err)
 static long open_inode(struct inode *dir, const char *name, unsigned flags,
 		       uint32_t mode, struct inode **out)
 {
-	for (;;) {
-		long err;
+	char last[VFS_NAME_MAX + 1];
+	struct inode *parent;
+	long err;
 
-		*out = ramfs_lookup_from(dir, name);
-		if (*out && (flags & O_CREAT) && (flags & O_EXCL)) {
+	if (!(flags & O_CREAT) && (flags & O_NOFOLLOW)) {
+		err = vfs_walk(dir, name, 0, out, NULL);
+		if (!err && ((*out)->mode & CPIO_S_IFMT) == CPIO_S_IFLNK) {
 			inode_put(*out);
-			return -EEXIST;
+			err = -ELOOP;	/* as Linux: the last name is a link */
 		}
-		if (*out)
-			return 0;
-		if (!(flags & O_CREAT))
-			return -ENOENT;
-		err = ramfs_mknod(dir, name, CPIO_S_IFREG | (mode & 07777), out);
-		if (err != -EEXIST || (flags & O_EXCL))
-			return err;
+		return err;
 	}
+	if (!(flags & O_CREAT))
+		return vfs_walk(dir, name, WALK_FOLLOW, out, NULL);
+	err = vfs_walk(dir, name, WALK_PARENT, &parent, last);
+	if (err)
+		return err;
+	if (!last[0] || !strcmp(last, ".") || !strcmp(last, "..")) {
+		inode_put(parent);
+		return -EISDIR;
+	}
+	/* Bounded: a link to a missing file is there and not there. */
+	for (int tries = 0; tries < 8; tries++) {
+		err = vfs_walk(parent, last, WALK_FOLLOW, out, NULL);
+		if (!err && (flags & O_EXCL)) {
+			inode_put(*out);
+			err = -EEXIST;
+		}
+		if (err != -ENOENT)
+			break;
+		err = parent->iops->create ?
+			      parent->iops->create(parent, last,
+						   CPIO_S_IFREG | (mode & 07777),
+						   out) : -EPERM;
+		if (err != -EEXIST || (flags & O_EXCL))
+			break;
+	}
+	inode_put(parent);
+	return err;
 }
 
 SYSCALL_DEFINE4(openat, uint64_t, dirfd, uint64_t, path, uint64_t, flags,
 		uint64_t, mode)
 {
 	struct inode *dir, *n;
-	struct file *f;
-	char *name;
+	struct file *f = NULL;
+	char *name, *buf;
 	long err;
 	int fd;
 
 	err = at_path(dirfd, path, &dir, &name);
 	if (err)
 		return err;
-	err = open_inode(dir, name, flags, mode, &n);
+	err = open_inode(dir, follow_proc(name, &buf), flags, mode, &n);
+	kmem_free(buf);
 	at_done(dir, name);
 	if (err)
 		return err;
@@ -184,10 +259,11 @@ SYSCALL_DEFINE4(openat, uint64_t, dirfd, uint64_t, path, uint64_t, flags,
 		err = -ENOTDIR;
 	else if (inode_is_dir(n) && (flags & O_ACCMODE))
 		err = -EISDIR;
-	f = err ? NULL : file_open_inode(n, flags);
+	if (!err)
+		err = file_open(n, flags, &f);
 	inode_put(n);		/* the file holds its own */
-	if (!f)
-		return err ? err : -ENOMEM;
+	if (err)
+		return err;
 	if ((flags & O_TRUNC) && (flags & O_ACCMODE) && f->ops->truncate)
 		err = f->ops->truncate(f, 0);
 	fd = err ? err : fd_install(f, 0, flags & O_CLOEXEC);
@@ -212,12 +288,12 @@ SYSCALL_DEFINE4(newfstatat, uint64_t, dirfd, uint64_t, path, uint64_t, buf,
 	if ((flags & AT_EMPTY_PATH) && !copy_from_user(&first, path, 1) &&
 	    first == '\0')
 		return fd_stat_to_user(dirfd, buf);
-	n = lookup_at(dirfd, path, &err);
+	n = lookup_at(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &err);
 	if (!n)
 		return err;
-	inode_stat(n, &st);
+	err = vfs_getattr(n, &st);
 	inode_put(n);
-	return stat_to_user(&st, buf);
+	return err ? err : stat_to_user(&st, buf);
 }
 
 SYSCALL_DEFINE2(stat, uint64_t, path, uint64_t, buf)
@@ -227,7 +303,7 @@ SYSCALL_DEFINE2(stat, uint64_t, path, uint64_t, buf)
 
 SYSCALL_DEFINE2(lstat, uint64_t, path, uint64_t, buf)
 {
-	return do_sys_newfstatat(AT_FDCWD, path, buf, 0);
+	return do_sys_newfstatat(AT_FDCWD, path, buf, AT_SYMLINK_NOFOLLOW);
 }
 
 /* Everyone is root on a compute node: existence is the only question. */
@@ -238,7 +314,7 @@ SYSCALL_DEFINE3(faccessat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
 
 	if (mode & ~(uint64_t)(R_OK | W_OK | X_OK))
 		return -EINVAL;
-	n = lookup_at(dirfd, path, &err);
+	n = lookup_at(dirfd, path, true, &err);
 	if (!n)
 		return err;
 	err = (mode & X_OK) && !(n->mode & 0111) ? -EACCES : 0;
@@ -251,44 +327,78 @@ SYSCALL_DEFINE2(access, uint64_t, path, uint64_t, mode)
 	return do_sys_faccessat(AT_FDCWD, path, mode);
 }
 
-SYSCALL_DEFINE3(readlink, uint64_t, path, uint64_t, buf, uint64_t, size)
+/* The links of /proc whose targets are made when asked (procfs.c). */
+static long readlink_proc(const char *name, uint64_t buf, uint64_t size)
 {
-	long err = 0, len;
-	char *name = getname(path, &err);
-	struct inode *n;
+	char *target = kmem_alloc(PATH_MAX);
+	long len;
 
-	if (!name)
-		return err;
-	if (self_exe(name)) {
-		const char *exe = self_exe(name);
-
-		kmem_free(name);
-		len = MIN(size, strlen(exe));
-		return copy_to_user(buf, exe, len) ? -EFAULT : len;
+	if (!target)
+		return -ENOMEM;
+	len = procfs_readlink(name, target, PATH_MAX);
+	if (len >= 0) {
+		len = MIN(size, (uint64_t)len);
+		if (copy_to_user(buf, target, len))
+			len = -EFAULT;
 	}
-	n = lookup_path(name);
-	kmem_free(name);
-	if (!n)
-		return -ENOENT;
-	if ((n->mode & CPIO_S_IFMT) != CPIO_S_IFLNK)
+	kmem_free(target);
+	return len;
+}
+
+SYSCALL_DEFINE4(readlinkat, uint64_t, dirfd, uint64_t, path, uint64_t, buf,
+		uint64_t, size)
+{
+	char *target = NULL, *name;
+	struct inode *dir, *n;
+	long len;
+
+	len = at_path(dirfd, path, &dir, &name);
+	if (len)
+		return len;
+	len = readlink_proc(name, buf, size);
+	if (len != PROCFS_NOT_MINE) {
+		at_done(dir, name);
+		return len;
+	}
+	len = vfs_walk(dir, name, 0, &n, NULL);
+	at_done(dir, name);
+	if (len)
+		return len;
+	target = kmem_alloc(PATH_MAX);
+	if (!target)
+		len = -ENOMEM;
+	else if ((n->mode & CPIO_S_IFMT) != CPIO_S_IFLNK || !n->iops->readlink)
 		len = -EINVAL;
 	else
-		len = inode_read_user(n, buf, size, 0);
+		len = n->iops->readlink(n, target, PATH_MAX);
+	if (len > 0) {
+		len = MIN(size, (uint64_t)len);
+		len = copy_to_user(buf, target, len) ? -EFAULT : len;
+	}
 	inode_put(n);
+	kmem_free(target);
 	return len;
+}
+
+SYSCALL_DEFINE3(readlink, uint64_t, path, uint64_t, buf, uint64_t, size)
+{
+	return do_sys_readlinkat(AT_FDCWD, path, buf, size);
 }
 
 SYSCALL_DEFINE3(mkdirat, uint64_t, dirfd, uint64_t, path, uint64_t, mode)
 {
+	char last[VFS_NAME_MAX + 1];
 	struct inode *dir;
-	char *name;
 	long err;
 
-	err = at_path(dirfd, path, &dir, &name);
+	err = parent_at(dirfd, path, true, &dir, last);
 	if (err)
 		return err;
-	err = ramfs_mknod(dir, name, CPIO_S_IFDIR | (mode & 07777), NULL);
-	at_done(dir, name);
+	err = dir->iops->create ?
+		      dir->iops->create(dir, last,
+					CPIO_S_IFDIR | (mode & 07777), NULL) :
+		      -EPERM;
+	inode_put(dir);
 	return err;
 }
 
@@ -297,19 +407,60 @@ SYSCALL_DEFINE2(mkdir, uint64_t, path, uint64_t, mode)
 	return do_sys_mkdirat(AT_FDCWD, path, mode);
 }
 
+SYSCALL_DEFINE3(symlinkat, uint64_t, target, uint64_t, dirfd, uint64_t, path)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct inode *dir;
+	long err = 0;
+	char *to = getname(target, &err);
+
+	if (!to)
+		return err;
+	err = parent_at(dirfd, path, true, &dir, last);
+	if (!err) {
+		err = dir->iops->symlink ? dir->iops->symlink(dir, last, to) :
+					   -EPERM;
+		inode_put(dir);
+	}
+	kmem_free(to);
+	return err;
+}
+
+SYSCALL_DEFINE2(symlink, uint64_t, target, uint64_t, path)
+{
+	return do_sys_symlinkat(target, AT_FDCWD, path);
+}
+
+/* A mount point stays while mounted: Linux says EBUSY. */
+static long check_not_mounted_on(struct inode *dir, const char *name)
+{
+	struct inode *n;
+	long err;
+
+	if (dir->iops->lookup(dir, name, &n))
+		return 0;	/* the file system will say what is wrong */
+	err = vfs_covered(n) ? -EBUSY : 0;
+	inode_put(n);
+	return err;
+}
+
 SYSCALL_DEFINE3(unlinkat, uint64_t, dirfd, uint64_t, path, uint64_t, flags)
 {
+	char last[VFS_NAME_MAX + 1];
 	struct inode *dir;
-	char *name;
 	long err;
 
 	if (flags & ~(uint64_t)AT_REMOVEDIR)
 		return -EINVAL;
-	err = at_path(dirfd, path, &dir, &name);
+	err = parent_at(dirfd, path, false, &dir, last);
 	if (err)
-		return err;
-	err = ramfs_unlink(dir, name, flags & AT_REMOVEDIR);
-	at_done(dir, name);
+		return err == -EBUSY && (flags & AT_REMOVEDIR) ? -EINVAL : err;
+	err = check_not_mounted_on(dir, last);
+	if (!err)
+		err = dir->iops->unlink ?
+			      dir->iops->unlink(dir, last, flags & AT_REMOVEDIR) :
+			      -EPERM;
+	inode_put(dir);
 	return err;
 }
 
@@ -326,25 +477,26 @@ SYSCALL_DEFINE1(rmdir, uint64_t, path)
 SYSCALL_DEFINE4(renameat, uint64_t, olddir, uint64_t, oldpath, uint64_t, newdir,
 		uint64_t, newpath)
 {
-	long err = 0;
-	struct inode *from_dir = base_dir(olddir, &err);
-	struct inode *to_dir = base_dir(newdir, &err);
-	char *from = NULL, *to = NULL;
+	char from[VFS_NAME_MAX + 1], to[VFS_NAME_MAX + 1];
+	struct inode *fdir = NULL, *tdir = NULL;
+	long err;
 
-	if (from_dir && to_dir && from_dir != to_dir)
-		err = -EXDEV;	/* both relative to one place, for now */
-	else if (from_dir && to_dir)
-		from = getname(oldpath, &err);
-	if (from)
-		to = getname(newpath, &err);
-	if (to)
-		err = ramfs_rename(from_dir, from, to);
-	kmem_free(from);
-	kmem_free(to);
-	if (from_dir)
-		inode_put(from_dir);
-	if (to_dir)
-		inode_put(to_dir);
+	err = parent_at(olddir, oldpath, false, &fdir, from);
+	if (!err)
+		err = parent_at(newdir, newpath, false, &tdir, to);
+	if (!err && (fdir->sb != tdir->sb || fdir->iops != tdir->iops))
+		err = -EXDEV;	/* between file systems: copy, as mv does */
+	if (!err)
+		err = check_not_mounted_on(fdir, from);
+	if (!err)
+		err = check_not_mounted_on(tdir, to);
+	if (!err)
+		err = fdir->iops->rename ?
+			      fdir->iops->rename(fdir, from, tdir, to) : -EPERM;
+	if (fdir)
+		inode_put(fdir);
+	if (tdir)
+		inode_put(tdir);
 	return err;
 }
 
@@ -361,6 +513,24 @@ SYSCALL_DEFINE5(renameat2, uint64_t, olddir, uint64_t, oldpath,
 	return do_sys_renameat(olddir, oldpath, newdir, newpath);
 }
 
+SYSCALL_DEFINE2(truncate, uint64_t, path, uint64_t, length)
+{
+	struct inode *n;
+	long err;
+
+	if ((int64_t)length < 0)
+		return -EINVAL;
+	n = lookup_at(AT_FDCWD, path, true, &err);
+	if (!n)
+		return err;
+	if (inode_is_dir(n))
+		err = -EISDIR;
+	else
+		err = n->iops->setsize ? n->iops->setsize(n, length) : -EINVAL;
+	inode_put(n);
+	return err;
+}
+
 /* The absolute path of the working directory. */
 SYSCALL_DEFINE2(getcwd, uint64_t, buf, uint64_t, size)
 {
@@ -368,7 +538,7 @@ SYSCALL_DEFINE2(getcwd, uint64_t, buf, uint64_t, size)
 	struct inode *dir = fdtable_cwd();
 	long ret;
 
-	ret = path ? ramfs_path(dir, path, PATH_MAX) : -ENOMEM;
+	ret = path ? vfs_path(dir, path, PATH_MAX) : -ENOMEM;
 	inode_put(dir);
 	if (ret > 0 && (uint64_t)ret > size)
 		ret = -ERANGE;
@@ -380,16 +550,11 @@ SYSCALL_DEFINE2(getcwd, uint64_t, buf, uint64_t, size)
 
 SYSCALL_DEFINE1(chdir, uint64_t, path)
 {
-	long err = 0;
-	char *name = getname(path, &err);
-	struct inode *n;
+	long err;
+	struct inode *n = lookup_at(AT_FDCWD, path, true, &err);
 
-	if (!name)
-		return err;
-	n = lookup_path(name);
-	kmem_free(name);
 	if (!n)
-		return -ENOENT;
+		return err;
 	if (!inode_is_dir(n)) {
 		inode_put(n);
 		return -ENOTDIR;
@@ -398,14 +563,32 @@ SYSCALL_DEFINE1(chdir, uint64_t, path)
 	return 0;
 }
 
-/* struct statx, as Linux lays it out; timestamps are all zero for now. */
+SYSCALL_DEFINE1(fchdir, uint64_t, fd)
+{
+	long err = 0;
+	struct inode *n = base_dir(fd, &err);
+
+	if (!n)
+		return err;
+	fdtable_set_cwd(n);
+	return 0;
+}
+
+struct statx_time {
+	int64_t sec;
+	uint32_t nsec;
+	int32_t pad;
+};
+
+/* struct statx, as Linux lays it out; the times are the kstat's mtime
+ * (zero where none is kept), the birth time is not given. */
 struct statx_k {
 	uint32_t mask, blksize;
 	uint64_t attributes;
 	uint32_t nlink, uid, gid;
 	uint16_t mode, pad0;
 	uint64_t ino, size, blocks, attributes_mask;
-	uint8_t timestamps[4 * 16];
+	struct statx_time atime, btime, ctime, mtime;
 	uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
 	uint64_t spare[14];
 };
@@ -431,17 +614,22 @@ SYSCALL_DEFINE5(statx, uint64_t, dirfd, uint64_t, path, uint64_t, flags,
 		f->ops->stat(f, &st);
 		file_put(f);
 	} else {
-		n = lookup_at(dirfd, path, &err);
+		n = lookup_at(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
+			      &err);
 		if (!n)
 			return err;
-		inode_stat(n, &st);
+		err = vfs_getattr(n, &st);
 		inode_put(n);
+		if (err)
+			return err;
 	}
 	sx.mode = st.mode;
 	sx.ino = st.ino;
 	sx.nlink = st.nlink;
 	sx.size = st.size;
 	sx.blocks = (st.size + 511) / 512;
+	sx.atime = sx.ctime = sx.mtime =
+		(struct statx_time){ st.mtime, st.mtime_nsec, 0 };
 	sx.rdev_major = st.rdev >> 8;
 	sx.rdev_minor = st.rdev & 0xff;
 	return copy_to_user(buf, &sx, sizeof(sx));

@@ -5,11 +5,14 @@
  * descriptors get the kernel log's, so its reports land in the kernel's
  * log. There is no keyboard: reads see the end of the input at once.
  * Terminal control is not implemented: ioctl answers -ENOTTY, as for a
- * pipe, so C libraries buffer output fully.
+ * pipe, so C libraries buffer output fully. poll finds the console
+ * always ready: writes never wait, and a read returns end of input at
+ * once.
  */
 #include <kitten/console.h>
 #include <kitten/errno.h>
 #include <kitten/file.h>
+#include <kitten/poll.h>
 #include <kitten/ramfs.h>
 #include <kitten/syscall.h>
 
@@ -54,6 +57,12 @@ static long kmsg_file_write(struct file *f, uint64_t ubuf, uint64_t len,
 	return tty_copy_out(ubuf, len, console_write);
 }
 
+static unsigned tty_poll(struct file *f, struct poll_table *pt)
+{
+	(void)f, (void)pt;	/* nothing ever changes: no queue to wait on */
+	return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM;
+}
+
 /* A character device, /dev/console's number, opened or inherited. */
 static void tty_stat(struct file *f, struct kstat *st)
 {
@@ -69,10 +78,12 @@ const struct file_operations tty_console_ops = {
 	.read = tty_read,
 	.write = console_file_write,
 	.stat = tty_stat,
+	.poll = tty_poll,
 };
 
 const struct file_operations tty_kmsg_ops = {
 	.read = tty_read,
 	.write = kmsg_file_write,
 	.stat = tty_stat,
+	.poll = tty_poll,
 };

@@ -219,6 +219,10 @@ const char *cred_cap_name(uint64_t cap)
 		return "vm_passthrough";
 	case KITTEN_CAP_RAW_IO:
 		return "raw_io";
+	case KITTEN_CAP_SYS_TIME:
+		return "sys_time";
+	case KITTEN_CAP_SYS_PTRACE:
+		return "sys_ptrace";
 	default:
 		return "?";
 	}

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Futexes. Sleepers hang on one of a fixed set of hash buckets, keyed by
- * (address space, user address). A waiter checks the word and queues
- * itself under the bucket lock, and a waker dequeues under the same lock,
- * so no wake-up falls between the check and the sleep.
+ * (address space, user address), or, for a word in shared memory (the
+ * shm window, shm.h), by its physical address alone: processes that map
+ * one object at different addresses meet on it (sem_open, process-shared
+ * mutexes). A waiter checks the word and queues itself under the bucket
+ * lock, and a waker dequeues under the same lock, so no wake-up falls
+ * between the check and the sleep.
  */
 #include <arch/time.h>
 #include <kitten/aspace.h>
@@ -11,6 +14,7 @@
 #include <kitten/futex.h>
 #include <kitten/signal.h>
 #include <kitten/sched.h>
+#include <kitten/shm.h>
 #include <kitten/spinlock.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -42,6 +46,20 @@ void futex_init(void)
 	}
 }
 
+/*
+ * The key of the word at uaddr: shared pages are the same wherever they
+ * are mapped. A word not mapped keeps its own key; the copy of it fails.
+ */
+static void key_of(struct aspace **as, uint64_t *uaddr)
+{
+	paddr_t pa;
+
+	if (shm_window(*uaddr) && !aspace_virt_to_phys(*as, *uaddr, &pa, NULL)) {
+		*as = NULL;
+		*uaddr = pa;
+	}
+}
+
 static struct bucket *bucket_of(struct aspace *as, uint64_t uaddr)
 {
 	uint64_t h = ((uint64_t)as >> 4) ^ (uaddr >> 2) ^ (uaddr >> 12);
@@ -70,7 +88,8 @@ int futex_wait(struct aspace *as, uint64_t uaddr, uint32_t val,
 		return -EINVAL;
 	if (!bitset)
 		return -EINVAL;
-	b = bucket_of(as, uaddr);
+	key_of(&w.as, &w.uaddr);
+	b = bucket_of(w.as, w.uaddr);
 	flags = spin_lock_irqsave(&b->lock);
 	if (copy_from_user(&cur, uaddr, sizeof(cur))) {
 		spin_unlock_irqrestore(&b->lock, flags);
@@ -109,8 +128,8 @@ int futex_wait(struct aspace *as, uint64_t uaddr, uint32_t val,
 
 int futex_wake(struct aspace *as, uint64_t uaddr, int n, uint32_t bitset)
 {
-	struct bucket *b = bucket_of(as, uaddr);
 	struct futex_waiter *w, *tmp;
+	struct bucket *b;
 	unsigned long flags;
 	int woken = 0;
 
@@ -119,6 +138,8 @@ int futex_wake(struct aspace *as, uint64_t uaddr, int n, uint32_t bitset)
 		return -EINVAL;
 	if (!aspace_range_ok(as, uaddr, sizeof(uint32_t), ASPACE_R))
 		return -EFAULT;
+	key_of(&as, &uaddr);
+	b = bucket_of(as, uaddr);
 	flags = spin_lock_irqsave(&b->lock);
 	list_for_each_entry_safe(w, tmp, &b->waiters, node) {
 		if (woken >= n)

@@ -31,20 +31,26 @@ void initramfs_load(void)
 		pr_info("initramfs %s: %d files\n", m->name[0] ? m->name : "(module)",
 			n);
 	}
+	/* shm_open() and sem_open() make their objects here (shm.h). */
+	if (ramfs_create("/dev/shm", 040000 | 01777, NULL, 0, NULL) &&
+	    !ramfs_lookup("/dev/shm"))
+		pr_warn("cannot make /dev/shm\n");
 }
 
 struct task *init_task_start(const char *path, const char *args)
 {
-	const struct inode *file = ramfs_lookup(path);
 	const char *argv[MAX_ARGS] = { path };
 	char argbuf[CONFIG_CMDLINE_MAX];
+	struct exec_args ea = { .path = path, .argv = argv,
+				.heap = INIT_HEAP, .owner = KITTEN_INIT_OWNER };
 	struct exec_image image;
 	struct fdtable *files;
 	struct task *t = NULL;
+	struct file *file;
 	const char *why = "";
 	int argc = 1, err;
 
-	if (!file) {
+	if (exec_open(path, &file)) {
 		pr_err("%s: no such file in the initramfs\n", path);
 		return NULL;
 	}
@@ -58,8 +64,9 @@ struct task *init_task_start(const char *path, const char *args)
 		while (*p && *p != ' ')
 			p++;
 	}
-	err = exec_load(file, argv, argc, NULL, 0, INIT_HEAP, KITTEN_INIT_OWNER,
-			&image, &why);
+	ea.argc = argc;
+	err = exec_load(file, &ea, &image, &why);
+	file_put(file);
 	if (err) {
 		pr_err("%s: cannot run: %s (error %d)\n", path, why, err);
 		return NULL;
@@ -72,6 +79,7 @@ struct task *init_task_start(const char *path, const char *args)
 		fdtable_put(files);
 	if (t)
 		pr_info("started %s (entry %#lx, %s)\n", path, image.entry,
+			image.dynamic ? "dynamic" :
 			image.pie ? "static-PIE" : "static");
 	aspace_put(image.as);	/* the task holds its own reference */
 	return t;

@@ -36,6 +36,7 @@
 #include <kitten/sched.h>
 #include <kitten/string.h>
 #include <kitten/timer.h>
+#include <kitten/vfs.h>
 #include <kitten/vmm.h>
 
 static struct cpu boot_cpu;
@@ -93,6 +94,7 @@ static int run_init(const char *cmdline)
 	struct child_exit c;
 
 	initramfs_load();
+	vfs_mount_boot(cmdline);	/* after: the initramfs's names stay */
 	cmdline_get(cmdline, "init", path, sizeof(path));
 	if (!ramfs_lookup(path))
 		return -1;

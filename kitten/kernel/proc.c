@@ -14,6 +14,9 @@
 #include <kitten/compiler.h>
 #include <kitten/list.h>
 #include <kitten/proc.h>
+#include <kitten/procfs.h>
+#include <kitten/ptimer.h>
+#include <kitten/rlimit.h>
 #include <kitten/signal.h>
 #include <kitten/spinlock.h>
 #include <kitten/task.h>
@@ -31,12 +34,17 @@ void proc_table_add(struct aspace *as)
 
 	list_add_tail(&as->proc_node, &processes);
 	spin_unlock_irqrestore(&processes_lock, flags);
+	rlimit_inherit(as);	/* a new process has its creator's limits */
 }
 
 void proc_table_del(struct aspace *as)
 {
-	unsigned long flags = spin_lock_irqsave(&processes_lock);
+	unsigned long flags;
 
+	/* What else of it is kept goes first: a job's end waits for all. */
+	ptimer_process_exit(as);	/* its timers end with it */
+	procfs_process_exit(as->leader_id);	/* and its /proc directory */
+	flags = spin_lock_irqsave(&processes_lock);
 	list_del(&as->proc_node);
 	spin_unlock_irqrestore(&processes_lock, flags);
 	waitqueue_wake_all(&gone_wq);
@@ -61,12 +69,22 @@ static bool job_left(unsigned job)
 	return left;
 }
 
+/*
+ * Kill what is left of job, then tell whether anything is. Killing again
+ * at each look catches a process forked while the last look was taken:
+ * its parent was still there then, and its leaving wakes us for one
+ * more look.
+ */
+static bool job_gone(unsigned job)
+{
+	signal_kill_job(job);
+	return !job_left(job);
+}
+
 void proc_end_job(unsigned job)
 {
-	if (!job)
-		return;
-	signal_kill_job(job);
-	wait_event(gone_wq, !job_left(job));
+	if (job)
+		wait_event(gone_wq, job_gone(job));
 }
 
 int proc_for_each(int (*fn)(struct aspace *as, void *arg), void *arg)

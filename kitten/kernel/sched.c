@@ -15,6 +15,7 @@
  *
  * A new task on its creator's own CPU does not preempt the creator; it
  * runs when the creator blocks, or at the end of a slice armed for it.
+ * Nor does a thread woken by a sibling of its process on that CPU.
  * The init task starts a rank on its own CPU and then waits for the job:
  * the rank then starts on a CPU with nothing queued, and no slice timer
  * interrupts it later (FWQ's one long sample, bench/notes.md).
@@ -33,6 +34,7 @@
 #include <kitten/panic.h>
 #include <kitten/printk.h>
 #include <kitten/sched.h>
+#include <kitten/stats.h>
 #include <kitten/string.h>
 #include <kitten/timer.h>
 
@@ -110,11 +112,30 @@ void sched_enqueue_new(struct task *t)
 		kick(t->cpu);
 }
 
+/*
+ * A thread woken by a sibling on the sibling's own CPU does not preempt
+ * it: the waker runs on to its own next wait (an OpenMP barrier on a
+ * shared CPU), and the woken thread runs then, or at the end of a slice
+ * armed for it. Preempting would switch twice per barrier instead of
+ * once (docs/noise.md).
+ */
+static bool wake_preempts(struct run_queue *rq, struct task *t)
+{
+	struct task *cur = task_current();
+
+	if (t->cpu != this_cpu_id() || cur == this_cpu()->idle ||
+	    !cur->aspace || cur->aspace != t->aspace)
+		return true;
+	if (!timer_pending(&rq->slice))
+		timer_add(&rq->slice, time_ns() + CONFIG_TIME_SLICE_MS * NSEC_PER_MSEC);
+	return false;
+}
+
 void task_wake(struct task *t)
 {
 	struct run_queue *rq = rq_of(t->cpu);
 	unsigned long flags = spin_lock_irqsave(&rq->lock);
-	bool queued = false;
+	bool preempt = false;
 
 	if (t->state == TASK_SLEEPING) {
 		t->state = TASK_RUNNABLE;
@@ -122,11 +143,11 @@ void task_wake(struct task *t)
 		 * TASK_RUNNABLE in schedule() and keep running. */
 		if (cpus[t->cpu]->current != t && !t->queued) {
 			enqueue(rq, t);
-			queued = true;
+			preempt = wake_preempts(rq, t);
 		}
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
-	if (queued)
+	if (preempt)
 		kick(t->cpu);
 }
 
@@ -180,7 +201,7 @@ static void __schedule(bool preempt)
 	struct run_queue *rq = cpu->run_queue;
 	unsigned long flags = spin_lock_irqsave(&rq->lock);
 	struct task *prev = cpu->current, *next;
-	uint64_t now = time_ns();
+	uint64_t now = time_ns(), away;
 
 	cpu->need_resched = false;
 	if (prev != cpu->idle && prev->migrate_to < 0 && !prev->queued &&
@@ -204,8 +225,10 @@ static void __schedule(bool preempt)
 	cpu->prev_task = prev;
 	cpu->context_switches++;
 	switch_user_state(cpu, prev, next);
+	away = stats_switch_out();
 	switch_to(prev, next);
 	/* Back in prev, switched to by a later schedule() on this CPU. */
+	stats_switch_in(prev, away);
 	sched_finish_switch();
 	irq_restore(flags);
 }

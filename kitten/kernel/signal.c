@@ -31,6 +31,7 @@
 #include <kitten/errno.h>
 #include <kitten/printk.h>
 #include <kitten/proc.h>
+#include <kitten/ptimer.h>
 #include <kitten/sched.h>
 #include <kitten/signal.h>
 #include <kitten/string.h>
@@ -41,6 +42,7 @@
 #define SIG_IGN		1
 #define SA_SIGINFO	0x00000004
 #define SA_RESTORER	0x04000000
+#define SA_RESTART	0x10000000
 #define SA_NODEFER	0x40000000
 #define SA_RESETHAND	0x80000000
 
@@ -117,6 +119,10 @@ static int setup_frame(struct task *t, struct trap_frame *f, int sig,
 		.oldmask = t->sig_blocked, .fpstate = fpstate,
 	};
 	frame.uc.sigmask = t->sig_blocked;
+	if (t->sig_restore_mask) {	/* the handler returns to the old mask */
+		frame.uc.sigmask = frame.uc.mc.oldmask = t->sig_saved_mask;
+		t->sig_restore_mask = false;
+	}
 	frame.info = *info;
 
 	fpu_save(t->fpu);	/* the FXSAVE part of the task's state */
@@ -172,8 +178,30 @@ void signal_deliver_pending(struct trap_frame *f)
 		};
 
 		__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_ACQUIRE);
+		/* A timer's: si_timerid, si_overrun (counted until now), si_value. */
+		if (from->timer) {
+			uint32_t overrun = ptimer_signal_taken(t->aspace, from->timer - 1);
+
+			if (from->code == SI_TIMER) {
+				info.addr = from->pid | (uint64_t)overrun << 32;
+				memcpy(info.rest, &from->value, sizeof(from->value));
+			}
+		}
 		deliver_one(f, &info, 0, "default action of the signal");
 	}
+	if (t->sig_restore_mask) {	/* no handler ran: back to the old mask */
+		t->sig_blocked = t->sig_saved_mask;
+		t->sig_restore_mask = false;
+	}
+}
+
+void signal_set_temp_mask(uint64_t mask)
+{
+	struct task *t = task_current();
+
+	t->sig_saved_mask = t->sig_blocked;
+	t->sig_restore_mask = true;
+	t->sig_blocked = mask & ~(bit(SIGKILL) | bit(SIGSTOP));
 }
 
 bool signal_pending(struct task *t)
@@ -182,6 +210,23 @@ bool signal_pending(struct task *t)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return __atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE) &
 	       ~t->sig_blocked;
+}
+
+bool signal_restart_syscall(void)
+{
+	struct task *t = task_current();
+	uint64_t ready = READ_ONCE(t->sig_pending) & ~t->sig_blocked;
+	const struct sigaction_k *act;
+	int sig;
+
+	if (!ready || t->kill_pending)
+		return false;
+	sig = __builtin_ctzll(ready) + 1;	/* the one delivered first */
+	act = &t->aspace->sigactions[sig - 1];
+	/* No handler runs for an ignored one: the call just goes on. */
+	if (act->handler == SIG_IGN || act->handler == SIG_DFL)
+		return true;
+	return act->flags & SA_RESTART;
 }
 
 void signal_fault(struct trap_frame *f, int sig, int code, uint64_t addr,
@@ -203,11 +248,37 @@ static bool valid_signal(uint64_t sig)
 	return sig <= NSIG;
 }
 
+/* Woken whenever a signal becomes pending: signalfd's readers and
+ * pollers wait here. It is woken under a threads lock, so it ranks above. */
+struct waitqueue signal_wq = {
+	.lock = SPINLOCK_INIT("signal waiters", LOCK_RANK_THREADS + 1),
+	.waiters = LIST_HEAD_INIT(signal_wq.waiters),
+};
+
 /* The sender's record first, then the pending bit that publishes it. */
 static void make_pending(struct task *t, int sig, const struct sig_sender *from)
 {
 	t->sig_from[sig - 1] = *from;
 	__atomic_fetch_or(&t->sig_pending, bit(sig), __ATOMIC_RELEASE);
+	/* A waiter queues itself, then checks the bits: one of us sees the other. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!list_empty(&signal_wq.waiters))
+		waitqueue_wake_all(&signal_wq);
+}
+
+int signal_dequeue(uint64_t mask, struct sig_sender *from)
+{
+	struct task *t = task_current();
+	uint64_t ready = __atomic_load_n(&t->sig_pending, __ATOMIC_ACQUIRE) & mask;
+	int sig;
+
+	if (!ready)
+		return 0;
+	sig = __builtin_ctzll(ready) + 1;
+	*from = t->sig_from[sig - 1];
+	if (!(__atomic_fetch_and(&t->sig_pending, ~bit(sig), __ATOMIC_ACQUIRE) & bit(sig)))
+		return 0;	/* taken meanwhile (delivery on the way out) */
+	return sig;
 }
 
 /* What the caller's signals say about it: pid and real uid. */
@@ -215,7 +286,8 @@ static struct sig_sender sender(int32_t code)
 {
 	struct aspace *as = task_current()->aspace;
 
-	return (struct sig_sender){ code, as->leader_id, READ_ONCE(as->cred.uid) };
+	return (struct sig_sender){ .code = code, .pid = as->leader_id,
+				    .uid = READ_ONCE(as->cred.uid) };
 }
 
 static void send_to_self(int sig, int32_t code)
@@ -244,15 +316,19 @@ static bool is_fatal(struct aspace *as, struct task *t, int sig)
  * leaves at its next return to user mode (sleepers are woken to do so),
  * and its parent sees it killed by sig. as->threads_lock is held.
  */
-static void kill_process(struct aspace *as, int sig)
+static void kill_process(struct aspace *as, int sig, const struct sig_sender *from)
 {
 	struct task *t;
 
 	if (as->group_exit >= 0)
 		return;		/* already on its way out */
 	as->group_exit = 128 + sig;
-	pr_info("process %u (%s) killed by signal %d from process %u\n",
-		as->leader_id, as->exe, sig, task_current()->aspace->leader_id);
+	if (from->code == SI_TIMER || from->code == SI_KERNEL)
+		pr_info("process %u (%s) killed by signal %d from the kernel\n",
+			as->leader_id, as->exe, sig);
+	else
+		pr_info("process %u (%s) killed by signal %d from process %u\n",
+			as->leader_id, as->exe, sig, from->pid);
 	list_for_each_entry(t, &as->threads, thread_node) {
 		if (t->leader)
 			t->term_signal = sig;
@@ -279,7 +355,7 @@ static void send_to_process(struct aspace *as, int sig, struct task *only,
 	if (!to)
 		return;
 	if (is_fatal(as, to, sig)) {
-		kill_process(as, sig);
+		kill_process(as, sig, from);
 		return;
 	}
 	make_pending(to, sig, from);
@@ -288,12 +364,13 @@ static void send_to_process(struct aspace *as, int sig, struct task *only,
 
 static int kill_job_member(struct aspace *as, void *arg)
 {
+	static const struct sig_sender kernel = { .code = SI_KERNEL };
 	unsigned long flags;
 
 	if (as->job_id != *(unsigned *)arg)
 		return 0;
 	flags = spin_lock_irqsave(&as->threads_lock);
-	kill_process(as, SIGKILL);
+	kill_process(as, SIGKILL, &kernel);
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	return 0;
 }
@@ -301,6 +378,12 @@ static int kill_job_member(struct aspace *as, void *arg)
 void signal_kill_job(unsigned job)
 {
 	proc_for_each(kill_job_member, &job);
+}
+
+void signal_send_locked(struct aspace *as, struct task *only, int sig,
+			const struct sig_sender *from)
+{
+	send_to_process(as, sig, only, from);
 }
 
 enum kill_scope { ONE_PROCESS, ONE_GROUP, ALL_PROCESSES, ONE_THREAD };
@@ -397,6 +480,17 @@ struct child_note {
 	struct sig_sender from;		/* the child, for siginfo */
 };
 
+/* Does a thread of as block sig? as->threads_lock held. */
+static bool blocked_by_a_thread(struct aspace *as, int sig)
+{
+	struct task *t;
+
+	list_for_each_entry(t, &as->threads, thread_node)
+		if (t->sig_blocked & bit(sig))
+			return true;
+	return false;
+}
+
 static int sigchld_one(struct aspace *as, void *arg)
 {
 	struct child_note *n = arg;
@@ -404,10 +498,12 @@ static int sigchld_one(struct aspace *as, void *arg)
 
 	if (as->leader_id != n->parent)
 		return 0;
-	/* Its default action is to do nothing: only a handler wants it. */
+	/* Its default action is to do nothing: only a handler wants it, or
+	 * a thread that blocks it (to read it from a signalfd). */
 	flags = spin_lock_irqsave(&as->threads_lock);
 	if (as->sigactions[SIGCHLD - 1].handler != SIG_IGN &&
-	    as->sigactions[SIGCHLD - 1].handler != SIG_DFL)
+	    (as->sigactions[SIGCHLD - 1].handler != SIG_DFL ||
+	     blocked_by_a_thread(as, SIGCHLD)))
 		send_to_process(as, SIGCHLD, NULL, &n->from);
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	return 1;

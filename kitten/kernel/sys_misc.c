@@ -1,21 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The small Linux system calls a C library makes at start-up: thread
- * bookkeeping it registers with the kernel, resource limits, system
- * identity and random bytes.
+ * bookkeeping it registers with the kernel, system identity, random
+ * bytes, CPU time and the machine's totals (sysinfo).
  */
 #include <arch/time.h>
 #include <arch/x86.h>
 #include <kitten/errno.h>
 #include <kitten/kernel.h>
 #include <kitten/mm.h>
+#include <kitten/proc.h>
+#include <kitten/random.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
 
-#define RLIMIT_STACK	3
-#define RLIM_INFINITY	(~0ULL)
-#define GRND_MAX	256
+#define GRND_NONBLOCK	1
+#define GRND_RANDOM	2
+#define GRND_INSECURE	4
+#define GRND_MAX	((1ULL << 25) - 1)
+#define GRND_CHUNK	256
 
 SYSCALL_DEFINE1(set_tid_address, uint64_t, tidptr)
 {
@@ -31,23 +35,6 @@ SYSCALL_DEFINE2(set_robust_list, uint64_t, head, uint64_t, len)
 	return 0;
 }
 
-SYSCALL_DEFINE4(prlimit64, uint64_t, pid, uint64_t, resource,
-		uint64_t, new_limit, uint64_t, old_limit)
-{
-	/* The stack is what the init task gave: report it, change nothing. */
-	uint64_t lim[2] = { RLIM_INFINITY, RLIM_INFINITY }, want[2];
-
-	if (pid && pid != task_current()->id)
-		return -ESRCH;
-	if (resource == RLIMIT_STACK)
-		lim[0] = 2ULL << 20;
-	/* As Linux: a new limit is read before it is refused. */
-	if (new_limit && copy_from_user(want, new_limit, sizeof(want)))
-		return -EFAULT;
-	if (new_limit)
-		return -EPERM;
-	return old_limit ? copy_to_user(old_limit, lim, sizeof(lim)) : 0;
-}
 
 struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65],
@@ -69,38 +56,31 @@ SYSCALL_DEFINE1(uname, uint64_t, buf)
 }
 
 /*
- * Random bytes from a xorshift generator seeded with the TSC. Good for
- * hash seeds and stack canaries in test jobs; not for cryptography.
+ * Random bytes (random.c: RDRAND where the CPU has it). Never blocks:
+ * the source needs no entropy pool to fill. At most 32 MiB - 1 per
+ * call, as Linux; a fault part way returns what was copied.
  */
 SYSCALL_DEFINE3(getrandom, uint64_t, buf, uint64_t, len, uint64_t, flags)
 {
-	static uint64_t state;
-	uint8_t bytes[GRND_MAX];
+	uint8_t chunk[GRND_CHUNK];
+	uint64_t done = 0;
 
-	(void)flags;
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) ||
+	    (flags & GRND_RANDOM && flags & GRND_INSECURE))
+		return -EINVAL;
 	if (len > GRND_MAX)
-		len = GRND_MAX;		/* short reads are allowed */
-	if (!state)
-		state = rdtsc() | 1;
-	for (size_t i = 0; i < len; i++) {
-		state ^= state << 13;
-		state ^= state >> 7;
-		state ^= state << 17;
-		bytes[i] = state >> 32;
+		len = GRND_MAX;
+	while (done < len) {
+		uint64_t n = MIN(len - done, sizeof(chunk));
+
+		random_fill(chunk, n);
+		if (copy_to_user(buf + done, chunk, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
 	}
-	return copy_to_user(buf, bytes, len) ? -EFAULT : (long)len;
+	return done;
 }
 
-SYSCALL_DEFINE2(gettimeofday, uint64_t, tv, uint64_t, tz)
-{
-	uint64_t now = time_ns();
-	int64_t t[2] = { now / NSEC_PER_SEC, (now % NSEC_PER_SEC) / 1000 };
-
-	(void)tz;
-	return tv ? copy_to_user(tv, t, sizeof(t)) : 0;
-}
-
-/* CPU time of the calling task, in clock ticks of 100 Hz. */
 SYSCALL_DEFINE1(times, uint64_t, buf)
 {
 	struct task *t = task_current();
@@ -126,8 +106,16 @@ SYSCALL_DEFINE2(getrusage, uint64_t, who, uint64_t, buf)
 	return copy_to_user(buf, ru, sizeof(ru));
 }
 
+static int count_process(struct aspace *as, void *arg)
+{
+	(void)as;
+	(*(unsigned *)arg)++;
+	return 0;
+}
+
 SYSCALL_DEFINE1(sysinfo, uint64_t, buf)
 {
+	unsigned procs = 0;
 	struct {
 		int64_t uptime;
 		uint64_t loads[3], totalram, freeram, sharedram, bufferram;
@@ -141,18 +129,11 @@ SYSCALL_DEFINE1(sysinfo, uint64_t, buf)
 		.uptime = time_ns() / NSEC_PER_SEC,
 		.totalram = mm_managed_bytes(),
 		.freeram = mm_free_bytes(),
-		.procs = 1,
 		.mem_unit = 1,
 	};
 
+	proc_for_each(count_process, &procs);
+	info.procs = procs;
+
 	return copy_to_user(buf, &info, sizeof(info));
-}
-
-SYSCALL_DEFINE1(time, uint64_t, tloc)
-{
-	int64_t now = time_ns() / NSEC_PER_SEC;
-
-	if (tloc && copy_to_user(tloc, &now, sizeof(now)))
-		return -EFAULT;
-	return now;
 }

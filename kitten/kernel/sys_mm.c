@@ -9,6 +9,7 @@
 #include <kitten/errno.h>
 #include <kitten/file.h>
 #include <kitten/mmap.h>
+#include <kitten/shm.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -21,6 +22,12 @@
 #define MAP_PRIVATE	0x02
 #define MAP_FIXED	0x10
 #define MAP_ANONYMOUS	0x20
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MAP_TYPE	0x0f
+#define MAP_SHARED_VALIDATE 0x03
+#define MS_ASYNC	1
+#define MS_INVALIDATE	2
+#define MS_SYNC		4
 #define MADV_DONTNEED	4
 
 /* What memory not handed out (above the break, free mmap blocks) has. */
@@ -100,10 +107,69 @@ SYSCALL_DEFINE3(mprotect, uint64_t, addr, uint64_t, len, uint64_t, prot)
 	return err == -ENOENT ? -ENOMEM : err;
 }
 
+/* The block for mmap(): anywhere, or exactly at addr (MAP_FIXED*). */
+static long place(struct aspace *as, uint64_t addr, uint64_t len,
+		  uint64_t flags)
+{
+	int err;
+
+	if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)))
+		return mmap_alloc(as, len);
+	if (flags & MAP_FIXED_NOREPLACE && !mmap_range_free(as, addr, len))
+		return -EEXIST;
+	err = mmap_claim(as, addr, len);
+	if (err)
+		return err;
+	/* What was there goes, rights included: refill it as new memory. */
+	err = aspace_protect_locked(as, addr, len, HEAP_PERMS);
+	if (err) {	/* pages the job unmapped itself: not heap any more */
+		mmap_free(as, addr, len);
+		return err == -ENOENT ? -ENOMEM : err;
+	}
+	return addr;
+}
+
+/*
+ * MAP_SHARED: the same physical pages in every process that maps the
+ * object (shm.h), in the shared window rather than the heap. A file's
+ * pages are written back at msync() and munmap(); a file opened
+ * read-only cannot be mapped writable, now or by a later mprotect().
+ */
+static long mmap_shared(struct aspace *as, uint64_t len, uint64_t prot,
+			uint64_t flags, uint64_t fd, uint64_t off)
+{
+	unsigned perms = prot & 7, maxperms = ASPACE_R | ASPACE_W | ASPACE_X;
+	struct shm_obj *o;
+	struct file *f;
+	long ret;
+
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
+		return -EINVAL;	/* the window's layout is the kernel's */
+	if (flags & MAP_ANONYMOUS) {
+		ret = shm_create(len, &o);
+	} else {
+		f = fd_get(fd);
+		if (!f)
+			return -EBADF;
+		if ((f->flags & O_ACCMODE) == O_RDONLY)
+			maxperms &= ~ASPACE_W;
+		ret = (f->flags & O_ACCMODE) == O_WRONLY ? -EACCES :
+		      perms & ~(maxperms | ASPACE_R) ? -EACCES :
+		      off + len < off ? -EOVERFLOW : shm_of_file(f, off + len, &o);
+		file_put(f);
+	}
+	if (ret)
+		return ret;
+	ret = shm_map(as, o, off, len, perms, maxperms);
+	shm_put(o);		/* the mapping holds its own */
+	return ret;
+}
+
 /*
  * The block is zeroed (or filled from the file) while it still has the
  * heap's rights and as->lock keeps other threads from changing them;
- * only then does it get the rights asked for.
+ * only then does it get the rights asked for. A file's bytes are read
+ * now, into the job's own contiguous memory: there is no demand paging.
  */
 SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot,
 		uint64_t, flags, uint64_t, fd, uint64_t, off)
@@ -112,16 +178,18 @@ SYSCALL_DEFINE6(mmap, uint64_t, addr, uint64_t, len, uint64_t, prot,
 	long ret, n = 0;
 	int err;
 
-	(void)addr;
 	if (!len || off & (PAGE_SIZE - 1) || !(flags & (MAP_SHARED | MAP_PRIVATE)))
 		return -EINVAL;
-	if (flags & MAP_FIXED)
-		return -ENOMEM;	/* the layout belongs to the init task */
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) && addr & (PAGE_SIZE - 1))
+		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (!len)
 		return -ENOMEM;
+	if ((flags & MAP_TYPE) == MAP_SHARED ||
+	    (flags & MAP_TYPE) == MAP_SHARED_VALIDATE)
+		return mmap_shared(as, len, prot, flags, fd, off);
 	mutex_lock(&as->lock);
-	ret = mmap_alloc(as, len);
+	ret = place(as, addr, len, flags);
 	if (ret < 0)
 		goto out;
 	if (!heap_writable(as, ret, len)) {
@@ -152,31 +220,66 @@ SYSCALL_DEFINE2(munmap, uint64_t, addr, uint64_t, len)
 
 	if (!len || addr & (PAGE_SIZE - 1))
 		return -EINVAL;
+	/* Refused as on Linux, not cut short: it would free all above addr. */
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len || addr + len < addr || addr + len > USER_TOP)
+		return -EINVAL;
 	mutex_lock(&as->lock);
-	err = mmap_free(as, addr, ALIGN_UP(len, PAGE_SIZE));
+	err = mmap_free(as, addr, len);
 	mutex_unlock(&as->lock);
-	return err;
+	return err ? err : shm_unmap(as, addr, len);
 }
 
-/* MADV_DONTNEED means "zero when next read": do it now. Others are hints. */
+/*
+ * Private mappings are the process's own memory: nothing to do. Shared
+ * mappings of files are written back (MS_ASYNC too: there is no
+ * write-back thread to leave it to).
+ */
+SYSCALL_DEFINE3(msync, uint64_t, addr, uint64_t, len, uint64_t, flags)
+{
+	struct aspace *as = task_current()->aspace;
+	bool mapped;
+
+	if (addr & (PAGE_SIZE - 1) ||
+	    flags & ~(uint64_t)(MS_ASYNC | MS_INVALIDATE | MS_SYNC) ||
+	    (flags & MS_ASYNC && flags & MS_SYNC))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (addr + len < addr)
+		return -ENOMEM;
+	if (!len)
+		return 0;
+	mutex_lock(&as->lock);
+	mapped = aspace_range_ok(as, addr, len, 0);
+	mutex_unlock(&as->lock);
+	return mapped ? shm_sync(as, addr, len) : -ENOMEM;
+}
+
+/*
+ * MADV_DONTNEED means "zero when next read": done now, as there is no
+ * demand paging, but only for pages written since they were last zeroed
+ * (aspace_zero_locked), so glibc's MADV_DONTNEED of each exiting
+ * thread's 8 MiB stack costs what the thread used. Other advice is a
+ * hint.
+ */
 SYSCALL_DEFINE3(madvise, uint64_t, addr, uint64_t, len, uint64_t, advice)
 {
 	struct aspace *as = task_current()->aspace;
 	long ret = 0;
 
-	if (addr & (PAGE_SIZE - 1))
+	if (addr & (PAGE_SIZE - 1) || addr + len < addr)
 		return -EINVAL;
-	/* The lock keeps the rights checked until the memset is done. */
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!len)
+		return 0;
+	/* Every page must be mapped; the zeroing checks that first. */
 	mutex_lock(&as->lock);
-	if (!aspace_range_ok(as, addr, len, 0))
+	if (advice == MADV_DONTNEED)
+		ret = aspace_zero_locked(as, addr, len);
+	else if (!aspace_range_ok(as, addr, len, 0))
 		ret = -ENOMEM;
-	else if (advice == MADV_DONTNEED &&
-		 !aspace_range_ok(as, addr, len, ASPACE_W))
-		ret = -EINVAL;
-	else if (advice == MADV_DONTNEED)
-		memset((void *)addr, 0, len);
 	mutex_unlock(&as->lock);
-	return ret;
+	return ret == -ENOENT ? -ENOMEM : ret;
 }
 
 #define MREMAP_MAYMOVE	1
@@ -192,10 +295,12 @@ SYSCALL_DEFINE4(mremap, uint64_t, old, uint64_t, old_len, uint64_t, new_len,
 	long ret;
 	int err;
 
-	if (old & (PAGE_SIZE - 1) || !new_len || flags & ~(uint64_t)MREMAP_MAYMOVE)
+	if (old & (PAGE_SIZE - 1) || flags & ~(uint64_t)MREMAP_MAYMOVE)
 		return -EINVAL;
 	old_len = ALIGN_UP(old_len, PAGE_SIZE);
 	new_len = ALIGN_UP(new_len, PAGE_SIZE);
+	if (!new_len)	/* 0, or rounded past 2^64: not "shrink to nothing" */
+		return -EINVAL;
 	mutex_lock(&as->lock);
 	if (!mmap_owned(as, old, old_len)) {
 		ret = -EFAULT;

@@ -26,10 +26,12 @@
 #include <kitten/kmem.h>
 #include <kitten/mmap.h>
 #include <kitten/pmem.h>
+#include <kitten/poll.h>
 #include <kitten/proc.h>
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
 #include <kitten/sched.h>
+#include <kitten/shm.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/vmm.h>
@@ -94,8 +96,8 @@ static int copy_memory(struct aspace *as)
 		paddr_t pa;
 
 		if (!any_mapped(parent, r->start, size) ||
-		    vdso_region(r->start))
-			continue;	/* nothing mapped, or the child has it */
+		    vdso_region(r->start) || r->shm)
+			continue;	/* nothing mapped, the child has it, shared */
 		err = pmem_alloc(as->owner, size, align, &pa);
 		if (!err)
 			copy_mapped(parent, __va(pa), r->start, size);
@@ -116,6 +118,8 @@ static int copy_memory(struct aspace *as)
 	as->mmap_low = parent->mmap_low;
 	if (!err)
 		err = mmap_copy(as, parent);
+	if (!err)
+		err = shm_copy(as, parent);	/* the same pages, not a copy */
 	as->cpu_mask = parent->cpu_mask;
 	cred_get(parent, &as->cred);
 	as->pgid = proc_pgid(parent);	/* the child joins the parent's group */
@@ -211,8 +215,10 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 	struct aspace *old = t->aspace;
 	const char **argv = kmem_alloc(2 * MAX_ARGS * sizeof(char *));
 	char *space = kmem_alloc(ARG_SPACE);
+	struct exec_args ea = { 0 };
 	struct exec_image image;
-	struct inode *file = NULL;
+	struct file *file = NULL;
+	struct cred cred;
 	const char *why = "", *file_path;
 	size_t used = 0;
 	long len, err;
@@ -232,8 +238,7 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 	err = argc < 0 ? argc : envc < 0 ? envc : 0;
 	if (err)
 		goto out;
-	file = lookup_path(space);
-	err = file ? 0 : -ENOENT;
+	err = exec_open(space, &file);
 	if (err)
 		goto out;
 	/* /proc/self/exe resolves to the program: keep the real path. */
@@ -244,12 +249,13 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 		err = -EBUSY;
 		goto out;
 	}
-	/* The new program gets as much heap as this one had. The file's
-	 * lock keeps a writer on another CPU from replacing its data. */
-	inode_lock(file);
-	err = exec_load(file, argv, argc, argv + MAX_ARGS, envc,
-			old->brk_limit - old->brk_start, 0, &image, &why);
-	inode_unlock(file);
+	/* The new program gets as much heap as this one had. */
+	cred_get(old, &cred);
+	ea = (struct exec_args){ .path = space, .argv = argv, .argc = argc,
+				 .envp = argv + MAX_ARGS, .envc = envc,
+				 .heap = old->brk_limit - old->brk_start,
+				 .cred = &cred };
+	err = exec_load(file, &ea, &image, &why);
 	if (err)
 		goto out;
 	for (int sig = 0; sig < NSIG; sig++)	/* handlers do not survive */
@@ -258,7 +264,7 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 		else
 			image.as->sigactions[sig].handler = SIG_IGN;
 	image.as->cpu_mask = old->cpu_mask;
-	cred_get(old, &image.as->cred);	/* the same process: same ids */
+	image.as->cred = cred;		/* the same process: same ids */
 	image.as->pgid = old->pgid;
 	image.as->sid = old->sid;
 	image.as->parent_pid = old->parent_pid;
@@ -277,7 +283,7 @@ SYSCALL_DEFINE3(execve, uint64_t, path, uint64_t, argv_ptr, uint64_t, envp_ptr)
 	user_frame_init(task_user_frame(t), image.entry, image.sp, 0, 0);
 out:
 	if (file)
-		inode_put(file);
+		file_put(file);
 	kmem_free(argv);
 	kmem_free(space);
 	return err;	/* 0 becomes the new program's rax */
@@ -386,11 +392,13 @@ SYSCALL_DEFINE2(pipe2, uint64_t, fds_ptr, uint64_t, flags)
 	int fds[2];
 	long err;
 
-	if (flags & ~(uint64_t)(O_CLOEXEC_FLAG | 04000))	/* O_NONBLOCK ignored */
+	if (flags & ~(uint64_t)(O_CLOEXEC_FLAG | O_NONBLOCK))
 		return -EINVAL;
 	err = pipe_create(&r, &w);
 	if (err)
 		return err;
+	r->flags |= flags & O_NONBLOCK;
+	w->flags |= flags & O_NONBLOCK;
 	fds[0] = fd_install(r, 0, flags & O_CLOEXEC_FLAG);
 	fds[1] = fds[0] < 0 ? -1 : fd_install(w, 0, flags & O_CLOEXEC_FLAG);
 	if (fds[1] < 0) {

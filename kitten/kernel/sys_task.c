@@ -51,23 +51,6 @@ SYSCALL_DEFINE2(arch_prctl, uint64_t, code, uint64_t, addr)
 	}
 }
 
-#define CLOCK_REALTIME	0
-#define CLOCK_MONOTONIC	1
-
-/*
- * Clocks. Both count from boot for now: there is no wall-clock source
- * yet, and what HPC codes time with is the monotonic clock anyway.
- */
-SYSCALL_DEFINE2(clock_gettime, uint64_t, clock, uint64_t, ts_ptr)
-{
-	uint64_t now = time_ns();
-	struct { int64_t sec, nsec; } ts = { now / NSEC_PER_SEC, now % NSEC_PER_SEC };
-
-	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
-		return -EINVAL;
-	return copy_to_user(ts_ptr, &ts, sizeof(ts));
-}
-
 SYSCALL_DEFINE1(umask, uint64_t, mask)
 {
 	(void)mask;

@@ -5,7 +5,6 @@
  * threads are placed round robin over the process's CPUs and never move
  * unless sched_setaffinity() asks (the paper: no automatic migration).
  */
-#include <arch/percpu.h>
 #include <arch/layout.h>
 #include <arch/time.h>
 #include <kitten/aspace.h>
@@ -121,6 +120,14 @@ static long read_timespec(uint64_t ptr, uint64_t *ns)
 	return 0;
 }
 
+/* An absolute wall-clock time as time_ns() will read it then (0 if past). */
+static uint64_t wall_to_monotonic(uint64_t wall)
+{
+	int64_t offset = time_realtime_ns() - (int64_t)time_ns();
+
+	return (int64_t)wall > offset ? wall - offset : 1;
+}
+
 SYSCALL_DEFINE6(futex, uint64_t, uaddr, uint64_t, op, uint64_t, val,
 		uint64_t, timeout, uint64_t, uaddr2, uint64_t, val3)
 {
@@ -137,9 +144,15 @@ SYSCALL_DEFINE6(futex, uint64_t, uaddr, uint64_t, op, uint64_t, val,
 			err = read_timespec(timeout, &ns);
 			if (err)
 				return err;
-			/* WAIT takes a relative time, WAIT_BITSET an absolute one;
-			 * both clocks count from boot here. */
-			deadline = cmd == FUTEX_WAIT ? time_ns() + ns : ns;
+			/* WAIT takes a relative time, WAIT_BITSET an absolute
+			 * one on the monotonic clock, or on the wall clock with
+			 * FUTEX_CLOCK_REALTIME: made monotonic here. */
+			if (cmd == FUTEX_WAIT)
+				deadline = time_ns() + ns;
+			else if (op & FUTEX_CLOCK_REALTIME)
+				deadline = wall_to_monotonic(ns);
+			else
+				deadline = ns;
 			if (!deadline)
 				deadline = 1;
 		}
@@ -156,82 +169,6 @@ SYSCALL_DEFINE6(futex, uint64_t, uaddr, uint64_t, op, uint64_t, val,
 SYSCALL_DEFINE0(sched_yield)
 {
 	sched_yield();
-	return 0;
-}
-
-/* The CPUs the process may use, or all online CPUs if it has no set. */
-static uint64_t process_cpus(void)
-{
-	struct aspace *as = task_current()->aspace;
-	uint64_t mask = as->cpu_mask;
-
-	if (!mask)
-		for (unsigned i = 0; i < nr_cpus_online && i < 64; i++)
-			mask |= 1ULL << i;
-	return mask;
-}
-
-SYSCALL_DEFINE3(sched_getaffinity, uint64_t, pid, uint64_t, len,
-		uint64_t, mask_ptr)
-{
-	uint64_t mask = process_cpus();
-
-	if (pid && pid != task_current()->id)
-		return -ESRCH;
-	if (len < sizeof(mask) || len & 7)
-		return -EINVAL;
-	if (copy_to_user(mask_ptr, &mask, sizeof(mask)))
-		return -EFAULT;
-	return sizeof(mask);
-}
-
-/* Moves the caller to the first CPU of the new set that it may use. */
-SYSCALL_DEFINE3(sched_setaffinity, uint64_t, pid, uint64_t, len,
-		uint64_t, mask_ptr)
-{
-	uint64_t mask;
-
-	if (pid && pid != task_current()->id)
-		return -ESRCH;
-	if (len < sizeof(mask))
-		return -EINVAL;
-	if (copy_from_user(&mask, mask_ptr, sizeof(mask)))
-		return -EFAULT;
-	mask &= process_cpus();
-	if (!mask)
-		return -EINVAL;
-	if (mask & (1ULL << this_cpu_id()))
-		return 0;
-	return task_migrate(task_current(), __builtin_ctzll(mask));
-}
-
-SYSCALL_DEFINE2(nanosleep, uint64_t, req, uint64_t, rem)
-{
-	uint64_t ns;
-	long err = read_timespec(req, &ns);
-
-	(void)rem;
-	if (err)
-		return err;
-	task_sleep_ns(ns);
-	return 0;
-}
-
-#define TIMER_ABSTIME 1
-
-SYSCALL_DEFINE4(clock_nanosleep, uint64_t, clock, uint64_t, flags,
-		uint64_t, req, uint64_t, rem)
-{
-	uint64_t ns, now = time_ns();
-	long err = read_timespec(req, &ns);
-
-	(void)clock, (void)rem;
-	if (err)
-		return err;
-	if (flags & TIMER_ABSTIME)
-		ns = ns > now ? ns - now : 0;
-	if (ns)
-		task_sleep_ns(ns);
 	return 0;
 }
 

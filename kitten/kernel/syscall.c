@@ -14,6 +14,8 @@
 #include <kitten/errno.h>
 #include <kitten/printk.h>
 #include <kitten/sched.h>
+#include <kitten/signal.h>
+#include <kitten/stats.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -44,7 +46,7 @@ static long not_implemented(uint64_t nr)
 	return -ENOSYS;
 }
 
-void syscall_dispatch(struct trap_frame *f)
+static inline void dispatch(struct trap_frame *f)
 {
 	uint64_t nr = f->rax;
 
@@ -52,8 +54,36 @@ void syscall_dispatch(struct trap_frame *f)
 		f->rax = table[nr](f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
 	else
 		f->rax = not_implemented(nr);
+	if (f->rax == (uint64_t)-ERESTARTSYS) {
+		/* Back to the syscall instruction, with the handler's frame
+		 * saved on the way: sigreturn resumes at the call again. */
+		if (signal_restart_syscall()) {
+			f->rax = nr;
+			f->rip -= 2;
+		} else {
+			f->rax = -EINTR;
+		}
+	}
 	sched_preempt_check();
 	task_return_to_user(f);
+}
+
+/* The same, counted for the job's statistics (kitten/stats.h). */
+static __attribute__((noinline)) void dispatch_counted(struct trap_frame *f)
+{
+	unsigned nr = MIN(f->rax, (uint64_t)NR_SYSCALLS);
+	uint64_t mark = stats_enter(STATS_SYSCALL, nr);
+
+	dispatch(f);
+	stats_exit(STATS_SYSCALL, nr, mark);
+}
+
+void syscall_dispatch(struct trap_frame *f)
+{
+	if (unlikely(READ_ONCE(stats_on)))
+		dispatch_counted(f);
+	else
+		dispatch(f);
 }
 
 static struct aspace *current_aspace(void)

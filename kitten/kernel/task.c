@@ -198,10 +198,9 @@ static void user_task_exit(struct task *t)
 	}
 }
 
-/* A thread has left its address space for good. */
-static void leave_aspace(struct task *t)
+/* Take t off the thread list of as (its reference stays). */
+static void unlink_thread(struct task *t, struct aspace *as)
 {
-	struct aspace *as = t->aspace;
 	unsigned long flags = spin_lock_irqsave(&as->threads_lock);
 
 	list_del(&t->thread_node);
@@ -209,18 +208,32 @@ static void leave_aspace(struct task *t)
 	as->exited_runtime_ns += t->runtime_ns;
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	waitqueue_wake_all(&as->threads_wq);
-	aspace_put(as);
 }
 
-/* The next CPU of the process's set, round robin, for a new thread. */
-static unsigned next_thread_cpu(struct aspace *as)
+/* A thread has left its address space for good. */
+static void leave_aspace(struct task *t)
 {
-	if (!as->cpu_mask)
+	unlink_thread(t, t->aspace);
+	aspace_put(t->aspace);
+}
+
+/*
+ * The next CPU of the process's set, round robin, for a new thread; of
+ * its creator's affinity (sched_setaffinity) within that set, if it has
+ * one.
+ */
+static unsigned next_thread_cpu(struct aspace *as, uint64_t affinity)
+{
+	uint64_t mask = as->cpu_mask;
+
+	if (affinity)
+		mask = mask ? mask & affinity : affinity;
+	if (!mask)
 		return this_cpu_id();
 	for (unsigned i = 0; i < 64; i++) {
 		unsigned cpu = (as->next_cpu + i) % 64;
 
-		if ((as->cpu_mask & (1ULL << cpu)) && cpu < CONFIG_NR_CPUS &&
+		if ((mask & (1ULL << cpu)) && cpu < CONFIG_NR_CPUS &&
 		    cpus[cpu] && cpus[cpu]->online) {
 			as->next_cpu = cpu + 1;
 			return cpu;
@@ -235,7 +248,9 @@ struct task *task_clone_thread(uint64_t stack, uint64_t tls)
 	struct aspace *as = self->aspace;
 	struct trap_frame *frame;
 
-	t = user_task_new(self->name, as, next_thread_cpu(as), self->files);
+	t = user_task_new(self->name, as,
+			  next_thread_cpu(as, READ_ONCE(self->affinity)),
+			  self->files);
 	if (!t)
 		return NULL;
 	/* The caller's registers, as its system call will return them. */
@@ -249,6 +264,7 @@ struct task *task_clone_thread(uint64_t stack, uint64_t tls)
 	t->sig_blocked = self->sig_blocked;
 	t->detached = true;		/* nobody waits for a thread's task */
 	t->group_leader = self->group_leader;
+	t->affinity = self->affinity;	/* a new thread inherits the mask */
 	return t;
 }
 
@@ -309,6 +325,12 @@ void task_switch_aspace(struct aspace *as)
 	struct aspace *old = t->aspace;
 	unsigned long flags;
 
+	/*
+	 * Off the old list before onto the new one (the node is one); the
+	 * old address space is dropped only once the new one is active, as
+	 * its page tables are in use until then.
+	 */
+	unlink_thread(t, old);
 	aspace_get(as);
 	flags = spin_lock_irqsave(&as->threads_lock);
 	list_add_tail(&t->thread_node, &as->threads);
@@ -316,8 +338,8 @@ void task_switch_aspace(struct aspace *as)
 	spin_unlock_irqrestore(&as->threads_lock, flags);
 	as->leader_id = old->leader_id;
 	aspace_activate(as);
-	leave_aspace(t);	/* t->aspace is still old: drops its reference */
 	t->aspace = as;
+	aspace_put(old);
 }
 
 struct task *task_create_user(const char *name, struct aspace *as,

@@ -35,7 +35,10 @@ static void wake(struct waitqueue *wq, bool all)
 	struct waiter *w;
 
 	list_for_each_entry(w, &wq->waiters, node) {
-		task_wake(w->task);
+		if (w->wake)
+			w->wake(w);
+		else
+			task_wake(w->task);
 		if (!all)
 			break;
 	}

@@ -18,6 +18,7 @@
 #include <kitten/mmap.h>
 #include <kitten/pmem.h>
 #include <kitten/proc.h>
+#include <kitten/shm.h>
 #include <kitten/string.h>
 
 #define KERNEL_FIRST_SLOT 256
@@ -106,8 +107,11 @@ void aspace_put(struct aspace *as)
 	for (unsigned i = 1; i < KERNEL_FIRST_SLOT; i++)
 		pml4[i] = 0;
 	pgtable_free_tables(&as->pt, 0, 0, true);
-	list_for_each_entry_safe(r, tmp, &as->regions, node)
+	list_for_each_entry_safe(r, tmp, &as->regions, node) {
+		if (r->shm)
+			shm_put(r->shm);
 		kmem_free(r);
+	}
 	mmap_release_all(as);
 	if (as->owns_memory)	/* a forked or exec'd process's own memory */
 		pmem_release_all(as->owner);
@@ -398,6 +402,114 @@ int aspace_copy_protection(struct aspace *as, vaddr_t va, struct aspace *from,
 			return err;
 		off += run;
 	}
+	return 0;
+}
+
+int aspace_map_shared(struct aspace *as, vaddr_t va, uint64_t len,
+		      paddr_t pa, unsigned perms, unsigned maxperms,
+		      struct shm_obj *o, uint64_t off)
+{
+	struct region *r;
+	int err;
+
+	err = aspace_add_region(as, va, len, maxperms, "shared");
+	if (err)
+		return err;
+	mutex_lock(&as->lock);
+	r = find_region(as, va);
+	err = pgtable_map(&as->pt, va, pa, len, pte_flags(perms));
+	if (err) {
+		pgtable_unmap(&as->pt, va, len);
+		list_del(&r->node);
+		kmem_free(r);
+	} else {
+		shm_get(o);
+		r->shm = o;
+		r->shm_off = off;
+	}
+	mutex_unlock(&as->lock);
+	return err;
+}
+
+int aspace_unmap_shared(struct aspace *as, vaddr_t va, uint64_t len)
+{
+	vaddr_t end = va + len;
+	struct region *r, *tmp, *upper;
+	int err = 0;
+
+	mutex_lock(&as->lock);
+	list_for_each_entry_safe(r, tmp, &as->regions, node) {
+		vaddr_t lo = MAX(va, r->start), hi = MIN(end, r->end);
+
+		if (lo >= hi || !r->shm)
+			continue;
+		upper = NULL;
+		if (lo > r->start && hi < r->end) {	/* a hole: two regions */
+			upper = kmem_zalloc(sizeof(*upper));
+			if (!upper) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		err = pgtable_unmap_split(&as->pt, lo, hi - lo);
+		if (err) {
+			kmem_free(upper);
+			break;
+		}
+		if (upper) {
+			*upper = *r;
+			upper->start = hi;
+			upper->shm_off = r->shm_off + (hi - r->start);
+			shm_get(upper->shm);
+			list_add(&upper->node, &r->node);
+		}
+		if (lo == r->start && hi == r->end) {
+			list_del(&r->node);
+			shm_put(r->shm);
+			kmem_free(r);
+		} else if (lo == r->start) {
+			r->shm_off += hi - r->start;
+			r->start = hi;
+		} else {
+			r->end = lo;
+		}
+	}
+	mutex_unlock(&as->lock);
+	flush_tlbs();
+	return err;
+}
+
+static void zero_phys(void *ctx, paddr_t pa, uint64_t size)
+{
+	(void)ctx;
+	memset(__va(pa), 0, size);
+}
+
+int aspace_zero_locked(struct aspace *as, vaddr_t va, uint64_t len)
+{
+	vaddr_t end = va + len;
+	struct region *r;
+	int changed = 0;
+
+	if ((va | len) & (PAGE_SIZE - 1) || end < va || end > USER_SLOT_SIZE)
+		return -EINVAL;
+	if (regions_allow(as, va, end, 0))	/* a gap: -ENOENT */
+		return -ENOENT;
+	list_for_each_entry(r, &as->regions, node) {
+		vaddr_t lo = MAX(va, r->start), hi = MIN(end, r->end);
+		int err;
+
+		if (lo >= hi || r->shm)
+			continue;
+		err = pgtable_zero(&as->pt, lo, hi - lo, zero_phys, NULL);
+		if (err < 0)
+			return err;
+		changed |= err;
+	}
+	/* Until every CPU forgets the dirty bits it cached, a write there
+	 * would not set them again. */
+	if (changed)
+		flush_tlbs();
 	return 0;
 }
 

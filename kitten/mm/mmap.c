@@ -92,6 +92,50 @@ long mmap_alloc(struct aspace *as, uint64_t len)
 	return b->start;
 }
 
+bool mmap_range_free(struct aspace *as, vaddr_t addr, uint64_t len)
+{
+	struct mmap_block *b;
+	vaddr_t end = addr + len;
+
+	if (addr < ALIGN_UP(as->brk, PAGE_SIZE) || end > as->brk_limit ||
+	    end < addr)
+		return false;
+	list_for_each_entry(b, &as->mmaps, node)
+		if (b->used && b->start < end && addr < b->end)
+			return false;
+	return true;
+}
+
+int mmap_claim(struct aspace *as, vaddr_t addr, uint64_t len)
+{
+	vaddr_t end = addr + len;
+	struct mmap_block *b;
+
+	if (!len || (addr | len) & (PAGE_SIZE - 1) || end < addr)
+		return -EINVAL;
+	if (addr < ALIGN_UP(as->brk, PAGE_SIZE) || end > as->brk_limit)
+		return -ENOMEM;
+	if (addr < as->mmap_low) {
+		/* The space from addr up joins the blocks, free for now. */
+		b = new_block(addr, as->mmap_low, false);
+		if (!b)
+			return -ENOMEM;
+		list_add(&b->node, &as->mmaps);
+		as->mmap_low = addr;
+	}
+	/* A block split here is visited again as its upper part. */
+	list_for_each_entry(b, &as->mmaps, node) {
+		if (b->end <= addr || b->start >= end)
+			continue;
+		if (split(b, addr) || split(b, end))
+			return -ENOMEM;
+		if (b->start >= addr && b->end <= end)
+			b->used = true;
+	}
+	tidy(as);
+	return 0;
+}
+
 int mmap_free(struct aspace *as, vaddr_t addr, uint64_t len)
 {
 	vaddr_t end = addr + len;

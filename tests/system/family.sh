@@ -4,7 +4,7 @@
 linux=$BUILD/linux
 
 for libc in glibc musl; do
-	kitten_run "run-family-$libc" 0 '^family: 20 checks, 0 failed$' \
+	kitten_run "run-family-$libc" 0 '^family: 23 checks, 0 failed$' \
 		-- --cpus 2 "$linux/family-$libc"
 done
 
@@ -12,7 +12,7 @@ done
 # killed and its memory back before the init task measures.
 name=family-job-end
 expect_boot "$name" 0 \
-	'^family: 21 checks, 0 failed$' \
+	'^family: 24 checks, 0 failed$' \
 	'process [0-9]+ \(/bin/family\) killed by signal 9' \
 	'init: /bin/family done, status 0; ([0-9]+) KiB free after the first run, \1 KiB after the last \(no leak\)' \
 	-- --smp 2 --mem 256M --timeout 300 --append "exit_when_done panic=exit" \

@@ -15,9 +15,9 @@ done
 kitten_run run-exit-1 1 -- "$linux/hello-glibc" 1
 
 # What cannot run is refused with one line, before anything boots.
-kitten_run run-refuses-dynamic 2 \
-	'^kitten: /bin/true: cannot run on Kitten: dynamically linked' \
-	-- /bin/true
+kitten_run run-refuses-32-bit 2 \
+	'^kitten: .*kitten32.elf: cannot run on Kitten: not a 64-bit ELF file' \
+	-- "$BUILD/kitten32.elf"
 kitten_run run-refuses-text 2 \
 	'^kitten: .*README.md: cannot run on Kitten: not an ELF file' \
 	-- "$top/README.md"

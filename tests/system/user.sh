@@ -14,14 +14,15 @@ for n in 1 2 4; do
 done
 
 # A job that faults is killed with a message; a job that asks for more
-# memory than exists gets a clear error; a file that is not a static
-# program is refused; and after each the next job still runs.
+# memory than exists gets a clear error; a file that is not a program is
+# refused, a dynamic one without its interpreter too; and after each the
+# next job still runs.
 expect_boot bad-jobs-then-good 0 \
 	'task rank0 \([0-9]+\) killed by signal 11: page fault at 0x1000 \(not mapped\)' \
 	'init: /bin/native_job done, status 139' \
 	'cannot set up 1 ranks: not enough memory' \
 	'init: /job: cannot run: not an ELF file' \
-	'init: /bin/dynamic: cannot run: dynamically linked \(PT_INTERP\)' \
+	'init: /bin/dynamic: cannot read its interpreter /lib64/ld-linux-x86-64.so.2 \(error -2\)' \
 	'rank 1: read all 2 mailboxes through SMARTMAP' \
 	'init: all jobs done, status 0' \
 	-- --smp 2 --append "exit_when_done panic=exit" \

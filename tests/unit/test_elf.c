@@ -2,7 +2,7 @@
 /*
  * The ELF checker against real compiler output (static, static-PIE and
  * dynamic builds of fixtures/hello.c) and against that output broken in
- * every way the checker must catch.
+ * every way the checker must catch; and the initial stack it lays out.
  */
 #include "support.h"
 
@@ -60,6 +60,14 @@ static void refused(const char *reason)
 		fail_msg("reason '%s' does not mention '%s'", why, reason);
 }
 
+static void refused_head(size_t head, const char *reason)
+{
+	assert_int_equal(elf_parse_head(file, head, file_size, &img, &why),
+			 -ENOEXEC);
+	if (!strstr(why, reason))
+		fail_msg("reason '%s' does not mention '%s'", why, reason);
+}
+
 static void static_executable(void **state)
 {
 	(void)state;
@@ -84,11 +92,97 @@ static void static_pie(void **state)
 	assert_int_equal(img.lowest, 0);
 }
 
-static void dynamic_is_refused(void **state)
+/* A dynamic program names its interpreter; the parser hands it over. */
+static void dynamic_names_interpreter(void **state)
 {
+	Elf64_Phdr *interp;
+
 	(void)state;
 	load("hello-dynamic");
-	refused("dynamically linked");
+	assert_int_equal(elf_parse(file, file_size, &img, &why), 0);
+	interp = phdr(PT_INTERP, 0);
+	assert_string_equal(img.interp, (char *)file + interp->p_offset);
+	assert_non_null(strstr(img.interp, "ld-linux-x86-64.so.2"));
+	/* Parsed from the headers alone, segments checked against the size. */
+	assert_int_equal(elf_parse_head(file, 4096, file_size, &img, &why), 0);
+	assert_non_null(strstr(img.interp, "ld-linux"));
+	refused_head(64, "truncated program headers");
+}
+
+/* A path that is not one NUL-terminated string, or lies past the head. */
+static void bad_interpreter_path(void **state)
+{
+	Elf64_Phdr *interp;
+
+	(void)state;
+	load("hello-dynamic");
+	interp = phdr(PT_INTERP, 0);
+	file[interp->p_offset + interp->p_filesz - 1] = 'x';
+	refused("bad interpreter path");
+	load("hello-dynamic");
+	interp = phdr(PT_INTERP, 0);
+	file[interp->p_offset + 1] = '\0';
+	refused("bad interpreter path");
+	load("hello-dynamic");
+	phdr(PT_INTERP, 0)->p_filesz = ELF_INTERP_MAX + 1;
+	refused("bad interpreter path");
+	load("hello-dynamic");
+	phdr(PT_INTERP, 0)->p_offset = file_size - 2;
+	refused_head(4096, "beyond the file's headers");
+	load("hello-dynamic");
+	phdr(PT_NOTE, 0)->p_type = PT_INTERP;
+	refused("more than one interpreter");
+}
+
+/* The initial stack: argc, argv, envp, the auxiliary vector, strings. */
+static uint64_t aux_get(const uint64_t *v, uint64_t type)
+{
+	for (; v[0] != AT_NULL; v += 2)
+		if (v[0] == type)
+			return v[1];
+	fail_msg("no auxiliary vector entry %lu", (unsigned long)type);
+	return 0;
+}
+
+static void initial_stack(void **state)
+{
+	static char mem[8192];
+	const char *argv[] = { "/bin/prog", "-x" }, *envp[] = { "A=1" };
+	struct elf_auxv aux = { .phdr = 0x400040, .phent = 56, .phnum = 9,
+				.entry = 0x401000, .base = 0x7f00000000,
+				.execfn = "/bin/prog", .uid = 5, .egid = 7,
+				.random = "0123456789abcdef" };
+	const uint64_t top_user = 0x7fffe00000;
+	uint64_t sp, *v;
+	char *base = mem + sizeof(mem);
+
+#define K(u) (base - (top_user - (u)))	/* user address -> mem */
+	(void)state;
+	sp = elf_build_stack(base, top_user, sizeof(mem), argv, 2, envp, 1, &aux);
+	assert_int_not_equal(sp, 0);
+	assert_int_equal(sp % 16, 0);
+	v = (uint64_t *)K(sp);
+	assert_int_equal(v[0], 2);
+	assert_string_equal(K(v[1]), "/bin/prog");
+	assert_string_equal(K(v[2]), "-x");
+	assert_int_equal(v[3], 0);
+	assert_string_equal(K(v[4]), "A=1");
+	assert_int_equal(v[5], 0);
+	v += 6;
+	assert_int_equal(aux_get(v, AT_PHDR), 0x400040);
+	assert_int_equal(aux_get(v, AT_PHNUM), 9);
+	assert_int_equal(aux_get(v, AT_BASE), 0x7f00000000);
+	assert_int_equal(aux_get(v, AT_ENTRY), 0x401000);
+	assert_int_equal(aux_get(v, AT_PAGESZ), 4096);
+	assert_int_equal(aux_get(v, AT_UID), 5);
+	assert_int_equal(aux_get(v, AT_EGID), 7);
+	assert_string_equal(K(aux_get(v, AT_EXECFN)), "/bin/prog");
+	assert_string_equal(K(aux_get(v, AT_PLATFORM)), "x86_64");
+	assert_memory_equal(K(aux_get(v, AT_RANDOM)), "0123456789abcdef", 16);
+	/* Too little room: refused, not overrun. */
+	assert_int_equal(elf_build_stack(base, top_user, 64, argv, 2, envp, 1,
+					 &aux), 0);
+#undef K
 }
 
 static void bad_magic(void **state)
@@ -195,8 +289,8 @@ static void interp_added_to_static(void **state)
 {
 	(void)state;
 	load("hello-static");
-	phdr(PT_NOTE, 0)->p_type = PT_INTERP;
-	refused("PT_INTERP");
+	phdr(PT_NOTE, 0)->p_type = PT_INTERP;	/* a note is no path */
+	refused("bad interpreter path");
 }
 
 static void bad_tls(void **state)
@@ -255,7 +349,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(static_executable),
 		cmocka_unit_test(static_pie),
-		cmocka_unit_test(dynamic_is_refused),
+		cmocka_unit_test(dynamic_names_interpreter),
+		cmocka_unit_test(bad_interpreter_path),
+		cmocka_unit_test(initial_stack),
 		cmocka_unit_test(bad_magic),
 		cmocka_unit_test(wrong_class_endianness_machine_type),
 		cmocka_unit_test(truncated_headers),

@@ -6,6 +6,10 @@ UNIT_TESTS += test_pgtable
 test_pgtable_SRCS := kitten/arch/x86_64/pgtable.c
 UNIT_TESTS += test_pgtable_prot
 test_pgtable_prot_SRCS := kitten/arch/x86_64/pgtable.c
+UNIT_TESTS += test_pgtable_zero
+test_pgtable_zero_SRCS := kitten/arch/x86_64/pgtable.c
+UNIT_TESTS += test_mmap
+test_mmap_SRCS := kitten/mm/mmap.c
 
 # The kernel's formatter, renamed so it can be compared with the C library's.
 UNIT_TESTS += test_vsnprintf
@@ -41,6 +45,10 @@ test_elf_CFLAGS := -DFIXTURES=\"$(abspath $(BUILD))/tests/unit/fixtures\"
 UNIT_TESTS += test_cpio
 test_cpio_SRCS := kitten/lib/cpio.c
 
+# The 9P2000.L client against a 9P server over a host directory.
+UNIT_TESTS += test_p9
+test_p9_SRCS := kitten/fs/9p/p9_msg.c kitten/fs/9p/p9_client.c
+
 # Palacios's pure parts: the guest page-table walker, the page-table
 # builder, the memory map and the VM image checker.
 UNIT_TESTS += test_guest_walk
@@ -74,3 +82,10 @@ UNIT_TESTS += test_pci_cap
 test_pci_cap_SRCS := kitten/drivers/pci_cap.c kitten/drivers/virtio_pci_caps.c
 UNIT_TESTS += test_virtqueue
 test_virtqueue_SRCS := kitten/drivers/virtqueue.c
+# The CMOS clock's decoding and calendar arithmetic.
+UNIT_TESTS += test_rtc
+test_rtc_SRCS := kitten/arch/x86_64/rtc.c
+
+# /proc's text: CPU lists, status and stat layouts, /proc/self paths.
+UNIT_TESTS += test_procfs
+test_procfs_SRCS := kitten/fs/procfs_text.c

@@ -10,11 +10,15 @@
  *   heap=64M             heap per rank after the image (default 16M)
  *   repeat=200           run it this many times (default 1)
  *   env=KEY=VALUE        add to the environment (may repeat)
+ *   cwd=/home/u/proj     the ranks' working directory (default /)
  *   verbose=1            report each rank's exit status
+ *   stats=1              print the job's kernel entries at its end
+ *                        (/proc/kitten/stats, docs/noise.md)
  *   uid=1000             run as this user (default 0, root)
  *   gid=1000             with this group (default: 0, or uid when uid= given)
  *   cap=NAME             grant a capability to a job that is not root:
- *                        setuid, setgid, kill, vm_passthrough, raw_io
+ *                        setuid, setgid, kill, vm_passthrough, raw_io,
+ *                        sys_time, sys_ptrace
  *                        (may repeat)
  */
 #include "kitten.h"
@@ -64,6 +68,8 @@ static const struct {
 	{ "kill", KITTEN_CAP_KILL },
 	{ "vm_passthrough", KITTEN_CAP_VM_PASSTHROUGH },
 	{ "raw_io", KITTEN_CAP_RAW_IO },
+	{ "sys_time", KITTEN_CAP_SYS_TIME },
+	{ "sys_ptrace", KITTEN_CAP_SYS_PTRACE },
 };
 
 static int parse_cap(const char *v, size_t len, uint64_t *caps)
@@ -151,6 +157,12 @@ int job_parse(const char *text, struct job *job)
 				job->env[job->nr_env] = keep(job, &used, v, vlen);
 				if (!job->env[job->nr_env++])
 					return fail(job, "description too long");
+			} else if (klen == 3 && !strncmp(text, "cwd", 3)) {
+				job->cwd = keep(job, &used, v, vlen);
+				if (!job->cwd)
+					return fail(job, "description too long");
+				if (job->cwd[0] != '/')
+					return fail(job, "cwd must be an absolute path");
 			} else if (klen == 3 && !strncmp(text, "uid", 3)) {
 				if (parse_id(v, vlen, &job->uid))
 					return fail(job, "uid must be a number below 4294967295");
@@ -160,9 +172,11 @@ int job_parse(const char *text, struct job *job)
 				gid_given = true;
 			} else if (klen == 3 && !strncmp(text, "cap", 3)) {
 				if (parse_cap(v, vlen, &job->caps))
-					return fail(job, "unknown capability (setuid, setgid, kill, vm_passthrough, raw_io)");
+					return fail(job, "unknown capability (setuid, setgid, kill, vm_passthrough, raw_io, sys_time, sys_ptrace)");
 			} else if (klen == 7 && !strncmp(text, "verbose", 7)) {
 				job->verbose = v[0] == '1';
+			} else if (klen == 5 && !strncmp(text, "stats", 5)) {
+				job->stats = v[0] == '1';
 			} else if (klen == 4 && !strncmp(text, "cpus", 4)) {
 				const char *p = v;
 

@@ -17,6 +17,7 @@ struct job {
 	const char *whole[JOB_MAX_ARGS];	/* arg= lines, in order */
 	int nr_whole;
 	const char *env[JOB_MAX_ENV];	/* extra environment, KEY=VALUE */
+	const char *cwd;		/* working directory (NULL: /) */
 	int nr_env;
 	unsigned ranks;
 	unsigned cpus[JOB_MAX_CPUS];
@@ -26,6 +27,7 @@ struct job {
 	uint64_t caps;			/* KITTEN_CAP_* bits from cap= lines */
 	unsigned repeat;		/* run the job this many times */
 	int verbose;
+	int stats;			/* print its kernel entries at the end */
 	const char *error;		/* set when parsing fails */
 };
 

@@ -5,7 +5,8 @@
  * Kitten's native API, before the job runs:
  *
  *   1. read the job description (/job, format in docs/native-api.md),
- *   2. check the program (static ELF64 only),
+ *   2. check the program (ELF64; a dynamically linked one brings its
+ *      interpreter, ld.so, which is loaded as a second image),
  *   3. per rank: create an address space, allocate physically contiguous
  *      memory for image + heap and for the stack, copy the program in
  *      (through a window in init's own address space), map it with the
@@ -30,12 +31,16 @@
 #define PIE_BASE	0x400000ULL
 #define MAX_FILE	(16 << 20)
 
+#define MAX_INTERP	(4 << 20)
+
 static char file_buf[MAX_FILE] __attribute__((aligned(4096)));
+static char interp_buf[MAX_INTERP] __attribute__((aligned(4096)));
 
 struct rank {
 	uint32_t aspace;
 	uint64_t image_pa, image_size;
 	uint64_t stack_pa;
+	uint64_t interp_pa;
 	struct kitten_task_spec spec;
 	int task;
 	int status;
@@ -43,7 +48,7 @@ struct rank {
 
 static struct rank ranks[JOB_MAX_RANKS];
 
-static long load_file(const char *path)
+static long load_file_into(const char *path, char *buf, long max)
 {
 	int fd = open(path, 0);
 	long size, got = 0;
@@ -51,10 +56,10 @@ static long load_file(const char *path)
 	if (fd < 0)
 		return fd;
 	size = file_size(fd);
-	if (size > MAX_FILE)
+	if (size > max)
 		size = -27;	/* EFBIG */
 	while (size > 0 && got < size) {
-		long n = read(fd, file_buf + got, size - got);
+		long n = read(fd, buf + got, size - got);
 
 		if (n <= 0)
 			break;
@@ -62,6 +67,11 @@ static long load_file(const char *path)
 	}
 	close(fd);
 	return size < 0 ? size : got;
+}
+
+static long load_file(const char *path)
+{
+	return load_file_into(path, file_buf, MAX_FILE);
 }
 
 /* Map extent pa into init's window, run fn on it, unmap. */
@@ -78,19 +88,20 @@ static int with_window(uint64_t pa, uint64_t size, void *ctx,
 
 struct image_ctx {
 	const struct elf_image *img;
-	uint64_t size;
+	const char *file;
 };
 
+/* The memory is clean already: the kernel zeroes what pmem_alloc()
+ * hands out, so the heap and .bss are not zeroed a second time here. */
 static void copy_image(void *mem, void *p)
 {
 	const struct image_ctx *c = p;
 
-	memset(mem, 0, c->size);
 	for (unsigned i = 0; i < c->img->nr_segs; i++) {
 		const struct elf_segment *s = &c->img->segs[i];
 
 		memcpy((char *)mem + (s->vaddr - c->img->lowest),
-		       file_buf + s->offset, s->filesz);
+		       c->file + s->offset, s->filesz);
 	}
 }
 
@@ -98,71 +109,58 @@ struct stack_ctx {
 	const struct job *job;
 	const struct elf_image *img;
 	uint64_t bias;
+	uint64_t interp_bias;	/* AT_BASE: 0 for a static program */
 	unsigned rank;
-	uint64_t sp;		/* out: the user stack pointer */
+	uint64_t sp;		/* out: the user stack pointer, 0: no room */
 };
+
+static uint32_t cpuid_1_edx(void);
 
 static void build_stack(void *mem, void *p)
 {
 	struct stack_ctx *c = p;
-	char *top = (char *)mem + STACK_SIZE, *k = top;
 	char env[2][32];
-	const char *strs[JOB_MAX_ARGS + 2 + JOB_MAX_ENV];
-	uint64_t addr[JOB_MAX_ARGS + 2 + JOB_MAX_ENV], *sp;
-	int argc = c->job->argc, n = 0, nenv = 2 + c->job->nr_env;
-	int nstr = argc + nenv;
+	const char *envp[2 + JOB_MAX_ENV];
+	int nenv = 2 + c->job->nr_env;
+	struct elf_auxv aux = {
+		.phdr = c->img->phdr_vaddr + c->bias,
+		.phent = c->img->phentsize,
+		.phnum = c->img->phnum,
+		.entry = c->img->entry + c->bias,
+		.base = c->interp_bias,
+		.sysinfo_ehdr = VDSO_TEXT_VA,
+		.hwcap = cpuid_1_edx(),
+		.minsigstksz = 2048,
+		.uid = c->job->uid, .euid = c->job->uid,
+		.gid = c->job->gid, .egid = c->job->gid,
+		.execfn = c->job->argv[0],
+	};
 
 	snprintf(env[0], sizeof(env[0]), "KITTEN_RANK=%u", c->rank);
 	snprintf(env[1], sizeof(env[1]), "KITTEN_NRANKS=%u", c->job->ranks);
-	for (int i = 0; i < argc; i++)
-		strs[i] = c->job->argv[i];
-	strs[argc] = env[0];
-	strs[argc + 1] = env[1];
+	envp[0] = env[0];
+	envp[1] = env[1];
 	for (int i = 0; i < c->job->nr_env; i++)
-		strs[argc + 2 + i] = c->job->env[i];
-	for (int i = nstr - 1; i >= 0; i--) {
-		size_t len = strlen(strs[i]) + 1;
-
-		k -= len;
-		memcpy(k, strs[i], len);
-		addr[i] = STACK_TOP - (top - k);
-	}
+		envp[2 + i] = c->job->env[i];
 	/* 16 bytes for AT_RANDOM: C libraries seed stack canaries from them. */
-	k -= 16;
 	for (int b = 0; b < 16; b++) {
 		uint32_t lo, hi;
 
 		__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-		k[b] = (char)(lo ^ (lo >> 8) ^ hi ^ (b * 131));
+		aux.random[b] = (uint8_t)(lo ^ (lo >> 8) ^ hi ^ (b * 131));
 	}
-	uint64_t random = STACK_TOP - (top - k);
+	memset(mem, 0, STACK_SIZE);
+	c->sp = elf_build_stack((char *)mem + STACK_SIZE, STACK_TOP,
+				STACK_SIZE / 2, c->job->argv, c->job->argc,
+				envp, nenv, &aux);
+}
 
-	k = (char *)((uintptr_t)k & ~15UL);
-	/* argc, argv, NULL, env, NULL, 9 auxv pairs + AT_NULL */
-	n = 1 + argc + 1 + nenv + 1 + 20;
-	if (n & 1)
-		n++;
-	sp = (uint64_t *)k - n;
-	int i = 0;
+static uint32_t cpuid_1_edx(void)
+{
+	uint32_t a = 1, b, c = 0, d;
 
-	sp[i++] = argc;
-	for (int a = 0; a < argc; a++)
-		sp[i++] = addr[a];
-	sp[i++] = 0;
-	for (int e = 0; e < nenv; e++)
-		sp[i++] = addr[argc + e];
-	sp[i++] = 0;
-	sp[i++] = 3;	sp[i++] = c->img->phdr_vaddr + c->bias;	/* AT_PHDR */
-	sp[i++] = 4;	sp[i++] = c->img->phentsize;		/* AT_PHENT */
-	sp[i++] = 5;	sp[i++] = c->img->phnum;		/* AT_PHNUM */
-	sp[i++] = 6;	sp[i++] = 4096;				/* AT_PAGESZ */
-	sp[i++] = 9;	sp[i++] = c->img->entry + c->bias;	/* AT_ENTRY */
-	sp[i++] = 17;	sp[i++] = 100;				/* AT_CLKTCK */
-	sp[i++] = 23;	sp[i++] = 0;				/* AT_SECURE */
-	sp[i++] = 25;	sp[i++] = random;			/* AT_RANDOM */
-	sp[i++] = 33;	sp[i++] = VDSO_TEXT_VA;			/* AT_SYSINFO_EHDR */
-	sp[i++] = 0;	sp[i++] = 0;				/* AT_NULL */
-	c->sp = STACK_TOP - ((char *)top - (char *)sp);
+	__asm__ __volatile__("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return d;
 }
 
 static unsigned perms_of(const struct elf_image *img)
@@ -200,30 +198,47 @@ static int protect_image(uint32_t as, const struct elf_image *img,
 	return err;
 }
 
+/* One image in its own extent at img->lowest + bias, size bytes. */
+static int map_image(uint32_t as, const struct elf_image *img,
+		     const char *file, uint64_t bias, uint64_t size,
+		     uint64_t *pa, const char *name)
+{
+	struct image_ctx ic = { img, file };
+	int err;
+
+	if ((err = pmem_alloc(size, LARGE, pa)) ||
+	    (err = with_window(*pa, size, &ic, copy_image)) ||
+	    (err = aspace_add_region(as, img->lowest + bias, size,
+				     perms_of(img), name)) ||
+	    (err = aspace_map_pmem(as, img->lowest + bias, *pa, size)))
+		return err;
+	return protect_image(as, img, bias, size);
+}
+
+/* ii: the interpreter's image (in interp_buf), or NULL. */
 static int setup_rank(const struct job *job, const struct elf_image *img,
-		      unsigned r)
+		      const struct elf_image *ii, unsigned r)
 {
 	struct rank *rk = &ranks[r];
 	uint64_t bias = img->pie ? PIE_BASE - img->lowest : 0;
+	uint64_t ibias = ii ? ELF_INTERP_BASE - ii->lowest : 0;
 	uint64_t span = img->highest - img->lowest + job->heap;
-	struct image_ctx ic = { img, 0 };
-	struct stack_ctx sc = { job, img, bias, r, 0 };
+	struct stack_ctx sc = { job, img, bias, ibias, r, 0 };
 	int err;
 
 	rk->image_size = (span + LARGE - 1) & ~(LARGE - 1);
-	ic.size = rk->image_size;
 	if ((err = aspace_create(&rk->aspace)) ||
-	    (err = pmem_alloc(rk->image_size, LARGE, &rk->image_pa)) ||
-	    (err = with_window(rk->image_pa, rk->image_size, &ic, copy_image)) ||
-	    (err = aspace_add_region(rk->aspace, img->lowest + bias,
-				     rk->image_size, perms_of(img), "image")) ||
-	    (err = aspace_map_pmem(rk->aspace, img->lowest + bias,
-				   rk->image_pa, rk->image_size)) ||
-	    (err = protect_image(rk->aspace, img, bias, rk->image_size)) ||
+	    (err = map_image(rk->aspace, img, file_buf, bias, rk->image_size,
+			     &rk->image_pa, "image")) ||
 	    (err = aspace_set_brk(rk->aspace, img->highest + bias,
 				  img->lowest + bias + rk->image_size)) ||
+	    (ii && (err = map_image(rk->aspace, ii, interp_buf, ibias,
+				    (ii->highest - ii->lowest + LARGE - 1) &
+					    ~(LARGE - 1),
+				    &rk->interp_pa, "interp"))) ||
 	    (err = pmem_alloc(STACK_SIZE, LARGE, &rk->stack_pa)) ||
 	    (err = with_window(rk->stack_pa, STACK_SIZE, &sc, build_stack)) ||
+	    (err = sc.sp ? 0 : -7 /* E2BIG */) ||
 	    (err = aspace_add_region(rk->aspace, STACK_TOP - STACK_SIZE,
 				     STACK_SIZE, KITTEN_PERM_R | KITTEN_PERM_W |
 				     (img->stack_flags & ELF_PF_X ?
@@ -247,7 +262,7 @@ static int setup_rank(const struct job *job, const struct elf_image *img,
 	rk->spec = (struct kitten_task_spec){
 		.aspace = rk->aspace,
 		.cpu = job->cpus[r % job->nr_cpus],
-		.entry = img->entry + bias,
+		.entry = ii ? ii->entry + ibias : img->entry + bias,
 		.stack = sc.sp,
 	};
 	snprintf(rk->spec.name, sizeof(rk->spec.name), "rank%u", r);
@@ -261,9 +276,24 @@ static void release_rank(struct rank *rk)
 		pmem_free(rk->image_pa);
 	if (rk->stack_pa)
 		pmem_free(rk->stack_pa);
+	if (rk->interp_pa)
+		pmem_free(rk->interp_pa);
 	if (rk->aspace)
 		aspace_destroy(rk->aspace);
 	memset(rk, 0, sizeof(*rk));
+}
+
+/*
+ * System V shared memory segments outlive their processes (shmctl
+ * IPC_RMID removes them, ipcrm's job on Linux): what a job left behind
+ * goes with it, so the next job starts with all the memory.
+ */
+static void remove_sysv_segments(void)
+{
+	enum { SHMCTL = 31, IPC_RMID = 0, NR_SEGMENTS = 64 };
+
+	for (long id = 0; id < NR_SEGMENTS; id++)
+		syscall6(SHMCTL, id, IPC_RMID, 0, 0, 0, 0);
 }
 
 /* The start of a line that is exactly word, or NULL. */
@@ -282,16 +312,56 @@ static char *strstr_line(char *text, const char *word)
 	return NULL;
 }
 
+/*
+ * The job's kernel entries (/proc/kitten/stats): "start" just before its
+ * first rank, so that loading it is not counted, and the table after the
+ * last rank, to the console (the kernel log), where `kitten run --stats`
+ * finds its "stats: " lines.
+ */
+static void stats_command(const char *what)
+{
+	int fd = open("/proc/kitten/stats", 1 /* O_WRONLY */);
+
+	if (fd < 0 || write(fd, what, strlen(what)) < 0)
+		printf("init: cannot %s the job's kernel statistics\n", what);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void stats_print(void)
+{
+	int fd = open("/proc/kitten/stats", 0);
+	long n;
+
+	if (fd < 0) {
+		printf("init: no /proc/kitten/stats (error %d)\n", fd);
+		return;
+	}
+	while ((n = read(fd, file_buf, MAX_FILE)) > 0)
+		write(1, file_buf, n);
+	close(fd);
+	stats_command("stop");
+}
+
 /* Load, connect, start and wait for every rank; returns the worst status. */
 static int run_job(const struct job *job)
 {
-	struct elf_image img;
+	static struct elf_image img, interp;
 	const char *why;
 	uint64_t start = now_ns();
-	long size = load_file(job->argv[0]);
+	long size, cwd_err;
 	int worst = 0, err = 0;
 	unsigned started = 0;
 
+	/* The ranks' tables start in init's working directory. */
+	cwd_err = syscall6(80 /* chdir */, (long)(job->cwd ? job->cwd : "/"),
+			   0, 0, 0, 0, 0);
+	if (cwd_err < 0) {
+		printf("init: %s: cannot change directory (error %ld)\n",
+		       job->cwd, cwd_err);
+		return 125;
+	}
+	size = load_file(job->argv[0]);
 	if (size < 0) {
 		printf("init: %s: cannot read (error %ld)\n", job->argv[0], size);
 		return 127;
@@ -300,8 +370,22 @@ static int run_job(const struct job *job)
 		printf("init: %s: cannot run: %s\n", job->argv[0], why);
 		return 126;
 	}
+	if (img.interp[0]) {
+		size = load_file_into(img.interp, interp_buf, MAX_INTERP);
+		if (size < 0) {
+			printf("init: %s: cannot read its interpreter %s (error %ld)\n",
+			       job->argv[0], img.interp, size);
+			return 127;
+		}
+		if (elf_parse(interp_buf, size, &interp, &why) ||
+		    (interp.interp[0] && (why = "dynamically linked itself"))) {
+			printf("init: %s: cannot run its interpreter %s: %s\n",
+			       job->argv[0], img.interp, why);
+			return 126;
+		}
+	}
 	for (unsigned r = 0; r < job->ranks && !err; r++)
-		err = setup_rank(job, &img, r);
+		err = setup_rank(job, &img, img.interp[0] ? &interp : NULL, r);
 	for (unsigned r = 0; r < job->ranks && !err; r++)
 		for (unsigned peer = 0; peer < job->ranks && !err; peer++)
 			err = smartmap_attach(ranks[r].aspace, peer,
@@ -312,6 +396,8 @@ static int run_job(const struct job *job)
 		       err == -12 ? "not enough memory" : "refused", err);
 		worst = 125;
 	}
+	if (job->stats && !err)
+		stats_command("start");
 	for (unsigned r = 0; r < job->ranks && !err; r++) {
 		ranks[r].task = task_create(&ranks[r].spec);
 		if (ranks[r].task < 0) {
@@ -333,8 +419,11 @@ static int run_job(const struct job *job)
 		if (ranks[r].status > worst)
 			worst = ranks[r].status;
 	}
+	if (job->stats && started)
+		stats_print();
 	for (unsigned r = 0; r < job->ranks; r++)
 		release_rank(&ranks[r]);
+	remove_sysv_segments();
 	return worst;
 }
 

@@ -145,6 +145,14 @@ void irq_dispatch(struct trap_frame *frame)
 	apic_eoi();
 }
 
+const char *irq_vector_name(unsigned vector)
+{
+	if (vector == APIC_SPURIOUS_VECTOR)
+		return "spurious";
+	return vector < NR_VECTORS && vectors[vector].name ?
+		vectors[vector].name : "";
+}
+
 void irq_print_stats(void)
 {
 	struct cpu *c;

@@ -298,6 +298,16 @@ static int split_at(struct pgtable *pt, vaddr_t va, uint64_t prot)
 	return 0;
 }
 
+int pgtable_unmap_split(struct pgtable *pt, vaddr_t va, uint64_t len)
+{
+	/* No leaf has every permission bit set: each end splits. */
+	int err = split_at(pt, va, ~0ULL);
+
+	if (!err && va + len)
+		err = split_at(pt, va + len, ~0ULL);
+	return err ? err : pgtable_unmap(pt, va, len);
+}
+
 int pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t len,
 		    uint64_t flags)
 {
@@ -387,11 +397,71 @@ unsigned pgtable_merge(struct pgtable *pt, vaddr_t va, uint64_t len,
 			pte_t *e = entry_at(pt, v, level);
 
 			if (e && mergeable(pt, *e, level)) {
+				/* One dirty bit cannot stand for 512 pages:
+				 * the large page is not known zero. */
 				detached[n++] = *e & PTE_ADDR_MASK;
-				*e = *(pte_t *)table(pt, *e & PTE_ADDR_MASK) |
-				     PTE_LARGE;
+				*e = (*(pte_t *)table(pt, *e & PTE_ADDR_MASK) &
+				      ~PTE_ZEROED) | PTE_LARGE;
 			}
 		}
 	}
 	return n;
+}
+
+int pgtable_zero(struct pgtable *pt, vaddr_t va, uint64_t len,
+		 void (*zero)(void *ctx, paddr_t pa, uint64_t size),
+		 void *ctx)
+{
+	vaddr_t end = va + len, v, zeroed_to = va;
+	int level, err, changed = 0;
+
+	if ((va | len) & (LEVEL_SIZE(1) - 1) || end < va)
+		return -EINVAL;
+	for (v = va; v < end && v >= va;) {	/* first pass: only check */
+		pte_t *e = leaf_entry(pt, v, &level);
+		vaddr_t stop = MIN(end, next_boundary(v, 2));
+
+		if (!e)
+			return -ENOENT;
+		if (level > 1) {
+			v = next_boundary(v, level);
+			continue;
+		}
+		for (; v < stop; v += LEVEL_SIZE(1))	/* a table in a row */
+			if (!(*e++ & PTE_PRESENT))
+				return -ENOENT;
+	}
+	for (v = va; v < end && v >= va;) {
+		pte_t *e = leaf_entry(pt, v, &level);
+		vaddr_t stop;
+
+		if (level > 1) {
+			/* Zero its part of the range once, then split. */
+			uint64_t size = LEVEL_SIZE(level);
+			vaddr_t from = MAX(v, zeroed_to);
+
+			stop = MIN(end, next_boundary(v, level));
+			if (from < stop)
+				zero(ctx, (*e & PTE_ADDR_MASK & ~(size - 1)) +
+						  (from & (size - 1)),
+				     stop - from);
+			zeroed_to = MAX(zeroed_to, stop);
+			err = split(pt, e, level);
+			if (err)
+				return err;
+			changed = 1;	/* the large page may be in a TLB */
+			continue;	/* walk it again, smaller */
+		}
+		/* The rest of this table's pages in the range, in a row. */
+		stop = MIN(end, next_boundary(v, 2));
+		for (; v < stop; v += LEVEL_SIZE(1), e++) {
+			if ((*e & (PTE_ZEROED | PTE_DIRTY)) == PTE_ZEROED)
+				continue;
+			if (v >= zeroed_to)
+				zero(ctx, *e & PTE_ADDR_MASK, LEVEL_SIZE(1));
+			changed |= !!(*e & PTE_DIRTY);
+			*e = (*e & ~PTE_DIRTY) | PTE_ZEROED;
+		}
+	}
+	return changed;
 }

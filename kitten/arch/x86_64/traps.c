@@ -15,6 +15,7 @@
 #include <kitten/printk.h>
 #include <kitten/sched.h>
 #include <kitten/signal.h>
+#include <kitten/stats.h>
 #include <kitten/string.h>
 #include <kitten/syscall.h>
 #include <kitten/task.h>
@@ -86,7 +87,7 @@ static void page_fault(struct trap_frame *f)
 		   f->error & PF_INSTR ? ", instruction fetch" : "");
 }
 
-void trap_dispatch(struct trap_frame *f)
+static void dispatch(struct trap_frame *f)
 {
 	if (f->vector < FIRST_EXTERNAL_VECTOR && trap_from_user(f) &&
 	    f->vector != VEC_NMI && f->vector != VEC_MCE) {
@@ -107,4 +108,33 @@ void trap_dispatch(struct trap_frame *f)
 		sched_preempt_check();
 	if (trap_from_user(f))
 		task_return_to_user(f);
+}
+
+/* What an entry is, for the job's counts (kitten/stats.h). */
+static enum stats_kind stats_kind_of(const struct trap_frame *f)
+{
+	if (!trap_from_user(f))
+		return STATS_NESTED;
+	if (f->vector == VEC_PAGE_FAULT)
+		return STATS_PAGE_FAULT;
+	return f->vector < FIRST_EXTERNAL_VECTOR ? STATS_EXCEPTION
+						 : STATS_INTERRUPT;
+}
+
+/* The same, counted for the job's statistics. */
+static __attribute__((noinline)) void dispatch_counted(struct trap_frame *f)
+{
+	enum stats_kind kind = stats_kind_of(f);
+	uint64_t mark = stats_enter(kind, f->vector);
+
+	dispatch(f);
+	stats_exit(kind, f->vector, mark);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	if (unlikely(READ_ONCE(stats_on)))
+		dispatch_counted(f);
+	else
+		dispatch(f);
 }

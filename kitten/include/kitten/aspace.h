@@ -36,6 +36,9 @@
 struct region {
 	vaddr_t start, end;
 	unsigned perms;
+	/* A shared object's pages (shm.h), from shm_off on; NULL: its own. */
+	struct shm_obj *shm;
+	uint64_t shm_off;
 	char name[16];
 	struct list_head node;
 };
@@ -81,6 +84,11 @@ struct aspace {
 	unsigned job_id;
 	uint64_t exited_runtime_ns;	/* CPU time of its threads that left */
 	uint64_t children_runtime_ns;	/* of its children reaped (RUSAGE_CHILDREN) */
+	/* Resource limits a process set (rlimit.c), under threads_lock:
+	 * bit r of rlim_set says rlim[r] holds {soft, hard}. */
+	uint32_t rlim_set;
+	uint64_t rlim[16][2];
+	bool membarrier_private;	/* registered for PRIVATE_EXPEDITED */
 };
 
 int aspace_create(unsigned owner, struct aspace **out);
@@ -128,6 +136,30 @@ int aspace_protect_locked(struct aspace *as, vaddr_t va, uint64_t len,
  */
 int aspace_copy_protection(struct aspace *as, vaddr_t va, struct aspace *from,
 			   vaddr_t from_va, uint64_t len);
+
+/*
+ * MADV_DONTNEED: make the process's own pages in [va, va+len) read as
+ * zeros, zeroing only pages written since they were last zeroed (dirty
+ * bits of 4 KiB pages, arch/pgtable.h pgtable_zero); a shared object's
+ * pages keep their contents, as a shared mapping's do on Linux. The
+ * caller holds as->lock. A kernel that writes a process's pages other
+ * than through its page tables must make them known dirty again (map
+ * them anew): the dirty bits would not show that write.
+ */
+int aspace_zero_locked(struct aspace *as, vaddr_t va, uint64_t len);
+
+/*
+ * A region for the shared object o at va (in the shm window), mapped
+ * from pa with rights perms (at most maxperms later); it holds a
+ * reference on o from now on. aspace_unmap_shared removes the shared
+ * pages in [va, va+len), splitting regions (and large pages) it covers
+ * in part, and drops the references of regions it removes whole.
+ */
+struct shm_obj;
+int aspace_map_shared(struct aspace *as, vaddr_t va, uint64_t len,
+		      paddr_t pa, unsigned perms, unsigned maxperms,
+		      struct shm_obj *o, uint64_t off);
+int aspace_unmap_shared(struct aspace *as, vaddr_t va, uint64_t len);
 
 /* Load as's page tables on this CPU (NULL: the kernel's own). */
 void aspace_activate(struct aspace *as);

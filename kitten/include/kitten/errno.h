@@ -37,12 +37,33 @@
 #define ERANGE		34
 #define EDEADLK		35
 #define ENAMETOOLONG	36
+#define ENOLCK		37
 #define ENOSYS		38
 #define ENOTEMPTY	39
 #define ELOOP		40
+#define EIDRM		43
 #define ENODATA		61
 #define ETIME		62
 #define EOVERFLOW	75
+#define ELIBBAD		80
+#define ENOTSOCK	88
+#define EDESTADDRREQ	89
+#define EMSGSIZE	90
+#define EPROTOTYPE	91
+#define ENOPROTOOPT	92
+#define EPROTONOSUPPORT	93
+#define ESOCKTNOSUPPORT	94
+#define EOPNOTSUPP	95
+#define EAFNOSUPPORT	97
+#define EADDRINUSE	98
+#define ECONNRESET	104
+#define EISCONN		106
+#define ENOTCONN	107
 #define ETIMEDOUT	110
+#define ECONNREFUSED	111
+
+/* Kernel-internal: never seen by user space. The call restarts after the
+ * signal handler if it has SA_RESTART, else it fails with -EINTR. */
+#define ERESTARTSYS	512
 
 #endif

@@ -38,11 +38,16 @@
 
 struct inode;
 struct file;
+struct poll_table;
 
 /* What stat() reports, before it is laid out for Linux. */
 struct kstat {
 	uint64_t ino, size;
 	uint32_t mode, nlink, rdev;	/* rdev: major << 8 | minor */
+	/* Last modification (also given as access and change time); 0 where
+	 * the kind keeps no times (the ramfs). */
+	int64_t mtime;
+	uint32_t mtime_nsec;
 };
 
 /*
@@ -74,6 +79,11 @@ struct file_operations {
 	/* The last reference is gone: let go of what the kind holds. Runs
 	 * wherever the last descriptor closes (task exit too): no sleeping. */
 	void (*release)(struct file *f);
+	/* A kind without a path: what /proc/<pid>/fd calls it ("pipe"). */
+	const char *anon_name;
+	/* What f is ready for now (POLL* bits, poll.h), after poll_wait() on
+	 * each queue whose wake-up may change it. Absent: always ready. */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);
 };
 
 struct file {
@@ -123,6 +133,8 @@ struct file *file_alloc(const struct file_operations *ops,
 			struct inode *inode, unsigned flags);
 /* open(): a file of the kind the inode says. */
 struct file *file_open_inode(struct inode *inode, unsigned flags);
+/* The same, with the file system's say (vfs.h open): 0 or -errno. */
+int file_open(struct inode *inode, unsigned flags, struct file **out);
 void file_put(struct file *f);
 /* The file behind fd in the current process, referenced; NULL if none. */
 struct file *fd_get(uint64_t fd);

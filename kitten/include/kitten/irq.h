@@ -34,5 +34,7 @@ void irq_dispatch(struct trap_frame *frame);
 
 /* Print per-CPU interrupt counts by vector, and context switches. */
 void irq_print_stats(void);
+/* The name a vector's handler was installed with, or "" (stats.c). */
+const char *irq_vector_name(unsigned vector);
 
 #endif

@@ -42,13 +42,18 @@ struct kitten_task_spec {
  *   kill            signal other users' processes (other jobs')
  *   vm_passthrough  VMs with host I/O ports, IRQs or device memory
  *   raw_io          iopl/ioperm (reserved: not implemented yet)
+ *   sys_time        set the wall clock (clock_settime, settimeofday)
+ *   sys_ptrace      read and write other users' processes' memory
+ *                   (process_vm_readv/writev)
  */
 #define KITTEN_CAP_SETUID		(1ULL << 0)
 #define KITTEN_CAP_SETGID		(1ULL << 1)
 #define KITTEN_CAP_KILL			(1ULL << 2)
 #define KITTEN_CAP_VM_PASSTHROUGH	(1ULL << 3)
 #define KITTEN_CAP_RAW_IO		(1ULL << 4)
-#define KITTEN_CAP_ALL			((1ULL << 5) - 1)
+#define KITTEN_CAP_SYS_TIME		(1ULL << 5)
+#define KITTEN_CAP_SYS_PTRACE		(1ULL << 6)
+#define KITTEN_CAP_ALL			((1ULL << 7) - 1)
 
 /* A job's credentials, set by the init task before the job starts. */
 struct kitten_cred {

@@ -32,12 +32,20 @@
 #define RAMFS_NAME_MAX 255
 
 struct file_operations;
+struct inode_operations;
 
+/*
+ * An inode of any file system: the ramfs's own fields below, and for the
+ * others (9P, kitten/fs/9p/) iops, sb and priv; their tree fields stay
+ * empty. Path calls reach a file system through iops (vfs.h).
+ */
 struct inode {
 	uint32_t mode;		/* S_IF* type and permission bits */
 	uint32_t rdev;		/* a device's number: major << 8 | minor */
 	uint64_t ino;
 	const struct file_operations *fops;	/* what open() gives */
+	const struct inode_operations *iops;	/* path calls (vfs.h) */
+	void *sb;		/* the file system instance; NULL: the ramfs */
 	void *priv;		/* the kind's own: a generated file's source */
 	unsigned refs;
 
@@ -108,12 +116,14 @@ int inode_truncate(struct inode *inode, uint64_t size);
 
 /* Remove dir/name from the tree (rmdir when dir_only); -errno. */
 int ramfs_unlink(struct inode *dir, const char *path, bool dir_only);
-/* Move a name, replacing a file at the target; -errno. */
-int ramfs_rename(struct inode *dir, const char *from, const char *to);
-/* Create one name under dir (referenced in *out if asked); -EEXIST,
- * -ENOENT, -ENOTDIR. */
+/* Move fdir/from to tdir/to, replacing a file at the target; -errno. */
+int ramfs_rename(struct inode *fdir, const char *from, struct inode *tdir,
+		 const char *to);
+/* Create one name under dir (referenced in *out if asked), holding size
+ * bytes of data (copied; for a symbolic link); -EEXIST, -ENOENT,
+ * -ENOTDIR. */
 int ramfs_mknod(struct inode *dir, const char *path, uint32_t mode,
-		struct inode **out);
+		const void *data, uint64_t size, struct inode **out);
 /*
  * Fill kbuf (cap bytes) with linux_dirent64 records of dir from listing
  * position *pos on, and advance *pos: bytes, 0 at the end, or -EINVAL

@@ -4,6 +4,7 @@
 #define KITTEN_SIGNAL_H
 
 #include <kitten/types.h>
+#include <kitten/waitqueue.h>
 
 #define SIGILL		4
 #define SIGABRT		6
@@ -30,12 +31,17 @@ struct sigaction_k {
 /* Who sent a pending signal: what its handler finds in siginfo. */
 struct sig_sender {
 	int32_t code;		/* SI_USER (kill) or SI_TKILL (tkill, tgkill) */
-	uint32_t pid, uid;	/* the sender's process and real uid */
+	uint32_t pid, uid;	/* the sender's process and real uid; SI_TIMER:
+				 * the timer's id, and 0 */
+	uint64_t value;		/* SI_TIMER: the sigevent's value */
+	int32_t timer;		/* from a timer (ptimer.h): its id + 1, else 0 */
 };
 #define SI_USER		0
 #define SI_TKILL	(-6)
 #define CLD_EXITED	1	/* SIGCHLD's si_code: the child exited */
 #define CLD_KILLED	2
+#define SI_TIMER	(-2)	/* a POSIX timer (ptimer.h) */
+#define SI_KERNEL	0x80	/* the kernel's own: setitimer, alarm */
 
 struct trap_frame;
 
@@ -44,6 +50,22 @@ struct task;
  * mode? A sleeper checks after marking itself asleep, so a sender's
  * wake-up in between is not lost. */
 bool signal_pending(struct task *t);
+
+/* A call ended with -ERESTARTSYS: should it run again after the
+ * handler of the signal delivered next (SA_RESTART), or fail -EINTR? */
+bool signal_restart_syscall(void);
+
+/* Block mask until the current call returns to user mode, and the
+ * handlers it wakes for have run (ppoll, pselect6, epoll_pwait). */
+void signal_set_temp_mask(uint64_t mask);
+
+/*
+ * signalfd: take the lowest signal in mask pending for the current
+ * thread, without running its handler; its number (0 if none) and
+ * sender. signal_wq is woken each time a signal becomes pending.
+ */
+int signal_dequeue(uint64_t mask, struct sig_sender *from);
+extern struct waitqueue signal_wq;
 
 /* Before returning to user mode: run handlers or default actions. */
 void signal_deliver_pending(struct trap_frame *f);
@@ -56,6 +78,15 @@ void signal_raise(int sig);
 void signal_parent(void);
 /* SIGKILL every process of job (aspace->job_id), from the kernel. */
 void signal_kill_job(unsigned job);
+/*
+ * Send sig from the kernel (a timer, in interrupt context) to process as,
+ * to thread only if given (else to a thread that does not block it), as
+ * kill() would: a default action that ends the process ends it. The
+ * caller holds as->threads_lock and found as in the process table.
+ */
+struct aspace;
+void signal_send_locked(struct aspace *as, struct task *only, int sig,
+			const struct sig_sender *from);
 /* si_code of a SIGSEGV from a page fault: no mapping, or no right. */
 #define SEGV_MAPERR	1
 #define SEGV_ACCERR	2

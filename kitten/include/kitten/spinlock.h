@@ -38,6 +38,7 @@ enum lock_rank {
 	LOCK_RANK_WAITQUEUE = 10,	/* then wakes tasks: takes run queues */
 	LOCK_RANK_THREADS = 12,		/* a process's threads; kicks them */
 	LOCK_RANK_FUTEX = 15,		/* a futex bucket; wakes tasks too */
+	LOCK_RANK_PTIMERS = 20,		/* signalling timers; arm kernel timers */
 	LOCK_RANK_VMM = 16,		/* Palacios's lock levels: 16 + level; they
 					 * kick vCPU threads and arm timers */
 	LOCK_RANK_SCHED = 24,		/* a run queue; arms its slice timer */

@@ -44,6 +44,7 @@ struct task {
 
 	uint64_t runtime_ns;		/* CPU time consumed */
 	uint64_t last_switch_ns;
+	uint64_t stats_away;		/* TSC cycles switched out (stats.h) */
 
 	/* User tasks only. */
 	struct aspace *aspace;
@@ -54,6 +55,8 @@ struct task {
 	uint64_t sig_blocked;		/* bit n-1: signal n is blocked */
 	uint64_t sig_pending;
 	struct sig_sender sig_from[NSIG];	/* of each pending signal */
+	uint64_t sig_saved_mask;	/* to restore after ppoll's mask */
+	bool sig_restore_mask;		/* sig_saved_mask is set */
 	bool leader;			/* a process's first task, not a thread */
 	bool kill_pending;		/* exit at the next return to user mode */
 	struct list_head thread_node;	/* on aspace->threads */
@@ -73,6 +76,8 @@ struct task {
 	struct waitqueue child_wq;	/* a child of this task exited */
 	uint64_t proc_runtime_ns;	/* a leader's: all its threads' time */
 	unsigned exit_pgid;		/* a leader's process group at exit */
+
+	uint64_t affinity;		/* sched_setaffinity's CPUs; 0: the process's */
 };
 
 /* The task running on this CPU. */

@@ -8,8 +8,9 @@
  * Both pages sit at fixed addresses in the 2 MiB above each process's
  * stack (exec.c), so the vDSO finds its data at a constant address:
  *
- *   VDSO_DATA_VA   one read-only page: struct vdso_time, written once at
- *                  boot (Kitten's clock never steps or slews)
+ *   VDSO_DATA_VA   one read-only page: struct vdso_time, written at boot;
+ *                  only the wall clock's offset changes after
+ *                  (clock_settime), in one aligned store
  *   VDSO_TEXT_VA   the vDSO's ELF image, read and execute; the auxiliary
  *                  vector's AT_SYSINFO_EHDR points here
  */
@@ -24,6 +25,7 @@
 struct vdso_time {
 	unsigned long long tsc_base;
 	unsigned long long ns_per_tick_32;
+	long long realtime_offset_ns;	/* CLOCK_REALTIME - time_ns() */
 };
 
 #endif

@@ -20,6 +20,9 @@ struct waitqueue {
 struct waiter {
 	struct task *task;
 	struct list_head node;
+	/* Instead of waking task: called under the queue's lock, interrupts
+	 * off (poll and epoll, which wait on many queues at once). */
+	void (*wake)(struct waiter *w);
 };
 
 void waitqueue_init(struct waitqueue *wq);
@@ -39,7 +42,7 @@ void schedule(void);
 /* Sleep until cond is true. Must not be called with a spinlock held. */
 #define wait_event(wq, cond)                                           \
 	do {                                                           \
-		struct waiter __w;                                     \
+		struct waiter __w = { .wake = NULL };                  \
 		list_init(&__w.node);                                  \
 		for (;;) {                                             \
 			waitqueue_prepare(&(wq), &__w);                \

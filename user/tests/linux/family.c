@@ -8,7 +8,8 @@
  *     with WNOHANG, and the child's CPU time in its rusage;
  *   - waitid with WNOWAIT leaves the child to be reaped again, and with
  *     WNOHANG and nothing ended it reports si_pid 0;
- *   - SIGCHLD reaches the parent once for each child that ends.
+ *   - SIGCHLD reaches the parent once for each child that ends;
+ *   - a child that has called execve can still be signalled.
  * With "leave", the process also forks a child that never ends and
  * exits without waiting: the job ends with it (the init task's free-
  * memory check after the job shows whether it really went).
@@ -171,6 +172,28 @@ static void waits(void)
 	      "waitid reports a child killed by SIGTERM");
 }
 
+/* The child: exec this program again ("ready FD"), then be killed. */
+static void exec_then_kill(void)
+{
+	int gate[2], status = 0;
+	char fd[16], c;
+	pid_t pid;
+
+	check(pipe(gate) == 0, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		snprintf(fd, sizeof(fd), "%d", gate[1]);
+		execl("/proc/self/exe", "family", "ready", fd, (char *)NULL);
+		_exit(127);
+	}
+	close(gate[1]);
+	check(read(gate[0], &c, 1) == 1, "the exec'd child says it is ready");
+	close(gate[0]);
+	check(kill(pid, SIGTERM) == 0 && waitpid(pid, &status, 0) == pid &&
+		      WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+	      "SIGTERM ends a child that has called execve");
+}
+
 static void sigchld(void)
 {
 	struct sigaction sa = { .sa_handler = on_sigchld };
@@ -192,9 +215,16 @@ static void sigchld(void)
 
 int main(int argc, char **argv)
 {
+	if (argc > 2 && !strcmp(argv[1], "ready")) {	/* exec_then_kill's */
+		if (write(atoi(argv[2]), "r", 1) != 1)
+			return 1;
+		for (;;)
+			pause();
+	}
 	threads_and_children();
 	waits();
 	sigchld();
+	exec_then_kill();
 	if (argc > 1 && !strcmp(argv[1], "leave")) {
 		pid_t pid = fork();
 

@@ -307,6 +307,38 @@ static void other_threads_see_it(void)
 }
 
 /*
+ * Lengths that reach past user space are refused (EINVAL, as on Linux),
+ * not cut short at the top: munmap(p, huge) freed every mapping above p
+ * (sysfuzz seed 1 lost its file-name buffers so; a later mmap gave them
+ * out read-only). An mremap length that rounds up past 2^64 is not "no
+ * length" either: that freed the whole mapping and returned it as moved.
+ */
+static void huge_lengths(void)
+{
+	char *high = map(2 * PAGE, PROT_READ | PROT_WRITE);
+	char *low = map(2 * PAGE, PROT_READ | PROT_WRITE);
+
+	if (!high || !low || low >= high) {
+		check("two mappings, one below the other", 0);
+		return;
+	}
+	check("mremap to a length rounding up to 0: EINVAL",
+	      err_of(syscall(SYS_mremap, low, 2 * PAGE, -1UL, 0)) == EINVAL);
+	check("the mapping is still there",
+	      sys_mprotect(low, 2 * PAGE, PROT_READ) == 0);
+	/* The length the fuzzer gave: an address in the kernel's direct map. */
+	check("munmap of a kernel address as length: EINVAL",
+	      err_of(syscall(SYS_munmap, low, 0xffff888001a35e98UL)) == EINVAL);
+	check("munmap of 2^63: EINVAL",
+	      err_of(syscall(SYS_munmap, low, 1UL << 63)) == EINVAL);
+	check("the mapping above is still the program's",
+	      sys_mprotect(high, 2 * PAGE, PROT_READ) == 0 &&
+	      sys_mprotect(high, 2 * PAGE, PROT_READ | PROT_WRITE) == 0);
+	munmap(low, 2 * PAGE);
+	munmap(high, 2 * PAGE);
+}
+
+/*
  * The native calls let a job unmap or protect its own pages, free heap
  * memory too; mmap() and brk() must then fail, not write there from the
  * kernel (a kernel page fault: sysfuzz seed 9 as uid 1000).
@@ -376,6 +408,7 @@ int main(void)
 	bad_arguments();
 	fork_keeps_rights();
 	other_threads_see_it();
+	huge_lengths();
 	heap_changed_behind_its_back();
 	printf("mprotect: %d checks, %d wrong\n", checks, wrong);
 	return wrong != 0;

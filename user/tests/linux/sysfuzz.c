@@ -29,7 +29,9 @@
  *     the fuzzer's own mappings or hostile addresses, never its code,
  *     stacks or data; brk never goes below its starting value;
  *   - a new pipe loses one end at once, so no read or write on it can
- *     block for good (O_NONBLOCK is not honoured);
+ *     block for good; sockets, eventfds, timerfds and signalfds are made
+ *     non-blocking (accept, eventfd and signalfd, which cannot say so, are
+ *     skipped), F_SETFL keeps O_NONBLOCK and flock gets LOCK_NB;
  *   - clone/fork/vfork children exit at once, before touching memory;
  *   - arch_prctl(ARCH_SET_FS) is undone in the same instruction sequence;
  *   - file names are under /tmp/fz, removed at the end, with whatever
@@ -39,7 +41,8 @@
  * Progress: each thread publishes its count and current call in a shared
  * table; the main thread prints a line at every tenth of the run, and if
  * no call completes for 60 s it prints the seed and every thread's call.
- * A real fault in the fuzzer prints the same and exits with status 3.
+ * A real fault in the fuzzer prints the same and exits with status 3; a
+ * memory call that took the fuzzer's own file-name buffers, status 4.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -97,6 +100,11 @@ enum {
 	NR_POLL = 7, NR_RT_SIGSUSPEND = 130, NR_RT_SIGTIMEDWAIT = 128,
 	NR_CLOSE = 3, NR_DUP2 = 33, NR_DUP3 = 292, NR_CLOSE_RANGE = 436,
 	NR_KITTEN_VM_CONSOLE_READ = 1017,
+	/* Descriptors that could wait for good: made non-blocking. */
+	NR_SOCKET = 41, NR_ACCEPT = 43, NR_SOCKETPAIR = 53, NR_FLOCK = 73,
+	NR_SIGNALFD = 282, NR_TIMERFD_CREATE = 283, NR_EVENTFD = 284,
+	NR_ACCEPT4 = 288, NR_SIGNALFD4 = 289, NR_EVENTFD2 = 290,
+	NR_EPOLL_PWAIT2 = 441,
 	/* Native calls that change the caller's own address space. */
 	NR_KITTEN_ASPACE_UNMAP = 1007, NR_KITTEN_ASPACE_SET_BRK = 1012,
 	NR_KITTEN_ASPACE_PROTECT = 1021,
@@ -488,8 +496,31 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 	case NR_FUTEX_WAITV: case NR_RT_SIGTIMEDWAIT:
 		a[nr == NR_FUTEX_WAITV ? 3 : 2] = short_time(w);
 		return true;
-	case NR_POLL: case NR_EPOLL_WAIT: case NR_EPOLL_PWAIT:
+	case NR_POLL:
 		a[2] = below(w, 2);	/* milliseconds */
+		return true;
+	case NR_EPOLL_WAIT: case NR_EPOLL_PWAIT:
+		a[3] = below(w, 2);	/* milliseconds */
+		return true;
+	case NR_EPOLL_PWAIT2:
+		a[3] = short_time(w);
+		return true;
+	case NR_SOCKET: case NR_SOCKETPAIR:
+		a[1] |= 04000;		/* SOCK_NONBLOCK */
+		return true;
+	case NR_ACCEPT4:
+		a[3] |= 04000;
+		return true;
+	case NR_EVENTFD2: case NR_TIMERFD_CREATE:
+		a[1] |= 04000;		/* EFD_NONBLOCK, TFD_NONBLOCK */
+		return true;
+	case NR_SIGNALFD4:
+		a[3] |= 04000;
+		return true;
+	case NR_ACCEPT: case NR_EVENTFD: case NR_SIGNALFD:
+		return false;		/* no flags: a blocking descriptor */
+	case NR_FLOCK:
+		a[1] |= 4;		/* LOCK_NB */
 		return true;
 	case NR_PPOLL:
 		a[2] = short_time(w);
@@ -502,6 +533,8 @@ static bool shape(struct worker *w, uint64_t nr, uint64_t *a)
 	case NR_FCNTL:
 		if (a[1] == 7 || a[1] == 38 || a[1] == 1025 + 13)
 			a[1] = 6;	/* F_SETLKW, F_OFD_SETLKW: F_SETLK */
+		if (a[1] == 4)		/* F_SETFL keeps O_NONBLOCK */
+			a[2] |= 04000;
 		return true;
 	case NR_WAIT4:
 		return true;
@@ -663,6 +696,37 @@ static void check_own_state(struct worker *w, int id, uint64_t calls)
 	syscall(SYS_exit_group, 4);
 }
 
+/* Calls that can change which memory the fuzzer has. */
+static bool is_mm_call(uint64_t nr)
+{
+	return nr == NR_MMAP || nr == NR_MUNMAP || nr == NR_MREMAP ||
+	       nr == NR_MPROTECT || nr == NR_MADVISE || nr == NR_BRK ||
+	       nr == NR_KITTEN_ASPACE_UNMAP || nr == NR_KITTEN_ASPACE_PROTECT ||
+	       nr == NR_KITTEN_ASPACE_SET_BRK;
+}
+
+/*
+ * No memory call is ever aimed at the file-name buffers: if one is no
+ * longer mapped whole, a call took memory it was not given (munmap of a
+ * length past the end of user space freed every mapping above its
+ * address; seed 1). A write there would fault much later, far from the
+ * cause; this names the call. mremap to the same size only checks.
+ */
+static void check_own_maps(void)
+{
+	for (int t = 0; t < nthreads; t++) {
+		char *p = paths_region + t * PATH_STRIDE;
+
+		if (syscall(SYS_mremap, p, PATH_BUF, PATH_BUF, 0) == (long)p)
+			continue;
+		out("sysfuzz: CORRUPTED: thread %d's file names at %p are no "
+		    "longer mapped\n", t, p);
+		for (int i = 0; i < nthreads; i++)
+			print_call("corrupted", i);
+		syscall(SYS_exit_group, 4);
+	}
+}
+
 static void *fuzz_thread(void *p)
 {
 	struct worker *w = p;
@@ -703,6 +767,8 @@ static void *fuzz_thread(void *p)
 		s->ret = ret;
 		check_own_state(w, id, calls);
 		after(w, nr, a, ret);
+		if (is_mm_call(nr))
+			check_own_maps();
 		s->count++;
 		/* Reap what the random calls made, so children do not pile up. */
 		if (forky && ret > 0)

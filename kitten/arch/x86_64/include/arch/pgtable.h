@@ -24,6 +24,8 @@
 #define PTE_DIRTY	(1ULL << 6)
 #define PTE_LARGE	(1ULL << 7)	/* PS: 2 MiB in a PDE, 1 GiB in a PDPTE */
 #define PTE_GLOBAL	(1ULL << 8)
+/* Software bit of a 4 KiB page: zero since its dirty bit was last cleared. */
+#define PTE_ZEROED	(1ULL << 9)
 #define PTE_NX		(1ULL << 63)
 #define PTE_ADDR_MASK	0x000ffffffffff000ULL
 
@@ -67,6 +69,8 @@ int pgtable_lookup(const struct pgtable *pt, vaddr_t va, paddr_t *pa,
  * only in part is refused (-EINVAL) before anything changes.
  */
 int pgtable_unmap(struct pgtable *pt, vaddr_t va, uint64_t len);
+/* The same, splitting a large page the range covers in part (-ENOMEM). */
+int pgtable_unmap_split(struct pgtable *pt, vaddr_t va, uint64_t len);
 /*
  * Set the permission bits (PTE_WRITE, PTE_USER, PTE_NX of flags) of every
  * page in [va, va+len), splitting a large page the range covers in part.
@@ -85,6 +89,21 @@ int pgtable_protect(struct pgtable *pt, vaddr_t va, uint64_t len,
  */
 unsigned pgtable_merge(struct pgtable *pt, vaddr_t va, uint64_t len,
 		       paddr_t *detached, unsigned max);
+/*
+ * MADV_DONTNEED without demand paging: make [va, va+len) (mapped) read as
+ * zeros, calling zero(ctx, pa, size) only for memory that may not be. A
+ * 4 KiB page marked PTE_ZEROED with its dirty bit clear has not been
+ * written since it was last zeroed, and is skipped; the others are
+ * zeroed, then marked and made clean. A large page is zeroed and split
+ * into 4 KiB pages, so the next call can tell. Returns 1 if an entry
+ * changed in a way the TLBs must learn before the pages count as clean
+ * (the caller flushes them), 0 if none did, -ENOENT if part of the range
+ * is unmapped (before anything changed), -ENOMEM if a split found no
+ * table (after zeroing what it did).
+ */
+int pgtable_zero(struct pgtable *pt, vaddr_t va, uint64_t len,
+		 void (*zero)(void *ctx, paddr_t pa, uint64_t size),
+		 void *ctx);
 /* Free every table below the PML4 entries [first, last], and the PML4
  * itself when free_root; the memory mapped is not touched. */
 void pgtable_free_tables(struct pgtable *pt, unsigned first, unsigned last,

@@ -18,6 +18,14 @@ void time_init(void);
 /* Nanoseconds since time_init(), monotonic, the same on every CPU. */
 uint64_t time_ns(void);
 
+/* The wall clock (CLOCK_REALTIME): nanoseconds since 1970 UTC, from the
+ * CMOS clock at boot on, at time_ns()'s rate. */
+int64_t time_realtime_ns(void);
+/* Set the wall clock to ns now (clock_settime); the vDSO follows. */
+void time_set_realtime(int64_t ns);
+/* Read the CMOS clock into the wall clock (time_init does, at boot). */
+void time_init_realtime(void);
+
 /* TSC ticks per second. */
 uint64_t tsc_hz(void);
 
