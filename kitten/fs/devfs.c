@@ -23,6 +23,7 @@
 #include <kitten/kernel.h>
 #include <kitten/kmem.h>
 #include <kitten/mm.h>
+#include <kitten/pmem.h>
 #include <kitten/printk.h>
 #include <kitten/proc.h>
 #include <kitten/procfs.h>
@@ -335,6 +336,34 @@ static size_t loadavg(char *out, size_t cap)
 	return len;
 }
 
+/*
+ * /proc/kitten/memory: who holds the pages that are not free, so that a
+ * leak test can say what did not come back. "other" is what neither the
+ * heap nor job extents hold: page tables, FPU areas, VM memory, boot-time
+ * allocations.
+ */
+static size_t kitten_memory(char *out, size_t cap)
+{
+	struct kmem_heap h;
+	uint64_t extents, pmem_bytes, used;
+	size_t len = 0;
+
+	kmem_snapshot(&h);
+	pmem_totals(&extents, &pmem_bytes);
+	used = mm_managed_bytes() - mm_free_bytes();
+	APPEND(out, cap, len, "free_kib %lu\nkmem_pages %lu\n",
+	       mm_free_bytes() >> 10, h.pages_held);
+	for (unsigned c = 0; c < KMEM_NR_CLASSES; c++)
+		APPEND(out, cap, len, "kmem_%u objects %lu slabs %lu\n",
+		       KMEM_MIN_SMALL << c, h.live[c], h.slabs[c]);
+	APPEND(out, cap, len,
+	       "kmem_large blocks %lu pages %lu\npmem extents %lu pages %lu\n"
+	       "other_pages %lu\n",
+	       h.large_blocks, h.large_pages, extents, pmem_bytes >> PAGE_SHIFT,
+	       (used - pmem_bytes) / PAGE_SIZE - h.pages_held);
+	return len;
+}
+
 #define DEV(major, minor) ((major) << 8 | (minor))
 
 static const struct devfs_file files[] = {
@@ -349,6 +378,7 @@ static const struct devfs_file files[] = {
 	{ "/proc/uptime", 0100444, 0, text_read, NULL, uptime },
 	{ "/proc/loadavg", 0100444, 0, text_read, NULL, loadavg },
 	{ "/proc/kitten/text_sum", 0100444, 0, text_read, NULL, kernel_text_sum_text },
+	{ "/proc/kitten/memory", 0100444, 0, text_read, NULL, kitten_memory },
 	{ "/proc/kitten/stats", 0100644, 0, text_read, stats_write, stats_text },
 	{ "/sys/devices/system/cpu/online", 0100444, 0, text_read, NULL, cpu_range },
 	{ "/sys/devices/system/cpu/possible", 0100444, 0, text_read, NULL, cpu_range },

@@ -391,6 +391,14 @@ int ramfs_rename(struct inode *fdir, const char *from, struct inode *tdir,
 
 	if (tlen == 0 || tlen > RAMFS_NAME_MAX)
 		return -EINVAL;
+	/*
+	 * "." and ".." name a directory, not an entry in it: replacing one
+	 * would unlink the target directory (the cwd, or its parent) and
+	 * link n into it under that name, both then out of the tree for
+	 * good. Linux says EBUSY.
+	 */
+	if (tname[0] == '.' && (tlen == 1 || (tlen == 2 && tname[1] == '.')))
+		return -EBUSY;
 	newname = kmem_alloc(tlen + 1);
 	if (!newname)
 		return -ENOSPC;

@@ -186,6 +186,10 @@ static long parent_at(uint64_t dirfd, uint64_t path, bool create,
 		inode_put(*parent);
 		err = -ENOTDIR;
 	}
+	/* Put here: a caller that puts what it got (renameat) must not
+	 * put it again (it freed the cwd of rename(x, "..")). */
+	if (err)
+		*parent = NULL;
 	return err;
 }
 

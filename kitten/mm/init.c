@@ -278,3 +278,11 @@ uint64_t kmem_bytes_in_use(void)
 {
 	return kernel_heap.bytes_in_use;
 }
+
+void kmem_snapshot(struct kmem_heap *out)
+{
+	unsigned long flags = spin_lock_irqsave(&heap_lock);
+
+	*out = kernel_heap;
+	spin_unlock_irqrestore(&heap_lock, flags);
+}

@@ -123,3 +123,17 @@ void pmem_query(unsigned owner, struct pmem_info *info)
 			info->owned += e->size;
 	spin_unlock_irqrestore(&pmem_lock, flags);
 }
+
+void pmem_totals(uint64_t *count, uint64_t *bytes)
+{
+	struct extent *e;
+	unsigned long flags;
+
+	*count = *bytes = 0;
+	flags = spin_lock_irqsave(&pmem_lock);
+	list_for_each_entry(e, &extents, node) {
+		(*count)++;
+		*bytes += e->size;
+	}
+	spin_unlock_irqrestore(&pmem_lock, flags);
+}

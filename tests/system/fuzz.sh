@@ -3,15 +3,20 @@
 # runs them short; `make fuzz` (FUZZ_FULL=1) runs 10^6 calls for each of
 # four seeds and 1,000 soak jobs.
 #
-# Each fuzz boot runs three jobs: a short warm-up run of the fuzzer (the
-# first run of anything may grow kernel caches for good), the measured
-# run, and an empty run. The init task prints the free memory before each
-# job: the free memory before the empty run must equal that before the
-# measured run. A hang or a crash prints the seed and the last calls.
+# Each fuzz boot runs four jobs: a short warm-up run of the fuzzer (the
+# first run of anything may grow kernel caches for good), an empty run,
+# the measured run, and another empty run. The init task prints the free
+# memory before each job: the free memory before the last run must equal
+# that before the measured run. Both empty runs print the kernel's
+# account of its memory (/proc/kitten/memory): they must match, and when
+# they do not, the lines that differ say what kind of memory stayed. A
+# hang or a crash prints the seed and the last calls.
 fuzz_prog=$BUILD/linux/sysfuzz-glibc:/bin/sysfuzz
 # An ordinary user, as a hostile job would be: kill-type calls may aim
 # anywhere, and the kernel's permission rules decide.
 fuzz_user="uid=1000;gid=1000"
+# The empty run, which prints the kernel's memory account.
+fuzz_empty="program=/bin/sysfuzz;args=--calls 0 --seed 0 --memory;heap=8M;$fuzz_user"
 if [ "${FUZZ_FULL:-0}" = 1 ]; then
 	fuzz_seeds="1 2 3 4" fuzz_calls=1000000 fuzz_timeout=14400 soak_jobs=1000
 else
@@ -33,18 +38,36 @@ fuzz_verdict() {
 	else
 		fail "$name" "the fuzzer did not run as uid 1000 (see $log)"
 	fi
-	# The status of each of the three jobs, not only the last.
-	if [ "$(tr -d '\r' <"$log" | grep -ac '^init: /bin/sysfuzz done, status 0;')" = 3 ]; then
+	# The status of each of the four jobs, not only the last.
+	if [ "$(tr -d '\r' <"$log" | grep -ac '^init: /bin/sysfuzz done, status 0;')" = 4 ]; then
 		pass "$name: the fuzzer and the jobs around it ended with status 0"
 	else
 		fail "$name" "a job ended with a non-zero status (see $log)"
 	fi
 	free=$(tr -d '\r' <"$log" | sed -n 's/^init: running \/bin\/sysfuzz.* \([0-9]*\) KiB free$/\1/p')
 	set -- $free
-	if [ $# = 3 ] && [ "$2" = "$3" ]; then
-		pass "$name: free memory back to $2 KiB after the fuzzer"
+	if [ $# = 4 ] && [ "$3" = "$4" ]; then
+		pass "$name: free memory back to $3 KiB after the fuzzer"
 	else
-		fail "$name" "free memory before the fuzzer and after it: ${2:-?} and ${3:-?} KiB (see $log)"
+		fail "$name" "free memory before the fuzzer and after it: ${3:-?} and ${4:-?} KiB (see $log)"
+	fi
+	fuzz_accounting "$name" "$log"
+}
+
+# fuzz_accounting NAME LOG: the two empty runs' /proc/kitten/memory alike.
+fuzz_accounting() {
+	local name=$1 log=$2 lines n before after
+	lines=$(tr -d '\r' <"$log" | sed -n 's/^sysfuzz: memory: //p')
+	n=$(echo "$lines" | grep -c .)
+	before=$(echo "$lines" | head -n "$((n / 2))")
+	after=$(echo "$lines" | tail -n +"$((n / 2 + 1))")
+	if [ "$n" = 0 ] || [ $((n % 2)) = 1 ]; then
+		fail "$name" "the empty runs did not both print /proc/kitten/memory (see $log)"
+	elif [ "$before" = "$after" ]; then
+		pass "$name: the kernel's memory account is the same after the fuzzer"
+	else
+		fail "$name" "the kernel's memory account changed over the fuzzer (before | after):"
+		paste -d '|' <(echo "$before") <(echo "$after") | awk -F'|' '$1 != $2' | sed 's/^/    /'
 	fi
 }
 
@@ -55,7 +78,7 @@ for seed in $fuzz_seeds; do
 		"^sysfuzz: seed $seed: [0-9]+ calls survived" \
 		'init: all jobs done, status 0' \
 		-- --smp 4 --mem 512M --timeout "$fuzz_timeout" --append "exit_when_done panic=exit" \
-		--module "$(initrd "$name" "program=/bin/sysfuzz;args=--calls 2000 --seed 1000$seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;program=/bin/sysfuzz;args=--calls $fuzz_calls --seed $seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;program=/bin/sysfuzz;args=--calls 0 --seed 0;heap=8M;$fuzz_user" "$fuzz_prog")"
+		--module "$(initrd "$name" "program=/bin/sysfuzz;args=--calls 2000 --seed 1000$seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;$fuzz_empty;---;program=/bin/sysfuzz;args=--calls $fuzz_calls --seed $seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;$fuzz_empty" "$fuzz_prog")"
 	fuzz_verdict "$name" "$logs/$name.log" "$seed"
 done
 

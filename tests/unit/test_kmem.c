@@ -183,6 +183,46 @@ static void random_no_overlap(void **state)
 	assert_int_equal(heap.pages_held, 0);
 }
 
+/*
+ * The heap's account of what it holds: live objects and slab pages per
+ * class, large blocks and their pages, and all of it back to zero when
+ * everything is freed -- what /proc/kitten/memory reports.
+ */
+static void accounting_by_kind(void **state)
+{
+	void *small[300], *big[3];
+	(void)state;
+
+	for (int i = 0; i < 300; i++)
+		small[i] = kmem_heap_alloc(&heap, 100);	/* class 128 */
+	big[0] = kmem_heap_alloc(&heap, 3000);		/* 1 page */
+	big[1] = kmem_heap_alloc(&heap, 5000);		/* 2 pages */
+	big[2] = kmem_heap_alloc(&heap, 4096);		/* 2: the header */
+	assert_int_equal(heap.live[3], 300);
+	/* 31 objects of 128 bytes after a slab's 64-byte header. */
+	assert_int_equal(heap.slabs[3], (300 + 30) / 31);
+	assert_int_equal(heap.large_blocks, 3);
+	assert_int_equal(heap.large_pages, 5);
+	assert_int_equal(heap.pages_held, heap.slabs[3] + 5);
+	for (unsigned c = 0; c < KMEM_NR_CLASSES; c++)
+		if (c != 3)
+			assert_int_equal(heap.live[c] + heap.slabs[c], 0);
+	/* One object keeps its whole slab. */
+	for (int i = 0; i < 299; i++)
+		kmem_heap_free(&heap, small[i]);
+	assert_int_equal(heap.live[3], 1);
+	assert_int_equal(heap.slabs[3], 1);
+	kmem_heap_free(&heap, small[298]);	/* its slab-mate: a double free */
+	assert_int_equal(heap.live[3], 1);
+	kmem_heap_free(&heap, small[299]);
+	for (int i = 0; i < 3; i++)
+		kmem_heap_free(&heap, big[i]);
+	assert_int_equal(heap.live[3] + heap.slabs[3], 0);
+	assert_int_equal(heap.large_blocks + heap.large_pages, 0);
+	assert_int_equal(heap.pages_held, 0);
+	assert_int_equal(pages_out, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +233,7 @@ int main(void)
 		cmocka_unit_test_setup(bogus_frees_detected, setup),
 		cmocka_unit_test_setup(source_exhaustion_returns_null, setup),
 		cmocka_unit_test_setup(random_no_overlap, setup),
+		cmocka_unit_test_setup(accounting_by_kind, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

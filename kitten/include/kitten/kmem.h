@@ -27,6 +27,11 @@ struct kmem_heap {
 	struct list_head partial[KMEM_NR_CLASSES];	/* slabs with room */
 	uint64_t bytes_in_use;
 	uint64_t pages_held;
+	/* What the heap holds, by kind: the answer to "who has the pages". */
+	uint64_t live[KMEM_NR_CLASSES];		/* objects handed out */
+	uint64_t slabs[KMEM_NR_CLASSES];	/* slab pages per class */
+	uint64_t large_blocks;			/* large blocks handed out */
+	uint64_t large_pages;			/* and their pages */
 };
 
 void kmem_heap_init(struct kmem_heap *heap,
@@ -40,5 +45,7 @@ void *kmem_alloc(size_t size);
 void *kmem_zalloc(size_t size);
 void kmem_free(void *ptr);
 uint64_t kmem_bytes_in_use(void);
+/* A consistent copy of the kernel heap's counters (its lists unusable). */
+void kmem_snapshot(struct kmem_heap *out);
 
 #endif

@@ -26,5 +26,7 @@ bool pmem_owns(unsigned owner, paddr_t pa, uint64_t size);
 /* Free everything owner holds (when a job's owner goes away). */
 void pmem_release_all(unsigned owner);
 void pmem_query(unsigned owner, struct pmem_info *info);
+/* All extents of all owners: how many and their bytes. */
+void pmem_totals(uint64_t *count, uint64_t *bytes);
 
 #endif

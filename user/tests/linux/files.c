@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,19 @@ int main(int argc, char **argv)
 	CHECK(unlink("/tmp/dir/b.txt") == 0 && unlink("/tmp/dir/c.txt") == 0);
 	CHECK(rmdir("/tmp/dir") == 0);
 	CHECK(access("/tmp/dir", F_OK) != 0);
+
+	/*
+	 * A rename onto "." or ".." (the cwd or its parent) is EBUSY. Kitten
+	 * once unlinked the cwd and linked the directory into it as ".":
+	 * both left the tree, their memory lost for good (the fuzzer).
+	 */
+	CHECK(mkdir("/tmp/r", 0755) == 0 && mkdir("/tmp/r/cwd", 0755) == 0 &&
+	      mkdir("/tmp/r/m", 0755) == 0 && chdir("/tmp/r/cwd") == 0);
+	CHECK(rename("/tmp/r/m", ".") == -1 && errno == EBUSY);
+	CHECK(rename("/tmp/r/m", "..") == -1 && errno == EBUSY);
+	CHECK(access("/tmp/r/cwd", F_OK) == 0 && access("/tmp/r/m", F_OK) == 0);
+	CHECK(chdir("/") == 0 && rmdir("/tmp/r/m") == 0 &&
+	      rmdir("/tmp/r/cwd") == 0 && rmdir("/tmp/r") == 0);
 
 	/* statx (by path and by descriptor), and a large realloc (mremap). */
 	unsigned char sx[256];

@@ -34,7 +34,8 @@
  *     skipped), F_SETFL keeps O_NONBLOCK and flock gets LOCK_NB;
  *   - clone/fork/vfork children exit at once, before touching memory;
  *   - arch_prctl(ARCH_SET_FS) is undone in the same instruction sequence;
- *   - file names are under /tmp/fz, removed at the end, so the next job
+ *   - file names are under /tmp/fz, removed at the end, with whatever
+ *     names made of arena bytes created in / and /tmp, so the next job
  *     finds the file system and the free memory as they were.
  *
  * Progress: each thread publishes its count and current call in a shared
@@ -145,7 +146,7 @@ static struct slot slots[MAX_THREADS];
 static struct worker workers[MAX_THREADS];
 static char stacks[MAX_THREADS][STACK_SIZE] __attribute__((aligned(4096)));
 static uint64_t seed = 1, total_calls = 1000000;
-static int nthreads = 4, trace, is_root;
+static int nthreads = 4, trace, is_root, memory;
 static uint64_t nranks = 1;	/* SMARTMAP windows 0..nranks-1 are the job's */
 static uint64_t skips[16];	/* --skip NR: to narrow down a failure */
 static int nr_skips;
@@ -877,9 +878,104 @@ static void remove_tree(const char *dir, int depth)
 	syscall(SYS_rmdir, dir);
 }
 
+/*
+ * The kernel's account of its memory (/proc/kitten/memory), one line
+ * each: printed by a run without calls before and after the measured
+ * one, it names what a leak holds (docs/fuzzing.md).
+ */
+static void print_memory(void)
+{
+	char buf[2048];
+	long n, fd = syscall(SYS_open, "/proc/kitten/memory", O_RDONLY);
+
+	if (fd < 0) {
+		out("sysfuzz: memory: cannot open /proc/kitten/memory (%ld)\n", fd);
+		return;
+	}
+	n = syscall(SYS_read, fd, buf, sizeof(buf) - 1);
+	syscall(SYS_close, fd);
+	buf[n > 0 ? n : 0] = '\0';
+	for (char *line = buf, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		out("sysfuzz: memory: %s\n", line);
+	}
+}
+
+/*
+ * A path made of arena bytes is absolute or relative to a cwd that may
+ * have left /tmp/fz (chdir("..")), so calls may create entries in / and
+ * /tmp too (the fuzzer runs as a user who may). What was not in them at
+ * the start is removed at the end, with /tmp/fz.
+ */
+#define NAME_MAX_	256
+#define MAX_NAMES	256
+static const char *const top_dirs[] = { "/", "/tmp" };
+#define NR_TOP (sizeof(top_dirs) / sizeof(top_dirs[0]))
+static char top_names[NR_TOP][MAX_NAMES][NAME_MAX_];
+static int nr_top_names[NR_TOP];
+
+/* The names in dir, at most max of them; their number, or max + 1 when
+ * there are more. */
+static int list_names(const char *dir, char (*names)[NAME_MAX_], int max)
+{
+	char buf[4096];
+	long n;
+	int count = 0, fd = syscall(SYS_open, dir, O_RDONLY | O_DIRECTORY);
+
+	if (fd < 0)
+		return 0;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct {
+				uint64_t ino, off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *d = (void *)(buf + off);
+
+			off += d->reclen;
+			if (count < max)
+				snprintf(names[count], NAME_MAX_, "%s", d->name);
+			if (count <= max)
+				count++;
+		}
+	}
+	syscall(SYS_close, fd);
+	return count;
+}
+
+static void remove_new_entries(void)
+{
+	static char now[MAX_NAMES][NAME_MAX_];
+	char path[NAME_MAX_ + 8];
+
+	for (unsigned i = 0; i < NR_TOP; i++) {
+		int n = list_names(top_dirs[i], now, MAX_NAMES);
+
+		/* A directory too full to list whole at the start: leave it. */
+		if (nr_top_names[i] > MAX_NAMES)
+			continue;
+		for (int k = 0; k < n && k < MAX_NAMES; k++) {
+			int old = !strcmp(now[k], ".") || !strcmp(now[k], "..");
+
+			for (int j = 0; j < nr_top_names[i] && !old; j++)
+				old = !strcmp(now[k], top_names[i][j]);
+			if (old)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s",
+				 strcmp(top_dirs[i], "/") ? top_dirs[i] : "", now[k]);
+			if (syscall(SYS_unlink, path))
+				remove_tree(path, 1);
+		}
+	}
+}
+
 static void usage(void)
 {
-	out("usage: sysfuzz [--seed N] [--calls N] [--threads N] [--skip NR]... [--trace]\n");
+	out("usage: sysfuzz [--seed N] [--calls N] [--threads N] [--skip NR]... [--trace] [--memory]\n");
 	syscall(SYS_exit_group, 2);
 }
 
@@ -888,6 +984,8 @@ static void parse_args(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--trace"))
 			trace = 1;
+		else if (!strcmp(argv[i], "--memory"))
+			memory = 1;
 		else if (i + 1 < argc && !strcmp(argv[i], "--seed"))
 			seed = strtoull(argv[++i], NULL, 0);
 		else if (i + 1 < argc && !strcmp(argv[i], "--calls"))
@@ -967,6 +1065,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	parse_args(argc, argv);
+	if (memory)
+		print_memory();
 	my_pid = getpid();
 	if (getenv("KITTEN_NRANKS"))
 		nranks = strtoull(getenv("KITTEN_NRANKS"), NULL, 0);
@@ -989,6 +1089,8 @@ int main(int argc, char **argv)
 			out("sysfuzz: cannot protect the guard pages\n");
 			return 2;
 		}
+	for (unsigned i = 0; i < NR_TOP; i++)
+		nr_top_names[i] = list_names(top_dirs[i], top_names[i], MAX_NAMES);
 	make_tree();
 	out("sysfuzz: seed %lu, %lu calls on %d threads, %zu known calls, uid %d%s\n",
 	    seed, total_calls, nthreads, NR_KITTEN_CALLS, getuid(),
@@ -1020,7 +1122,15 @@ int main(int argc, char **argv)
 	 * outlives the job: the files. */
 	while (syscall(SYS_wait4, -1, NULL, 0, NULL) > 0)
 		;
+	/* A full descriptor table (EMFILE) would keep remove_tree from
+	 * opening a directory, and the tree would outlive the job. */
+	for (int fd = 0; fd < 1024; fd++)
+		if (fd != OUT_FD)
+			syscall(SYS_close, fd);
 	remove_tree("/tmp/fz", 0);
+	remove_new_entries();
+	if (syscall(SYS_access, "/tmp/fz", F_OK) == 0)
+		out("sysfuzz: seed %lu: /tmp/fz is left: it could not be removed\n", seed);
 	for (int t = 0; t < nthreads; t++)
 		skipped += slots[t].skipped;
 	out("sysfuzz: seed %lu: %lu calls survived (%lu skipped), %lu signals caught\n",
