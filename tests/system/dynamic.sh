@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Dynamically linked programs (docs/dynamic-elf.md): the kernel loads the
 # program and its interpreter, ld.so maps the libraries with mmap, and
-# they run as on Linux. Their libraries are the host's, passed with
-# --file (tests/system/ldd-files) until the job sees the host's files.
+# they run as on Linux. Their libraries are the host's: from its files
+# over 9p, or passed with --file (tests/system/ldd-files).
 linux=$BUILD/linux
 dyn_libs() { "$top/tests/system/ldd-files" "$@"; }
 mapfile -t dyn_files < <(dyn_libs "$linux/dynhello" "$linux/dynshm" /bin/ls /usr/bin/env)
@@ -44,10 +44,11 @@ kitten_run dyn-execve 0 '^hello from a dynamically linked program$' \
 	-- "${dyn_files[@]}" --file "$linux/dynhello:/bin/dynhello" \
 	/bin/busybox sh -c '/bin/dynhello && echo exec done'
 
-# A missing library: ld.so's own message and its status, 127.
+# A missing library: ld.so's own message and its status, 127 (without
+# the host's files, where libc is).
 kitten_run dyn-missing-library 127 \
 	'error while loading shared libraries: libc.so.6: cannot open shared object file: No such file or directory' \
-	-- --file /lib64/ld-linux-x86-64.so.2:/lib64/ld-linux-x86-64.so.2 \
+	-- --no-host --file /lib64/ld-linux-x86-64.so.2:/lib64/ld-linux-x86-64.so.2 \
 	"$linux/dynhello"
 
 # A corrupt library: the loader's error, status 127; the kernel runs the
