@@ -80,34 +80,10 @@ static const struct {
 
 /* --- finding processes ------------------------------------------------ */
 
-struct find {
-	unsigned pid;
-	struct aspace *as;
-};
-
-static int hold(struct aspace *as, void *arg)
-{
-	struct find *f = arg;
-
-	if (as->leader_id != f->pid)
-		return 0;
-	aspace_get(as);
-	f->as = as;
-	return 1;
-}
-
-/* The live process pid, referenced (aspace_put it); NULL if none. */
-static struct aspace *process_get(unsigned pid)
-{
-	struct find f = { pid, NULL };
-
-	proc_for_each(hold, &f);
-	return f.as;
-}
 
 static bool alive(unsigned pid)
 {
-	struct aspace *as = process_get(pid);
+	struct aspace *as = proc_get(pid);
 
 	if (as)
 		aspace_put(as);
@@ -296,7 +272,7 @@ static int fd_number_of(const char *name)
 
 static bool fd_open(unsigned pid, int fd)
 {
-	struct aspace *as = process_get(pid);
+	struct aspace *as = proc_get(pid);
 	struct fdtable *t = as ? files_of(as) : NULL;
 	bool open = false;
 
@@ -451,7 +427,7 @@ long procfs_readlink(const char *path, char *buf, size_t size)
 	if (!pid || (strcmp(rest, "/exe") && strcmp(rest, "/cwd") &&
 		     strncmp(rest, "/fd/", 4)))
 		return PROCFS_NOT_MINE;
-	as = process_get(pid);
+	as = proc_get(pid);
 	if (!as)
 		return -ENOENT;
 	if (!strcmp(rest, "/exe"))
@@ -477,7 +453,7 @@ const char *procfs_follow(const char *path, char *buf, size_t size)
 		if (!pid || strcmp(rest, "/exe"))
 			return NULL;
 	}
-	as = process_get(pid);
+	as = proc_get(pid);
 	if (!as)
 		return NULL;
 	strlcpy(buf, as->exe, size);
@@ -722,7 +698,7 @@ static bool may_read_env(struct aspace *as)
 
 static long make_text(unsigned pid, enum pid_file kind, char *out, size_t cap)
 {
-	struct aspace *as = process_get(pid);
+	struct aspace *as = proc_get(pid);
 	struct procfs_process p;
 	uint32_t groups[CRED_NGROUPS_MAX];
 	char name[TASK_NAME_MAX];
@@ -834,7 +810,7 @@ static long fd_dir_getdents(struct file *f, uint64_t ubuf, uint64_t len,
 	unsigned pid = PRIV_PID(f->inode->priv);
 	size_t cap = MIN(len, (uint64_t)DENTS_MAX), used = 0;
 	bool open[FD_MAX] = { false };
-	struct aspace *as = process_get(pid);
+	struct aspace *as = proc_get(pid);
 	struct fdtable *t = as ? files_of(as) : NULL;
 	uint64_t at = *pos;
 	unsigned long flags;

@@ -104,6 +104,30 @@ int proc_for_each(int (*fn)(struct aspace *as, void *arg), void *arg)
 	return ret;
 }
 
+struct find {
+	unsigned pid;
+	struct aspace *as;
+};
+
+static int hold(struct aspace *as, void *arg)
+{
+	struct find *f = arg;
+
+	if (as->leader_id != f->pid)
+		return 0;
+	aspace_get(as);
+	f->as = as;
+	return 1;
+}
+
+struct aspace *proc_get(unsigned pid)
+{
+	struct find f = { pid, NULL };
+
+	proc_for_each(hold, &f);
+	return f.as;
+}
+
 unsigned proc_pgid(const struct aspace *as)
 {
 	return as->pgid ? as->pgid : as->leader_id;

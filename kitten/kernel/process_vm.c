@@ -33,21 +33,6 @@ struct iovec_k {
 	uint64_t base, len;
 };
 
-struct find {
-	unsigned pid;
-	struct aspace *as;
-};
-
-static int hold(struct aspace *as, void *arg)
-{
-	struct find *f = arg;
-
-	if (as->leader_id != f->pid)
-		return 0;
-	aspace_get(as);
-	f->as = as;
-	return 1;
-}
 
 static bool may_access(struct aspace *target)
 {
@@ -136,7 +121,7 @@ static long process_vm(uint64_t pid, uint64_t lvec, uint64_t liovcnt,
 		       bool write)
 {
 	struct iovec_k *local = NULL, *remote = NULL;
-	struct find f = { .pid = (unsigned)pid };
+	struct aspace *as = NULL;
 	char *buf = NULL;
 	long ret;
 
@@ -146,17 +131,17 @@ static long process_vm(uint64_t pid, uint64_t lvec, uint64_t liovcnt,
 	if (!ret)
 		ret = read_iov(rvec, riovcnt, &remote);
 	if (!ret && (int)pid > 0)
-		proc_for_each(hold, &f);
-	if (!ret && !f.as)
+		as = proc_get(pid);
+	if (!ret && !as)
 		ret = -ESRCH;
-	if (!ret && !may_access(f.as))
+	if (!ret && !may_access(as))
 		ret = -EPERM;
 	if (!ret && !(buf = kmem_alloc(PAGE_SIZE)))
 		ret = -ENOMEM;
 	if (!ret)
-		ret = transfer(f.as, local, liovcnt, remote, riovcnt, write, buf);
-	if (f.as)
-		aspace_put(f.as);
+		ret = transfer(as, local, liovcnt, remote, riovcnt, write, buf);
+	if (as)
+		aspace_put(as);
 	kmem_free(buf);
 	kmem_free(local);
 	kmem_free(remote);

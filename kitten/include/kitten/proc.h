@@ -32,6 +32,9 @@ int proc_for_each(int (*fn)(struct aspace *as, void *arg), void *arg);
  */
 void proc_end_job(unsigned job);
 
+/* The live process pid, referenced (aspace_put it); NULL if none. */
+struct aspace *proc_get(unsigned pid);
+
 /* A process's group and session: its own pid unless it moved. */
 unsigned proc_pgid(const struct aspace *as);
 unsigned proc_sid(const struct aspace *as);
