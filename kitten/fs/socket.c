@@ -395,19 +395,29 @@ static long do_send(uint64_t fd, struct sockmsg *m, uint64_t uaddr,
 	return err;
 }
 
+/* The message of sendto or recvfrom: one buffer, no control data. */
+static struct sockmsg *one_buffer_msg(struct uiov *iov, uint64_t flags)
+{
+	struct sockmsg *m = kmem_zalloc(sizeof(*m));
+
+	if (m) {
+		m->iov = iov;
+		m->niov = 1;
+		m->len = iov->len;
+		m->flags = flags;
+	}
+	return m;
+}
+
 SYSCALL_DEFINE6(sendto, uint64_t, fd, uint64_t, buf, uint64_t, len,
 		uint64_t, flags, uint64_t, uaddr, uint64_t, alen)
 {
 	struct uiov iov = { buf, len };
-	struct sockmsg *m = kmem_zalloc(sizeof(*m));
+	struct sockmsg *m = one_buffer_msg(&iov, flags);
 	long ret;
 
 	if (!m)
 		return -ENOMEM;
-	m->iov = &iov;
-	m->niov = 1;
-	m->len = len;
-	m->flags = flags;
 	ret = user_range_ok(buf, len) ? do_send(fd, m, uaddr, alen) : -EFAULT;
 	kmem_free(m);
 	return ret;
@@ -509,15 +519,11 @@ SYSCALL_DEFINE6(recvfrom, uint64_t, fd, uint64_t, buf, uint64_t, len,
 		uint64_t, flags, uint64_t, uaddr, uint64_t, ulen)
 {
 	struct uiov iov = { buf, len };
-	struct sockmsg *m = kmem_zalloc(sizeof(*m));
+	struct sockmsg *m = one_buffer_msg(&iov, flags);
 	long ret;
 
 	if (!m)
 		return -ENOMEM;
-	m->iov = &iov;
-	m->niov = 1;
-	m->len = len;
-	m->flags = flags;
 	ret = user_range_ok(buf, len) ? do_recv(fd, m, uaddr, ulen) : -EFAULT;
 	drop_fds(m);	/* recvfrom takes no files */
 	kmem_free(m);
