@@ -779,27 +779,6 @@ static const struct file_operations procfs_ops = {
 
 /* --- /proc/<pid>/fd ---------------------------------------------------- */
 
-static bool emit(char *kbuf, size_t cap, size_t *used, uint64_t ino,
-		 uint64_t next, uint8_t type, const char *name)
-{
-	size_t namelen = strlen(name);
-	size_t reclen = ALIGN_UP(19 + namelen + 1, 8);
-	struct {
-		uint64_t ino;
-		int64_t off;
-		uint16_t reclen;
-		uint8_t type;
-	} __attribute__((packed)) hdr = { ino, next, reclen, type };
-
-	if (*used + reclen > cap)
-		return false;
-	memset(kbuf + *used, 0, reclen);
-	memcpy(kbuf + *used, &hdr, sizeof(hdr));
-	memcpy(kbuf + *used + sizeof(hdr), name, namelen);
-	*used += reclen;
-	return true;
-}
-
 #define DT_DIR	4
 #define DT_LNK	10
 
@@ -829,15 +808,17 @@ static long fd_dir_getdents(struct file *f, uint64_t ubuf, uint64_t len,
 	kbuf = cap ? kmem_alloc(cap) : NULL;
 	if (!kbuf)
 		return cap ? -ENOMEM : -EINVAL;
-	if (at == 0 && emit(kbuf, cap, &used, f->inode->ino, 1, DT_DIR, "."))
+	if (at == 0 &&
+	    dirent_emit(kbuf, cap, &used, f->inode->ino, 1, DT_DIR, "."))
 		at = 1;
-	if (at == 1 && emit(kbuf, cap, &used, 1, 2, DT_DIR, ".."))
+	if (at == 1 && dirent_emit(kbuf, cap, &used, 1, 2, DT_DIR, ".."))
 		at = 2;
 	for (; at >= 2 && at < 2 + FD_MAX; at++) {
 		if (!open[at - 2])
 			continue;
 		snprintf(name, sizeof(name), "%lu", at - 2);
-		if (!emit(kbuf, cap, &used, 0x10000 + at, at + 1, DT_LNK, name))
+		if (!dirent_emit(kbuf, cap, &used, 0x10000 + at, at + 1, DT_LNK,
+				 name))
 			break;
 	}
 	if (!used && at < 2 + FD_MAX) {

@@ -436,8 +436,7 @@ int ramfs_rename(struct inode *fdir, const char *from, struct inode *tdir,
 	return err < 0 ? err : 0;
 }
 
-/* One linux_dirent64 record into kbuf at *used; false if it does not fit. */
-static bool emit(char *kbuf, size_t cap, size_t *used, uint64_t ino,
+bool dirent_emit(char *kbuf, size_t cap, size_t *used, uint64_t ino,
 		 uint64_t next, uint8_t type, const char *name)
 {
 	size_t namelen = strlen(name);
@@ -467,10 +466,10 @@ long ramfs_readdir(struct inode *dir, uint64_t *pos, char *kbuf, size_t cap)
 	bool fits = true;
 
 	/* An unlinked directory lists as its own parent: it has no other. */
-	if (at == 0 && (fits = emit(kbuf, cap, &used, dir->ino, 1, 4, ".")))
+	if (at == 0 && (fits = dirent_emit(kbuf, cap, &used, dir->ino, 1, 4, ".")))
 		at = 1;
 	if (at == 1 && fits &&
-	    (fits = emit(kbuf, cap, &used,
+	    (fits = dirent_emit(kbuf, cap, &used,
 			 dir->parent ? dir->parent->ino : dir->ino, FIRST_COOKIE,
 			 4, "..")))
 		at = FIRST_COOKIE;
@@ -479,7 +478,7 @@ long ramfs_readdir(struct inode *dir, uint64_t *pos, char *kbuf, size_t cap)
 			break;
 		if (c->cookie < at)
 			continue;
-		fits = emit(kbuf, cap, &used, c->ino, c->cookie + 1,
+		fits = dirent_emit(kbuf, cap, &used, c->ino, c->cookie + 1,
 			    (c->mode & CPIO_S_IFMT) >> 12, c->name);
 		if (fits)
 			at = c->cookie + 1;

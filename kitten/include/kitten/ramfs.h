@@ -131,6 +131,10 @@ int ramfs_mknod(struct inode *dir, const char *path, uint32_t mode,
  * stays is listed once however the directory changes meanwhile.
  */
 long ramfs_readdir(struct inode *dir, uint64_t *pos, char *kbuf, size_t cap);
+/* One linux_dirent64 record (name, NUL-terminated) into kbuf at *used,
+ * which advances; false if it does not fit in cap. */
+bool dirent_emit(char *kbuf, size_t cap, size_t *used, uint64_t ino,
+		 uint64_t next, uint8_t type, const char *name);
 /* The absolute path of inode into buf (size bytes); its length with the
  * NUL, -ENOENT if it was unlinked, -ENAMETOOLONG. */
 long ramfs_path(struct inode *inode, char *buf, size_t size);
