@@ -13,7 +13,8 @@ BUILD ?= build
 BENCH_CC ?= gcc
 BENCH_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -static
 BENCH_OUT := $(BUILD)/bench
-BENCH_PROGS := $(addprefix $(BENCH_OUT)/,cg-serial cg-omp stream fwq micro)
+BENCH_PROGS := $(addprefix $(BENCH_OUT)/,cg-serial cg-omp stream fwq micro \
+	spawn fileread dynhello)
 
 bench-programs: $(BENCH_PROGS)
 
@@ -44,5 +45,18 @@ $(BENCH_OUT)/fwq: bench/fwq.c bench/bench.h
 $(BENCH_OUT)/micro: bench/micro.c bench/bench.h
 	@mkdir -p $(dir $@)
 	$(BENCH_CC) $(BENCH_CFLAGS) -pthread -o $@ $<
+
+$(BENCH_OUT)/spawn: bench/spawn.c bench/bench.h
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $<
+
+$(BENCH_OUT)/fileread: bench/fileread.c bench/bench.h
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) $(BENCH_CFLAGS) -o $@ $<
+
+# The one dynamically linked program: what spawn starts.
+$(BENCH_OUT)/dynhello: bench/dynhello.c
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 .PHONY: bench-programs

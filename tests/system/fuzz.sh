@@ -18,6 +18,8 @@ fuzz_prog=$BUILD/linux/sysfuzz-glibc:/bin/sysfuzz
 fuzz_user="uid=1000;gid=1000"
 # The empty run, which prints the kernel's memory account.
 fuzz_empty="program=/bin/sysfuzz;args=--calls 0 --seed 0 --memory;heap=8M;$fuzz_user"
+# FUZZ_ARGS adds sysfuzz arguments to the measured run (--skip NR to
+# narrow down a failure).
 if [ "${FUZZ_FULL:-0}" = 1 ]; then
 	fuzz_seeds="1 2 3 4" fuzz_calls=1000000 fuzz_timeout=14400 soak_jobs=1000
 else
@@ -87,7 +89,7 @@ for seed in $fuzz_seeds; do
 		'init: all jobs done, status 0' \
 		-- --smp 4 --mem 512M --timeout "$fuzz_timeout" \
 		--append "exit_when_done panic=exit kmem_debug" \
-		--module "$(initrd "$name" "program=/bin/sysfuzz;args=--calls 2000 --seed 1000$seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;$fuzz_empty;---;program=/bin/sysfuzz;args=--calls $fuzz_calls --seed $seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;$fuzz_empty" "$fuzz_prog")"
+		--module "$(initrd "$name" "program=/bin/sysfuzz;args=--calls 2000 --seed 1000$seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;$fuzz_empty;---;program=/bin/sysfuzz;args=--calls $fuzz_calls --seed $seed${FUZZ_ARGS:+ $FUZZ_ARGS};heap=8M;cpus=0,1,2,3;$fuzz_user;---;$fuzz_empty" "$fuzz_prog")"
 	fuzz_verdict "$name" "$logs/$name.log" "$seed"
 done
 
