@@ -80,9 +80,14 @@ static void build_memmap(const struct boot_info *bi)
 		       ALIGN_UP(bi->info_end, PAGE_SIZE) -
 			       ALIGN_DOWN(bi->info_start, PAGE_SIZE),
 		       MEMMAP_RESERVED);
+	/*
+	 * Whole pages: a module's end is rarely page-aligned (GRUB aligns
+	 * only its start), and the page allocator manages whole pages.
+	 */
 	for (unsigned i = 0; i < bi->nr_modules; i++)
-		memmap_reserve(&memmap, bi->modules[i].start,
-			       bi->modules[i].end - bi->modules[i].start,
+		memmap_reserve(&memmap, ALIGN_DOWN(bi->modules[i].start, PAGE_SIZE),
+			       ALIGN_UP(bi->modules[i].end, PAGE_SIZE) -
+				       ALIGN_DOWN(bi->modules[i].start, PAGE_SIZE),
 			       MEMMAP_MODULE);
 
 	if (cmdline_get_size(bi->cmdline, "mem", &limit) == 0) {

@@ -19,8 +19,12 @@
 #include <kitten/mm.h>
 #include <kitten/string.h>
 
-/* Legacy holes a firmware map may leave out: 640 KiB - 1 MiB, and so on. */
-#define UNDESCRIBED_SLACK MiB(1)
+/*
+ * RAM a firmware map may leave out altogether: the legacy hole (640 KiB -
+ * 1 MiB), and under BIOS PXE the memory iPXE hides from the e820 map while
+ * it stays resident for GRUB's PXE driver (about 700 KiB).
+ */
+#define UNDESCRIBED_SLACK MiB(2)
 
 /* Bytes of [base, base + len) inside [lo, hi). */
 static uint64_t overlap(uint64_t base, uint64_t len, uint64_t lo, uint64_t hi)

@@ -6,16 +6,16 @@
 # PXE client loads GRUB's EFI network image. Either GRUB then fetches the
 # menu, the kernel and the initramfs (named "job" in the menu) over TFTP.
 # The served directory is made here as `make netboot` makes it.
+netdir=$BUILD/netboot-test
 if selected pxe-bios || selected pxe-uefi; then
-	netdir=$BUILD/netboot-test
 	"$top/tools/netboot" "$netdir" >"$logs/pxe-netboot.log" 2>&1 ||
 		fail pxe "tools/netboot failed (see $logs/pxe-netboot.log)"
 fi
 for fw in bios uefi; do
 	# SeaBIOS and iPXE write to the screen, OVMF to the serial port too.
-	opt=() firmware_re=('^Kitten .* booted by GRUB .* via multiboot2$')
+	fw_opt=() firmware_re=('^Kitten .* booted by GRUB .* via multiboot2$')
 	if [ $fw = uefi ]; then
-		opt=(--uefi)
+		fw_opt=(--uefi)
 		firmware_re=('^>>Start PXE over IPv4'
 			     '^boot: memory map from UEFI: [0-9]+ descriptors')
 	fi
@@ -25,5 +25,5 @@ for fw in bios uefi; do
 		'^init: initramfs job: [0-9]+ files$' \
 		'^rank 1: read all 2 mailboxes through SMARTMAP$' \
 		'^init: /bin/native_job done, status 0' \
-		-- --pxe "$netdir" "${opt[@]}" --smp 2 --timeout 600
+		-- --pxe "$netdir" "${fw_opt[@]}" --smp 2 --timeout 600
 done

@@ -43,12 +43,12 @@ if selected uefi-iso; then
 fi
 
 # Every suite ktest=all runs, on two CPUs, from one ISO under each firmware.
-if selected iso-all-suites; then
-	all_iso=$(test_iso all "ktest=all ktest.cpus=2 ktest.mem=512M panic=exit") ||
+if selected iso-all-suites-bios || selected iso-all-suites-uefi; then
+	uefi_iso=$(test_iso all "ktest=all ktest.cpus=2 ktest.mem=512M panic=exit") ||
 		fail iso-all-suites "cannot make the test ISO"
 	for fw in bios uefi; do
-		opt=; [ $fw = uefi ] && opt=--uefi
-		ktap_boot "iso-all-suites-$fw" --cdrom "$all_iso" $opt --smp 2 \
+		fw_opt=; [ $fw = uefi ] && fw_opt=--uefi
+		ktap_boot "iso-all-suites-$fw" --cdrom "$uefi_iso" $fw_opt --smp 2 \
 			--mem 512M --timeout 600
 	done
 fi
@@ -56,24 +56,24 @@ fi
 # Memory above 4 GiB: OVMF's map of a 4 GiB machine (3 GiB below the PCI
 # hole, 1 GiB above 4 GiB).
 if selected uefi-4G; then
-	iso=$(test_iso 4G "ktest=boot,mm ktest.mem=4G panic=exit") ||
+	uefi_iso=$(test_iso 4G "ktest=boot,mm ktest.mem=4G panic=exit") ||
 		fail uefi-4G "cannot make the test ISO"
-	ktap_boot uefi-4G --cdrom "$iso" --uefi --mem 4G --timeout 600
+	ktap_boot uefi-4G --cdrom "$uefi_iso" --uefi --mem 4G --timeout 600
 fi
 
 # The suite ktest=all leaves out: PCI and virtio-9p, on OVMF's PCI set-up.
 if selected uefi-virtio; then
-	export_dir=$BUILD/uefi/export
-	rm -rf "$export_dir" && mkdir -p "$export_dir"
-	token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-	printf '%s' "$token" >"$export_dir/token.txt"
+	uefi_export=$BUILD/uefi/export
+	rm -rf "$uefi_export" && mkdir -p "$uefi_export"
+	uefi_token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+	printf '%s' "$uefi_token" >"$uefi_export/token.txt"
 	python3 -c 'import sys
 open(sys.argv[1], "wb").write(bytes((i ^ (i >> 8) ^ (i >> 16)) & 0xff
                                     for i in range(256 * 1024)))' \
-		"$export_dir/pattern.bin"
-	iso=$(test_iso virtio "ktest=virtio ktest.p9token=$token panic=exit") ||
+		"$uefi_export/pattern.bin"
+	uefi_iso=$(test_iso virtio "ktest=virtio ktest.p9token=$uefi_token panic=exit") ||
 		fail uefi-virtio "cannot make the test ISO"
-	ktap_boot uefi-virtio --cdrom "$iso" --uefi --smp 2 --timeout 600 -- \
-		-fsdev "local,id=p9,path=$export_dir,security_model=none,readonly=on" \
+	ktap_boot uefi-virtio --cdrom "$uefi_iso" --uefi --smp 2 --timeout 600 -- \
+		-fsdev "local,id=p9,path=$uefi_export,security_model=none,readonly=on" \
 		-device "virtio-9p-pci,fsdev=p9,mount_tag=ktest,disable-legacy=on"
 fi
