@@ -42,6 +42,11 @@ if selected uefi-iso; then
 		'\] ACPI NVS$'
 fi
 
+# The same ISO written to a USB stick (`dd`, docs/boot.md): a hybrid
+# image, with an MBR for the BIOS and an EFI system partition for UEFI.
+ktap_boot usb-stick-bios --usb "$BUILD/kitten.iso" --mem 512M --timeout 600
+ktap_boot usb-stick-uefi --usb "$BUILD/kitten.iso" --uefi --mem 512M --timeout 600
+
 # Every suite ktest=all runs, on two CPUs, from one ISO under each firmware.
 if selected iso-all-suites-bios || selected iso-all-suites-uefi; then
 	uefi_iso=$(test_iso all "ktest=all ktest.cpus=2 ktest.mem=512M panic=exit") ||
