@@ -29,8 +29,8 @@ struct boot_info boot_info;
 static void add_region(struct boot_info *bi, uint64_t base, uint64_t len,
 		       uint32_t type)
 {
-	struct boot_region *last = bi->nr_regions ?
-		&bi->regions[bi->nr_regions - 1] : NULL;
+	struct boot_region *last =
+		bi->nr_regions ? &bi->regions[bi->nr_regions - 1] : NULL;
 
 	if (last && last->type == type && last->base + last->len == base) {
 		last->len += len;
@@ -211,7 +211,8 @@ void bootinfo_parse_mb2(const void *info_va, paddr_t pa, struct boot_info *bi)
 			boot_services_running = true;
 			break;
 		case MB2_TAG_EFI64:
-			bi->efi_systab = ((const struct mb2_tag_efi64 *)tag)->pointer;
+			bi->efi_systab =
+				((const struct mb2_tag_efi64 *)tag)->pointer;
 			break;
 		case MB2_TAG_ACPI_OLD:
 			rsdp_old = pa + (p - base) + sizeof(*tag);
