@@ -2,9 +2,9 @@
 /*
  * Multiboot 2 information as GRUB builds it under BIOS and under UEFI:
  * the EFI memory map wins over the e820 one and is translated to e820
- * types (runtime services and NVS kept out of usable memory), the ACPI
- * 2.0 RSDP wins over the 1.0 one, and a tag running past the end stops
- * the walk.
+ * types (runtime services and NVS kept out of usable memory), unless it
+ * cannot be read; the ACPI 2.0 RSDP wins over the 1.0 one; and a tag
+ * running past the end stops the walk.
  */
 #include "support.h"
 
@@ -190,6 +190,22 @@ static void oversized_tag_stops_the_walk(void **state)
 	assert_int_equal(bi.info_end, INFO_PA + cut);
 }
 
+/* A map with descriptors smaller than the structure: GRUB's e820 one. */
+static void unreadable_efi_map_falls_back(void **state)
+{
+	struct mb2_tag_efi_mmap *m;
+
+	(void)state;
+	begin();
+	e820_map();
+	m = add_tag(MB2_TAG_EFI_MMAP, sizeof(*m) + 2 * 24);
+	m->desc_size = 24;
+	parse();
+	assert_false(bi.efi);
+	assert_int_equal(bi.nr_regions, 2);
+	expect_region(0, 0, 0x9fc00, MEMMAP_USABLE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +214,7 @@ int main(void)
 		cmocka_unit_test(bios_map_when_no_efi_map),
 		cmocka_unit_test(acpi_new_rsdp_wins),
 		cmocka_unit_test(oversized_tag_stops_the_walk),
+		cmocka_unit_test(unreadable_efi_map_falls_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

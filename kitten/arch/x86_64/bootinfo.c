@@ -126,14 +126,15 @@ static uint32_t efi_to_e820(uint32_t type, bool boot_services_running)
 	}
 }
 
-static void parse_efi_mmap(const struct mb2_tag_efi_mmap *tag,
+/* Returns false for a map it cannot read (descriptors too small). */
+static bool parse_efi_mmap(const struct mb2_tag_efi_mmap *tag,
 			   bool boot_services_running, struct boot_info *bi)
 {
 	const uint8_t *d = (const uint8_t *)(tag + 1);
 	const uint8_t *end = (const uint8_t *)tag + tag->tag.size;
 
 	if (tag->desc_size < sizeof(struct efi_memory_desc))
-		return;
+		return false;
 	for (; d + tag->desc_size <= end; d += tag->desc_size) {
 		const struct efi_memory_desc *e = (const void *)d;
 
@@ -142,6 +143,7 @@ static void parse_efi_mmap(const struct mb2_tag_efi_mmap *tag,
 		bi->nr_efi_descs++;
 	}
 	bi->efi = true;
+	return true;
 }
 
 static void parse_mmap(const struct mb2_tag_mmap *mm, struct boot_info *bi)
@@ -210,10 +212,6 @@ void bootinfo_parse_mb2(const void *info_va, paddr_t pa, struct boot_info *bi)
 		case MB2_TAG_EFI_BS:
 			boot_services_running = true;
 			break;
-		case MB2_TAG_EFI64:
-			bi->efi_systab =
-				((const struct mb2_tag_efi64 *)tag)->pointer;
-			break;
 		case MB2_TAG_ACPI_OLD:
 			rsdp_old = pa + (p - base) + sizeof(*tag);
 			break;
@@ -224,12 +222,11 @@ void bootinfo_parse_mb2(const void *info_va, paddr_t pa, struct boot_info *bi)
 		p += ALIGN_UP((uint64_t)tag->size, 8);
 	}
 
-	if (efi_mmap) {
-		parse_efi_mmap(efi_mmap, boot_services_running, bi);
+	if (efi_mmap && parse_efi_mmap(efi_mmap, boot_services_running, bi))
 		pr_info("memory map from UEFI: %u descriptors, boot services %s\n",
 			bi->nr_efi_descs,
 			boot_services_running ? "running" : "exited");
-	} else if (mmap)
+	else if (mmap)
 		parse_mmap(mmap, bi);
 	bi->acpi_rsdp = rsdp_new ? rsdp_new : rsdp_old;
 }

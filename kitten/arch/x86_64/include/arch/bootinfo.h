@@ -37,7 +37,6 @@ struct boot_info {
 	/* UEFI: the map came from EFI descriptors (this many), or is e820. */
 	bool efi;
 	unsigned nr_efi_descs;
-	paddr_t efi_systab;		/* 0 when the loader gave none */
 };
 
 /* Filled in once at boot by kernel_main. */

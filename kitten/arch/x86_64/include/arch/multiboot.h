@@ -57,7 +57,6 @@ struct mb1_mmap_entry {
 #define MB2_TAG_LOADER_NAME	2
 #define MB2_TAG_MODULE		3
 #define MB2_TAG_MMAP		6
-#define MB2_TAG_EFI64		12	/* the EFI system table's address */
 #define MB2_TAG_ACPI_OLD	14	/* copies of the RSDP, version 1 */
 #define MB2_TAG_ACPI_NEW	15	/* and version 2 (with the XSDT) */
 #define MB2_TAG_EFI_MMAP	17	/* the EFI memory map at ExitBootServices */
@@ -95,11 +94,6 @@ struct mb2_tag_mmap {
 	uint32_t entry_size;
 	uint32_t entry_version;
 	struct mb2_mmap_entry entries[];
-} __packed;
-
-struct mb2_tag_efi64 {
-	struct mb2_tag tag;
-	uint64_t pointer;
 } __packed;
 
 /*
