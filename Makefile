@@ -175,7 +175,7 @@ USER_PROGS := $(BUILD)/user/init $(BUILD)/user/native_job $(BUILD)/user/vmrun
 user: $(USER_PROGS)
 
 # Linux test programs, built as users build them: static glibc and musl.
-LINUX_TESTS := $(foreach t,hello threads signals files badargs clock privregs threadstorm mprotect,$(BUILD)/linux/$(t)-glibc $(BUILD)/linux/$(t)-musl)
+LINUX_TESTS := $(foreach t,hello threads signals files links badargs clock privregs threadstorm mprotect,$(BUILD)/linux/$(t)-glibc $(BUILD)/linux/$(t)-musl)
 $(BUILD)/linux/%-glibc: user/tests/linux/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -static -pthread -o $@ $<

@@ -270,6 +270,47 @@ SYSCALL_DEFINE2(ftruncate, uint64_t, fd, uint64_t, length)
 	return err;
 }
 
+SYSCALL_DEFINE1(fsync, uint64_t, fd)
+{
+	struct file *f = fd_get(fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	if (f->ops->fsync)
+		err = f->ops->fsync(f);
+	else
+		err = f->inode ? 0 : -EINVAL;
+	file_put(f);
+	return err;
+}
+
+/* A 9P server's Tfsync syncs data and metadata alike. */
+SYSCALL_DEFINE1(fdatasync, uint64_t, fd)
+{
+	return do_sys_fsync(fd);
+}
+
+/*
+ * Kitten keeps no cache of another machine's files (a write to a 9P file
+ * reaches the server before write returns) and the in-memory tree has no
+ * disk: sync has nothing of Kitten's to write out.
+ */
+SYSCALL_DEFINE0(sync)
+{
+	return 0;
+}
+
+SYSCALL_DEFINE1(syncfs, uint64_t, fd)
+{
+	struct file *f = fd_get(fd);
+
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
 SYSCALL_DEFINE3(getdents64, uint64_t, fd, uint64_t, buf, uint64_t, count)
 {
 	struct file *f = fd_get(fd);
@@ -416,13 +457,24 @@ long stat_to_user(const struct kstat *k, uint64_t buf)
 	return copy_to_user(buf, &st, sizeof(st));
 }
 
+/* A snapshot, as stat gives: a directory's "." and its name; a file's
+ * names (0 once unlinked, while open). */
+static uint32_t inode_nlink(const struct inode *inode)
+{
+	if (inode_is_dir(inode))
+		return 2;
+	if (!READ_ONCE(inode->parent))
+		return inode->sb ? 1 : 0;
+	return 1 + READ_ONCE(inode->other_count);
+}
+
 void inode_stat(const struct inode *inode, struct kstat *st)
 {
 	*st = (struct kstat){
 		.ino = inode->ino,
 		.size = READ_ONCE(inode->size),	/* a snapshot: no lock */
 		.mode = inode->mode,
-		.nlink = inode_is_dir(inode) ? 2 : 1,
+		.nlink = inode_nlink(inode),
 		.rdev = inode->rdev,
 	};
 }

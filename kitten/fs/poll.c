@@ -127,7 +127,7 @@ int poll_table_sleep(struct poll_table *pt, uint64_t deadline)
 	    time_ns() < deadline)
 		schedule();
 	task_wake(self);	/* runnable, if nothing woke us */
-	timer_del(&tm);
+	timer_del_sync(&tm);
 	WRITE_ONCE(pt->triggered, false);
 	if (wait_interrupted())
 		return -EINTR;

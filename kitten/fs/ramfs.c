@@ -13,10 +13,12 @@
  */
 #define pr_fmt(fmt) "ramfs: " fmt
 
+#include <arch/layout.h>
 #include <kitten/cpio.h>
 #include <kitten/errno.h>
 #include <kitten/file.h>
 #include <kitten/kmem.h>
+#include <kitten/mm.h>
 #include <kitten/printk.h>
 #include <kitten/ramfs.h>
 #include <kitten/spinlock.h>
@@ -40,6 +42,8 @@ static void inode_init(struct inode *n, uint32_t mode)
 	mutex_init(&n->lock);
 	list_init(&n->children);
 	list_init(&n->sibling);
+	list_init(&n->other_names);
+	list_init(&n->same_node);
 	n->next_cookie = FIRST_COOKIE;
 }
 
@@ -66,7 +70,15 @@ void inode_put(struct inode *inode)
 		inode->iops->release(inode);
 	kmem_free(inode->buf);
 	kmem_free(inode->name);
+	if (inode->same)
+		inode_put(inode->same);	/* a further name lets go of its file */
 	kmem_free(inode);
+}
+
+/* The file a name in the tree stands for. */
+static struct inode *named(struct inode *n)
+{
+	return n && n->same ? n->same : n;
 }
 
 /* Tree lock held. */
@@ -113,7 +125,7 @@ struct inode *ramfs_lookup(const char *path)
 {
 	unsigned long flags = spin_lock_irqsave(&tree_lock);
 	size_t len = path[0] == '/' ? strlen(path) : 0;
-	struct inode *n = len ? walk(&root, path, len) : NULL;
+	struct inode *n = len ? named(walk(&root, path, len)) : NULL;
 
 	spin_unlock_irqrestore(&tree_lock, flags);
 	return n;
@@ -122,7 +134,7 @@ struct inode *ramfs_lookup(const char *path)
 struct inode *ramfs_lookup_from(struct inode *dir, const char *path)
 {
 	unsigned long flags = spin_lock_irqsave(&tree_lock);
-	struct inode *n = walk(dir, path, strlen(path));
+	struct inode *n = named(walk(dir, path, strlen(path)));
 
 	if (n)
 		inode_get(n);
@@ -173,6 +185,41 @@ static void tree_unlink(struct inode *n)
 static bool linked(const struct inode *n)
 {
 	return n->parent != NULL;
+}
+
+/*
+ * Remove the name n from the tree (unlink, or a name a rename replaces);
+ * the caller puts the tree's reference of the inode returned. A file
+ * that loses its first name while it has others takes the place of one
+ * of them, so that an open file's path (/proc/self/fd, maps) stays the
+ * path of a name it has. Tree lock held.
+ */
+static struct inode *drop_name(struct inode *n)
+{
+	struct inode *other;
+	char *name;
+
+	if (n->same) {
+		list_del(&n->same_node);
+		n->same->other_count--;
+	} else if (!list_empty(&n->other_names)) {
+		other = list_first_entry(&n->other_names, struct inode,
+					 same_node);
+		list_del(&other->same_node);
+		n->other_count--;
+		list_del(&n->sibling);
+		list_add(&n->sibling, &other->sibling);
+		list_del(&other->sibling);
+		n->parent = other->parent;
+		n->cookie = other->cookie;
+		name = n->name;
+		n->name = other->name;
+		other->name = name;
+		other->parent = NULL;
+		return other;
+	}
+	tree_unlink(n);
+	return n;
 }
 
 /* Start-up (initramfs, devfs): allocates under the tree lock. */
@@ -354,7 +401,7 @@ int ramfs_unlink(struct inode *dir, const char *path, bool dir_only)
 	else if (inode_is_dir(n) && !list_empty(&n->children))
 		err = -ENOTEMPTY;
 	else
-		tree_unlink(n);
+		n = drop_name(n);
 	spin_unlock_irqrestore(&tree_lock, flags);
 	if (!err)
 		inode_put(n);	/* open files keep it until they close */
@@ -415,13 +462,13 @@ int ramfs_rename(struct inode *fdir, const char *from, struct inode *tdir,
 		err = -EBUSY;
 	else if (!inode_is_dir(tparent))
 		err = -ENOTDIR;
-	else if ((old = child(tparent, tname, tlen)) == n)
-		err = 1;	/* the same name: nothing to do */
+	else if ((old = child(tparent, tname, tlen)) && named(old) == named(n))
+		err = 1;	/* names of one file: nothing to do (POSIX) */
 	else
 		err = rename_ok(n, tparent, old);
 	if (!err) {
 		if (old)
-			tree_unlink(old);
+			old = drop_name(old);
 		tree_unlink(n);
 		oldname = n->name;
 		n->name = newname;
@@ -532,7 +579,7 @@ static int ramfs_iop_lookup(struct inode *dir, const char *name,
 			    struct inode **out)
 {
 	unsigned long flags = spin_lock_irqsave(&tree_lock);
-	struct inode *n = child(dir, name, strlen(name));
+	struct inode *n = named(child(dir, name, strlen(name)));
 
 	if (n)
 		inode_get(n);
@@ -566,6 +613,55 @@ static int ramfs_iop_symlink(struct inode *dir, const char *name,
 			   strlen(target), NULL);
 }
 
+/* link(2): a further name of n (a file of this tree) in dir. */
+static int ramfs_iop_link(struct inode *n, struct inode *dir, const char *name)
+{
+	size_t len = strlen(name);
+	struct inode *other;
+	unsigned long flags;
+	int err = 0;
+
+	if (inode_is_dir(n))
+		return -EPERM;
+	if (len > RAMFS_NAME_MAX)
+		return -ENAMETOOLONG;
+	other = new_inode(name, len, n->mode);
+	if (!other)
+		return -ENOSPC;
+	other->ino = n->ino;
+	inode_get(n);
+	other->same = n;
+	flags = spin_lock_irqsave(&tree_lock);
+	if (!linked(dir) || !linked(n))
+		err = -ENOENT;		/* as Linux for a file with no name */
+	else if (child(dir, name, len))
+		err = -EEXIST;
+	else {
+		tree_link(dir, other);
+		list_add_tail(&other->same_node, &n->other_names);
+		n->other_count++;
+	}
+	spin_unlock_irqrestore(&tree_lock, flags);
+	if (err)
+		inode_put(other);
+	return err;
+}
+
+/* Files live in kernel memory: the machine's memory is their limit. */
+static int ramfs_statfs(struct inode *n, struct kstatfs *st)
+{
+	(void)n;
+	*st = (struct kstatfs){
+		.type = TMPFS_MAGIC, .bsize = PAGE_SIZE,
+		.blocks = mm_managed_bytes() / PAGE_SIZE,
+		.bfree = mm_free_bytes() / PAGE_SIZE,
+		.bavail = mm_free_bytes() / PAGE_SIZE,
+		.files = READ_ONCE(next_ino), .ffree = UINT32_MAX,
+		.namelen = RAMFS_NAME_MAX,
+	};
+	return 0;
+}
+
 static int ramfs_iop_rename(struct inode *fdir, const char *fname,
 			    struct inode *tdir, const char *tname)
 {
@@ -595,8 +691,10 @@ const struct inode_operations ramfs_iops = {
 	.parent = ramfs_iop_parent,
 	.create = ramfs_iop_create,
 	.symlink = ramfs_iop_symlink,
+	.link = ramfs_iop_link,
 	.unlink = ramfs_unlink,
 	.rename = ramfs_iop_rename,
 	.readlink = ramfs_iop_readlink,
 	.setsize = inode_truncate,
+	.statfs = ramfs_statfs,
 };

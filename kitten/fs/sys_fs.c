@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * System calls that take paths: open, stat, access, readlink, mkdir,
- * unlink, rename, symlink, truncate, getcwd, chdir, statx. Paths are
+ * unlink, rename, symlink, link, truncate, getcwd, chdir, statx, statfs. Paths are
  * resolved against the process's working directory by the VFS walk
  * (vfs.c), which follows links and crosses mounts; *at() calls accept
  * AT_FDCWD or a descriptor of a directory. The call then asks the file
@@ -30,7 +30,10 @@
 #define AT_SYMLINK_NOFOLLOW 0x100
 #define O_NOFOLLOW	0400000
 #define AT_REMOVEDIR	0x200
+#define AT_SYMLINK_FOLLOW 0x400
 #define AT_EMPTY_PATH	0x1000
+#define ST_RDONLY	1
+#define ST_VALID	0x20
 #define R_OK		4
 #define W_OK		2
 #define X_OK		1
@@ -142,6 +145,29 @@ static void at_done(struct inode *dir, char *name)
 {
 	inode_put(dir);
 	kmem_free(name);
+}
+
+/* The file an fd names (AT_EMPTY_PATH), referenced; NULL with *err. */
+static struct inode *fd_inode(uint64_t fd, long *err)
+{
+	struct file *f = fd_get(fd);
+	struct inode *n = f ? f->inode : NULL;
+
+	if (n)
+		inode_get(n);
+	else
+		*err = f ? -ENOENT : -EBADF;
+	if (f)
+		file_put(f);
+	return n;
+}
+
+/* Is the first byte of the user string path its NUL? */
+static bool empty_path(uint64_t path)
+{
+	char first;
+
+	return !copy_from_user(&first, path, 1) && first == '\0';
 }
 
 /* The inode a *at() call names, referenced; NULL with *err set. */
@@ -286,11 +312,9 @@ SYSCALL_DEFINE4(newfstatat, uint64_t, dirfd, uint64_t, path, uint64_t, buf,
 {
 	struct inode *n;
 	struct kstat st;
-	char first;
 	long err;
 
-	if ((flags & AT_EMPTY_PATH) && !copy_from_user(&first, path, 1) &&
-	    first == '\0')
+	if ((flags & AT_EMPTY_PATH) && empty_path(path))
 		return fd_stat_to_user(dirfd, buf);
 	n = lookup_at(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), &err);
 	if (!n)
@@ -433,6 +457,91 @@ SYSCALL_DEFINE3(symlinkat, uint64_t, target, uint64_t, dirfd, uint64_t, path)
 SYSCALL_DEFINE2(symlink, uint64_t, target, uint64_t, path)
 {
 	return do_sys_symlinkat(target, AT_FDCWD, path);
+}
+
+SYSCALL_DEFINE5(linkat, uint64_t, olddirfd, uint64_t, oldpath, uint64_t,
+		newdirfd, uint64_t, newpath, uint64_t, flags)
+{
+	char last[VFS_NAME_MAX + 1];
+	struct inode *n, *dir;
+	long err;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((flags & AT_EMPTY_PATH) && empty_path(oldpath))
+		n = fd_inode(olddirfd, &err);
+	else
+		n = lookup_at(olddirfd, oldpath, flags & AT_SYMLINK_FOLLOW,
+			      &err);
+	if (!n)
+		return err;
+	err = parent_at(newdirfd, newpath, true, &dir, last);
+	if (!err) {
+		if (inode_is_dir(n))
+			err = -EPERM;	/* no hard links to directories */
+		else if (n->sb != dir->sb || n->iops != dir->iops)
+			err = -EXDEV;
+		else
+			err = dir->iops->link ? dir->iops->link(n, dir, last) :
+						-EPERM;
+		inode_put(dir);
+	}
+	inode_put(n);
+	return err;
+}
+
+SYSCALL_DEFINE2(link, uint64_t, oldpath, uint64_t, newpath)
+{
+	return do_sys_linkat(AT_FDCWD, oldpath, AT_FDCWD, newpath, 0);
+}
+
+/* Linux's struct statfs, of the file system holding n, to user buf. */
+static long statfs_to_user(struct inode *n, uint64_t buf)
+{
+	struct kstatfs k;
+	struct {
+		int64_t type, bsize;
+		uint64_t blocks, bfree, bavail, files, ffree;
+		int32_t fsid[2];
+		int64_t namelen, frsize, flags, spare[4];
+	} st;
+	long err = n->iops->statfs ? n->iops->statfs(n, &k) : -ENOSYS;
+
+	if (err)
+		return err;
+	st = (typeof(st)){
+		.type = k.type, .bsize = k.bsize, .blocks = k.blocks,
+		.bfree = k.bfree, .bavail = k.bavail, .files = k.files,
+		.ffree = k.ffree, .fsid = { (int32_t)k.fsid, k.fsid >> 32 },
+		.namelen = k.namelen, .frsize = k.bsize,
+		.flags = ST_VALID | (k.readonly ? ST_RDONLY : 0),
+	};
+	return copy_to_user(buf, &st, sizeof(st));
+}
+
+SYSCALL_DEFINE2(statfs, uint64_t, path, uint64_t, buf)
+{
+	long err;
+	struct inode *n = lookup_at(AT_FDCWD, path, true, &err);
+
+	if (!n)
+		return err;
+	err = statfs_to_user(n, buf);
+	inode_put(n);
+	return err;
+}
+
+/* Pipes and sockets have no file system here (-EINVAL). */
+SYSCALL_DEFINE2(fstatfs, uint64_t, fd, uint64_t, buf)
+{
+	long err;
+	struct inode *n = fd_inode(fd, &err);
+
+	if (!n)
+		return err == -ENOENT ? -EINVAL : err;
+	err = statfs_to_user(n, buf);
+	inode_put(n);
+	return err;
 }
 
 /* A mount point stays while mounted: Linux says EBUSY. */
@@ -606,12 +715,10 @@ SYSCALL_DEFINE5(statx, uint64_t, dirfd, uint64_t, path, uint64_t, flags,
 	struct inode *n;
 	struct file *f;
 	struct kstat st;
-	char first;
 	long err;
 
 	(void)mask;
-	if ((flags & AT_EMPTY_PATH) && !copy_from_user(&first, path, 1) &&
-	    first == '\0') {
+	if ((flags & AT_EMPTY_PATH) && empty_path(path)) {
 		f = fd_get(dirfd);
 		if (!f)
 			return -EBADF;

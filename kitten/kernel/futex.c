@@ -108,7 +108,7 @@ int futex_wait(struct aspace *as, uint64_t uaddr, uint32_t val,
 		timer_add(&timer, deadline_ns);
 	if (!w.task->kill_pending && !signal_pending(w.task))
 		schedule();	/* a signal ends the wait: -EINTR below */
-	timer_del(&timer);
+	timer_del_sync(&timer);
 
 	flags = spin_lock_irqsave(&b->lock);
 	if (w.woken)

@@ -113,9 +113,8 @@ static int hold(struct aspace *as, void *arg)
 {
 	struct find *f = arg;
 
-	if (as->leader_id != f->pid)
+	if (as->leader_id != f->pid || !aspace_tryget(as))
 		return 0;
-	aspace_get(as);
 	f->as = as;
 	return 1;
 }

@@ -170,23 +170,6 @@ static long set_limit(struct aspace *as, int r,
 	return 0;
 }
 
-/* prlimit64 on another process: find it, hold it, check the caller may. */
-struct lookup {
-	unsigned pid;
-	struct aspace *as;
-};
-
-static int hold_process(struct aspace *as, void *arg)
-{
-	struct lookup *l = arg;
-
-	if (as->leader_id != l->pid)
-		return 0;
-	aspace_get(as);
-	l->as = as;
-	return 1;
-}
-
 /* Linux's rule: the caller's real uid is each of the target's uids (and
  * the same for gids), or it is root. */
 static bool may_touch(struct aspace *target)
@@ -214,12 +197,9 @@ static long do_prlimit(unsigned pid, unsigned r, uint64_t new_ptr,
 	if (new_ptr && copy_from_user(want, new_ptr, sizeof(want)))
 		return -EFAULT;
 	if (pid && pid != as->leader_id) {
-		struct lookup l = { pid, NULL };
-
-		proc_for_each(hold_process, &l);
-		if (!l.as)
+		as = proc_get(pid);
+		if (!as)
 			return -ESRCH;
-		as = l.as;
 		if (!may_touch(as))
 			err = -EPERM;
 	} else {

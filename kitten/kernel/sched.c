@@ -307,7 +307,7 @@ void task_sleep_ns(uint64_t ns)
 	task_set_sleeping();
 	timer_add(&timer, time_ns() + ns);
 	schedule();
-	timer_del(&timer);
+	timer_del_sync(&timer);
 }
 
 __attribute__((noreturn)) void sched_idle_loop(void)

@@ -188,7 +188,7 @@ int sleep_until_ns(uint64_t deadline)
 		/* After marking ourselves asleep: no signal is missed. */
 		if (!t->kill_pending && !signal_pending(t))
 			schedule();
-		timer_del(&timer);
+		timer_del_sync(&timer);
 		task_wake(t);	/* runnable again, if nothing did that */
 		if (t->kill_pending || signal_pending(t))
 			return -EINTR;

@@ -9,6 +9,7 @@
 #include <arch/apic.h>
 #include <arch/percpu.h>
 #include <arch/time.h>
+#include <arch/x86.h>
 #include <kitten/irq.h>
 #include <kitten/kmem.h>
 #include <kitten/panic.h>
@@ -18,6 +19,7 @@
 struct timer_queue {
 	struct spinlock lock;
 	struct list_head pending;	/* sorted by expiry */
+	struct timer *running;		/* whose callback runs now */
 };
 
 static struct timer_queue *queue(unsigned cpu)
@@ -30,6 +32,7 @@ void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data)
 	t->fn = fn;
 	t->data = data;
 	t->cpu = -1;
+	t->fired_on = -1;
 	list_init(&t->node);
 }
 
@@ -89,6 +92,18 @@ bool timer_del(struct timer *t)
 	return true;
 }
 
+bool timer_del_sync(struct timer *t)
+{
+	bool was_pending = timer_del(t);
+	int cpu = __atomic_load_n(&t->fired_on, __ATOMIC_ACQUIRE);
+
+	/* On this CPU a callback cannot be running under us. */
+	if (cpu >= 0 && cpu != (int)this_cpu_id())
+		while (__atomic_load_n(&queue(cpu)->running, __ATOMIC_ACQUIRE) == t)
+			cpu_relax();
+	return was_pending;
+}
+
 void timer_reprogram(void)
 {
 	struct timer_queue *q = queue(this_cpu_id());
@@ -114,7 +129,10 @@ static void timer_interrupt(unsigned vector, void *arg, struct trap_frame *f)
 			t = list_first_entry(&q->pending, struct timer, node);
 			if (t->expires <= time_ns()) {
 				list_del(&t->node);
-				t->cpu = -1;
+				/* fired_on before cpu: see timer_del_sync */
+				t->fired_on = this_cpu_id();
+				q->running = t;
+				__atomic_store_n(&t->cpu, -1, __ATOMIC_RELEASE);
 			} else {
 				t = NULL;
 			}
@@ -125,6 +143,8 @@ static void timer_interrupt(unsigned vector, void *arg, struct trap_frame *f)
 		if (!t)
 			break;
 		t->fn(t);
+		/* t may be gone now: its owner waited for this store only. */
+		__atomic_store_n(&q->running, NULL, __ATOMIC_RELEASE);
 	}
 }
 

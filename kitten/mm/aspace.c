@@ -16,6 +16,7 @@
 #include <kitten/kmem.h>
 #include <kitten/mm.h>
 #include <kitten/mmap.h>
+#include <kitten/panic.h>
 #include <kitten/pmem.h>
 #include <kitten/proc.h>
 #include <kitten/shm.h>
@@ -95,6 +96,19 @@ void aspace_get(struct aspace *as)
 	__atomic_fetch_add(&as->refs, 1, __ATOMIC_RELAXED);
 }
 
+bool aspace_tryget(struct aspace *as)
+{
+	unsigned refs = __atomic_load_n(&as->refs, __ATOMIC_RELAXED);
+
+	do {
+		if (!refs)
+			return false;
+	} while (!__atomic_compare_exchange_n(&as->refs, &refs, refs + 1, true,
+					      __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
 void aspace_put(struct aspace *as)
 {
 	struct region *r, *tmp;
@@ -102,6 +116,10 @@ void aspace_put(struct aspace *as)
 
 	if (__atomic_sub_fetch(&as->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	/* Each thread holds a reference: one still listed is a lost one. */
+	if (as->nr_threads || !list_empty(&as->threads))
+		panic("address space %u freed with %u threads in it", as->id,
+		      as->nr_threads);
 	/* SMARTMAP windows show other processes' tables: just forget them. */
 	pml4 = __va(as->pt.root);
 	for (unsigned i = 1; i < KERNEL_FIRST_SLOT; i++)
@@ -431,10 +449,17 @@ int aspace_map_shared(struct aspace *as, vaddr_t va, uint64_t len,
 	return err;
 }
 
+/*
+ * The object of a region unmapped whole is let go only after every CPU
+ * has flushed its TLB: until then another thread of the process may
+ * still write through a cached translation, and pages freed first could
+ * already be the kernel's again.
+ */
 int aspace_unmap_shared(struct aspace *as, vaddr_t va, uint64_t len)
 {
 	vaddr_t end = va + len;
 	struct region *r, *tmp, *upper;
+	LIST_HEAD(gone);
 	int err = 0;
 
 	mutex_lock(&as->lock);
@@ -465,8 +490,7 @@ int aspace_unmap_shared(struct aspace *as, vaddr_t va, uint64_t len)
 		}
 		if (lo == r->start && hi == r->end) {
 			list_del(&r->node);
-			shm_put(r->shm);
-			kmem_free(r);
+			list_add(&r->node, &gone);
 		} else if (lo == r->start) {
 			r->shm_off += hi - r->start;
 			r->start = hi;
@@ -476,6 +500,10 @@ int aspace_unmap_shared(struct aspace *as, vaddr_t va, uint64_t len)
 	}
 	mutex_unlock(&as->lock);
 	flush_tlbs();
+	list_for_each_entry_safe(r, tmp, &gone, node) {
+		shm_put(r->shm);
+		kmem_free(r);
+	}
 	return err;
 }
 

@@ -187,6 +187,8 @@ void mm_init(const struct boot_info *bi)
 	map_kernel();
 	init_buddy();
 	kmem_heap_init(&kernel_heap, heap_page_alloc, heap_page_free, NULL);
+	/* Off by default: a freed object costs a memset, a new one a scan. */
+	kernel_heap.check_freed = cmdline_get(bi->cmdline, "kmem_debug", NULL, 0);
 	paging_set_table_allocator(table_page_alloc);
 
 	memmap_print(&memmap);
@@ -276,7 +278,7 @@ void kmem_free(void *ptr)
 {
 	unsigned long flags = spin_lock_irqsave(&heap_lock);
 
-	kmem_heap_free(&kernel_heap, ptr);
+	kmem_heap_free_from(&kernel_heap, ptr, __builtin_return_address(0));
 	spin_unlock_irqrestore(&heap_lock, flags);
 }
 

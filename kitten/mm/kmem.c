@@ -21,6 +21,7 @@
 #include <kitten/string.h>
 
 #define SLAB_SIZE	4096
+#define POISON		0x6b	/* freed objects' bytes past the freer */
 #define SLAB_MAGIC	0x51ab51ab
 #define LARGE_MAGIC	0x1a26e000
 #define MAX_OBJECTS	((SLAB_SIZE - 64) / KMEM_MIN_SMALL)
@@ -69,6 +70,8 @@ void kmem_heap_init(struct kmem_heap *heap,
 	heap->pages_held = 0;
 	heap->large_blocks = 0;
 	heap->large_pages = 0;
+	heap->check_freed = false;
+	heap->freed_writes = 0;
 	for (unsigned c = 0; c < KMEM_NR_CLASSES; c++) {
 		list_init(&heap->partial[c]);
 		heap->live[c] = 0;
@@ -91,15 +94,49 @@ static struct slab *new_slab(struct kmem_heap *heap, unsigned class)
 	s->magic = SLAB_MAGIC;
 	s->class = class;
 	s->nr_free = capacity(class);
+	if (heap->check_freed)
+		memset(objects(s), POISON, capacity(class) * size);
 	/* Chain the objects, lowest address first. */
 	for (int i = capacity(class) - 1; i >= 0; i--) {
 		void **obj = (void **)(objects(s) + i * size);
 
 		*obj = s->free_list;
 		s->free_list = obj;
+		if (heap->check_freed)
+			obj[1] = NULL;	/* no freer yet */
 	}
 	list_add(&s->node, &heap->partial[class]);
 	return s;
+}
+
+/*
+ * Is the free object obj of slab s as it was left (check_freed)? Its link
+ * must name a free object of s, or nothing if it is the last; the bytes
+ * after the freer must still be poison.
+ */
+static void check_freed(struct kmem_heap *heap, struct slab *s, void **obj)
+{
+	size_t size = class_size(s->class);
+	const unsigned char *bytes = (const unsigned char *)obj;
+	char *next = *obj;
+	bool link_ok = next ? next >= objects(s) &&
+				      next < objects(s) + capacity(s->class) * size &&
+				      (size_t)(next - objects(s)) % size == 0 :
+			      s->nr_free == 1;
+
+	for (size_t i = 2 * sizeof(void *); i < size && link_ok; i++) {
+		if (bytes[i] != POISON) {
+			pr_err("object %p (%zu bytes, freed from %p) written after free: byte %zu is %#x\n",
+			       (void *)obj, size, obj[1], i, bytes[i]);
+			heap->freed_writes++;
+			return;
+		}
+	}
+	if (!link_ok) {
+		pr_err("object %p (%zu bytes, freed from %p) written after free: its link is %p\n",
+		       (void *)obj, size, obj[1], next);
+		heap->freed_writes++;
+	}
 }
 
 static void *alloc_small(struct kmem_heap *heap, size_t size)
@@ -115,6 +152,8 @@ static void *alloc_small(struct kmem_heap *heap, size_t size)
 		return NULL;
 	s = list_first_entry(&heap->partial[class], struct slab, node);
 	obj = s->free_list;
+	if (heap->check_freed)
+		check_freed(heap, s, obj);
 	s->free_list = *obj;
 	if (--s->nr_free == 0)
 		list_del(&s->node);
@@ -164,7 +203,8 @@ void *kmem_heap_zalloc(struct kmem_heap *heap, size_t size)
 	return p;
 }
 
-static void free_small(struct kmem_heap *heap, struct slab *s, void *ptr)
+static void free_small(struct kmem_heap *heap, struct slab *s, void *ptr,
+		       const void *caller)
 {
 	size_t size = class_size(s->class);
 	size_t off = (char *)ptr - objects(s);
@@ -180,6 +220,11 @@ static void free_small(struct kmem_heap *heap, struct slab *s, void *ptr)
 		return;
 	}
 	s->used[idx / 64] &= ~(1ULL << (idx % 64));
+	if (heap->check_freed) {
+		memset((char *)ptr + 2 * sizeof(void *), POISON,
+		       size - 2 * sizeof(void *));
+		((const void **)ptr)[1] = caller;
+	}
 	*(void **)ptr = s->free_list;
 	s->free_list = ptr;
 	heap->bytes_in_use -= size;
@@ -197,6 +242,11 @@ static void free_small(struct kmem_heap *heap, struct slab *s, void *ptr)
 
 void kmem_heap_free(struct kmem_heap *heap, void *ptr)
 {
+	kmem_heap_free_from(heap, ptr, NULL);
+}
+
+void kmem_heap_free_from(struct kmem_heap *heap, void *ptr, const void *caller)
+{
 	uintptr_t page = (uintptr_t)ptr & ~(uintptr_t)(SLAB_SIZE - 1);
 	struct large *l = (struct large *)page;
 
@@ -212,7 +262,7 @@ void kmem_heap_free(struct kmem_heap *heap, void *ptr)
 		return;
 	}
 	if (((struct slab *)page)->magic == SLAB_MAGIC) {
-		free_small(heap, (struct slab *)page, ptr);
+		free_small(heap, (struct slab *)page, ptr, caller);
 		return;
 	}
 	pr_err("free of %p: not allocated by kmem (or freed already)\n", ptr);

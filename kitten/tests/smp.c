@@ -8,10 +8,12 @@
 #include <arch/percpu.h>
 #include <arch/smp.h>
 #include <arch/time.h>
+#include <arch/x86.h>
 #include <kitten/cmdline.h>
 #include <arch/bootinfo.h>
 #include <kitten/ktest.h>
 #include <kitten/sched.h>
+#include <kitten/timer.h>
 
 static void all_cpus_online(struct ktest *t)
 {
@@ -115,6 +117,51 @@ static void reschedule_ipi_wakes_idle_cpu(struct ktest *t)
 	KTEST_EXPECT(t, cpus[target]->irq_count[IPI_RESCHEDULE_VECTOR] > before);
 }
 
+/* A callback that is still running on its CPU when the timer is deleted. */
+static struct {
+	struct timer timer;
+	int started, deleting, finished;
+} slow;
+
+static void slow_callback(struct timer *tm)
+{
+	(void)tm;
+	WRITE_ONCE(slow.started, 1);
+	while (!READ_ONCE(slow.deleting))
+		cpu_relax();
+	for (unsigned i = 0; i < (1U << 20); i++)	/* still busy */
+		cpu_relax();
+	WRITE_ONCE(slow.finished, 1);
+}
+
+static void arm_now(void *arg)
+{
+	(void)arg;
+	timer_add(&slow.timer, time_ns());
+}
+
+/*
+ * timer_del_sync returns only after a callback already running on another
+ * CPU has returned: the sleeper whose stack holds the timer may then go.
+ */
+static void timer_del_sync_waits_for_callback(struct ktest *t)
+{
+	unsigned target = nr_cpus_online - 1;
+
+	if (target == this_cpu_id()) {
+		KTEST_EXPECT_EQ(t, nr_cpus_online, 1);	/* nothing to test */
+		return;
+	}
+	slow.started = slow.deleting = slow.finished = 0;
+	timer_init(&slow.timer, slow_callback, NULL);
+	KTEST_EXPECT_EQ(t, smp_call_function(target, arm_now, NULL), 0);
+	while (!READ_ONCE(slow.started))
+		cpu_relax();
+	WRITE_ONCE(slow.deleting, 1);
+	KTEST_EXPECT(t, !timer_del_sync(&slow.timer));	/* fired already */
+	KTEST_EXPECT_EQ(t, READ_ONCE(slow.finished), 1);
+}
+
 static void migrate_self(void *arg)
 {
 	unsigned *slot = arg;
@@ -142,5 +189,6 @@ static const struct ktest_case smp_cases[] = {
 	KTEST_CASE(kthread_pinned_to_each_cpu),
 	KTEST_CASE(reschedule_ipi_wakes_idle_cpu),
 	KTEST_CASE(explicit_migration),
+	KTEST_CASE(timer_del_sync_waits_for_callback),
 };
 KTEST_SUITE(smp, smp_cases);

@@ -168,7 +168,7 @@ static void host_timer_cancel(void *t)
 
 static void host_timer_free(void *t)
 {
-	timer_del(&((struct host_timer *)t)->timer);
+	timer_del_sync(&((struct host_timer *)t)->timer);
 	kmem_free(t);
 }
 

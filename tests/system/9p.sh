@@ -75,6 +75,16 @@ p9_host_check 9p-files-host-sees-truncate \
 p9_host_check 9p-readonly-host-unchanged \
 	test ! -e /etc/kitten-nope -a ! -e /usr/kitten-nope
 
+# Hard links on the export (Tlink) and statfs of it (Tstatfs); a link
+# from /tmp into it is refused (EXDEV). The link the job leaves is seen
+# on the host as one file with two names.
+cd "$p9dir" || exit 1
+kitten_run 9p-links 0 '^links: .* ok \(and over 9p\)$' \
+	-- /bin/sh -c "$BUILD/linux/links-glibc $p9dir && echo kept >kept-a && ln kept-a kept-b"
+cd "$top" || exit 1
+p9_host_check 9p-links-host-sees-one-file \
+	test "$p9dir/kept-a" -ef "$p9dir/kept-b"
+
 # A static program straight from a host export: the job file names its
 # path there, and init reads it over 9P (nothing packed but init). The
 # export of $BUILD/linux is mounted at /progs, a directory the mount

@@ -10,7 +10,8 @@
 # that before the measured run. Both empty runs print the kernel's
 # account of its memory (/proc/kitten/memory): they must match, and when
 # they do not, the lines that differ say what kind of memory stayed. A
-# hang or a crash prints the seed and the last calls.
+# hang or a crash prints the seed and the last calls. The kernel boots
+# with kmem_debug: a write into a freed heap object is reported.
 fuzz_prog=$BUILD/linux/sysfuzz-glibc:/bin/sysfuzz
 # An ordinary user, as a hostile job would be: kill-type calls may aim
 # anywhere, and the kernel's permission rules decide.
@@ -52,6 +53,13 @@ fuzz_verdict() {
 		fail "$name" "free memory before the fuzzer and after it: ${3:-?} and ${4:-?} KiB (see $log)"
 	fi
 	fuzz_accounting "$name" "$log"
+	# kmem_debug: the heap checks freed objects when it hands them out.
+	if tr -d '\r' <"$log" | grep -aq 'written after free'; then
+		fail "$name" "the kernel wrote into freed memory:"
+		tr -d '\r' <"$log" | grep -a 'written after free' | head -n 5 | sed 's/^/    /'
+	else
+		pass "$name: no write into freed kernel objects (kmem_debug)"
+	fi
 }
 
 # fuzz_accounting NAME LOG: the two empty runs' /proc/kitten/memory alike.
@@ -77,7 +85,8 @@ for seed in $fuzz_seeds; do
 	expect_boot "$name" 0 \
 		"^sysfuzz: seed $seed: [0-9]+ calls survived" \
 		'init: all jobs done, status 0' \
-		-- --smp 4 --mem 512M --timeout "$fuzz_timeout" --append "exit_when_done panic=exit" \
+		-- --smp 4 --mem 512M --timeout "$fuzz_timeout" \
+		--append "exit_when_done panic=exit kmem_debug" \
 		--module "$(initrd "$name" "program=/bin/sysfuzz;args=--calls 2000 --seed 1000$seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;$fuzz_empty;---;program=/bin/sysfuzz;args=--calls $fuzz_calls --seed $seed;heap=8M;cpus=0,1,2,3;$fuzz_user;---;$fuzz_empty" "$fuzz_prog")"
 	fuzz_verdict "$name" "$logs/$name.log" "$seed"
 done

@@ -60,6 +60,14 @@ for libc in glibc musl; do
 		-- --cpus 3 "$linux/files-$libc" 3
 done
 
+# Hard links in the in-memory tree (and sem_open, which needs them),
+# statfs and fsync.
+for libc in glibc musl; do
+	kitten_run "run-$libc-links" 0 \
+		'^links: link, nlink, rename, sem_open, statfs, fsync ok$' \
+		-- "$linux/links-$libc"
+done
+
 # The vDSO: the auxiliary vector points at it, and its clock_gettime,
 # called directly and through the C library, reads the clock the system
 # call reads; gettimeofday and time agree.

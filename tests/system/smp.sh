@@ -20,7 +20,7 @@ expect_boot numa-two-nodes 0 \
 	'2 NUMA node\(s\)' \
 	'distances from node 0: +10 +20' \
 	'HPET at 0xfed00000' \
-	'4 CPUs online' \
+	'2 CPUs online' \
 	-- --smp 4 --mem 512M --append "exit_when_done panic=exit" -- \
 	-object memory-backend-ram,size=256M,id=m0 \
 	-object memory-backend-ram,size=256M,id=m1 \
@@ -42,3 +42,11 @@ expect_boot x2apic-requested 0 \
 	'2 CPUs online' \
 	'Kitten: boot complete' \
 	-- --cpu qemu64,+x2apic --smp 2 --append "exit_when_done panic=exit"
+
+# A machine with memory above 4 GiB: the APs' boot stacks may come from
+# there, where the boot page tables reach not (a triple fault before).
+expect_boot smp-memory-above-4g 0 \
+	'memmap: \[mem 0x0000000100000000-' \
+	'2 CPUs online' \
+	'Kitten: boot complete' \
+	-- --smp 2 --mem 4352M --append "exit_when_done panic=exit"

@@ -223,6 +223,31 @@ static void accounting_by_kind(void **state)
 	assert_int_equal(pages_out, 0);
 }
 
+/* With check_freed, a write into a freed object is found when it is
+ * handed out again; an object left alone is not reported. */
+static void write_after_free_reported(void **state)
+{
+	char *a, *b, *c, *keep;
+	(void)state;
+
+	heap.check_freed = true;
+	keep = kmem_heap_alloc(&heap, 100);	/* the slab stays */
+	a = kmem_heap_alloc(&heap, 100);
+	b = kmem_heap_alloc(&heap, 100);
+	assert_non_null(keep);
+	assert_non_null(a);
+	assert_non_null(b);
+	kmem_heap_free(&heap, b);
+	kmem_heap_free(&heap, a);
+	c = kmem_heap_alloc(&heap, 100);	/* a, untouched */
+	assert_ptr_equal(c, a);
+	assert_int_equal(heap.freed_writes, 0);
+	b[40] = 0;				/* b is free: a stale write */
+	assert_ptr_equal(kmem_heap_alloc(&heap, 100), b);
+	assert_int_equal(heap.freed_writes, 1);
+	assert_true(log_contains("written after free: byte 40 is 0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +259,7 @@ int main(void)
 		cmocka_unit_test_setup(source_exhaustion_returns_null, setup),
 		cmocka_unit_test_setup(random_no_overlap, setup),
 		cmocka_unit_test_setup(accounting_by_kind, setup),
+		cmocka_unit_test_setup(write_after_free_reported, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

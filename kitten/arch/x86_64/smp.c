@@ -51,9 +51,10 @@ struct call_queue {
 
 static struct call_queue call_queues[CONFIG_NR_CPUS];
 
-void ap_entry64(struct cpu *cpu, uint64_t kernel_cr3);
+void ap_start64(struct cpu *cpu, uint64_t kernel_cr3, uint64_t stack);
+void ap_entry64(struct cpu *cpu);
 
-/* The AP's first C code, on its own stack, still on the boot tables. */
+/* The AP's first C code, on its own stack and the kernel's tables. */
 __attribute__((noreturn)) static void ap_main(struct cpu *cpu)
 {
 	gdt_load(&cpu->desc);
@@ -68,9 +69,8 @@ __attribute__((noreturn)) static void ap_main(struct cpu *cpu)
 	sched_idle_loop();
 }
 
-void ap_entry64(struct cpu *cpu, uint64_t kernel_cr3)
+void ap_entry64(struct cpu *cpu)
 {
-	write_cr3(kernel_cr3);
 	write_cr4(read_cr4() | CR4_PGE);
 	ap_main(cpu);
 }
@@ -97,7 +97,7 @@ static bool start_cpu(unsigned id, uint32_t apic_id)
 		.kernel_cr3 = kernel_pgtable.root,
 		.stack = (uint64_t)stack + CONFIG_KSTACK_SIZE,
 		.cpu = (uint64_t)cpu,
-		.entry = (uint64_t)ap_entry64,
+		.entry = (uint64_t)ap_start64,
 	};
 
 	apic_send_init(apic_id);

@@ -39,6 +39,7 @@ enum p9_type {
 	P9_TSETATTR = 26,
 	P9_TREADDIR = 40,
 	P9_TFSYNC = 50,
+	P9_TLINK = 70,
 	P9_TMKDIR = 72,
 	P9_TRENAMEAT = 74,
 	P9_TUNLINKAT = 76,
@@ -194,6 +195,8 @@ int p9_renameat(struct p9_client *c, uint32_t olddfid, const char *oldname,
 		uint32_t newdfid, const char *newname);
 int p9_symlink(struct p9_client *c, uint32_t dfid, const char *name,
 	       const char *target, struct p9_qid *qid);
+int p9_link(struct p9_client *c, uint32_t dfid, uint32_t fid,
+	    const char *name);
 int p9_statfs(struct p9_client *c, uint32_t fid, struct p9_statfs *st);
 int p9_fsync(struct p9_client *c, uint32_t fid);
 

@@ -484,6 +484,19 @@ int p9_symlink(struct p9_client *c, uint32_t dfid, const char *name,
 	return end(&k, err);
 }
 
+int p9_link(struct p9_client *c, uint32_t dfid, uint32_t fid, const char *name)
+{
+	struct call k;
+	int err = begin(c, &k, P9_TLINK, 32 + strlen(name), P9_SMALL);
+
+	if (err)
+		return err;
+	p9_put32(&k.t, dfid);
+	p9_put32(&k.t, fid);
+	p9_putstr(&k.t, name, strlen(name));
+	return end(&k, roundtrip(&k));
+}
+
 int p9_statfs(struct p9_client *c, uint32_t fid, struct p9_statfs *st)
 {
 	struct call k;

@@ -151,6 +151,12 @@ static void p9_file_stat(struct file *f, struct kstat *st)
 		p9_attr_to_kstat(&a, st);
 }
 
+/* The server's file reaches its disk: Tfsync. */
+static int p9_file_fsync(struct file *f)
+{
+	return p9_fsync(client(f), p9_file_fid(f));
+}
+
 static void p9_file_release(struct file *f)
 {
 	p9_fid_put(client(f), &((struct p9_open *)f->priv)->ref);
@@ -161,6 +167,7 @@ const struct file_operations p9_file_ops = {
 	.write = p9_file_write,
 	.lseek = p9_file_lseek,
 	.truncate = p9_file_truncate,
+	.fsync = p9_file_fsync,
 	.copy_at = p9_file_copy_at,
 	.stat = p9_file_stat,
 	.release = p9_file_release,

@@ -216,6 +216,15 @@ static int p9_symlink_op(struct inode *dir, const char *name,
 	return p9_symlink(c, node_of(dir)->ref.fid, name, target, NULL);
 }
 
+static int p9_link_op(struct inode *n, struct inode *dir, const char *name)
+{
+	struct p9_client *c = &sb_of(dir)->c;
+
+	if (c->readonly)
+		return -EROFS;
+	return p9_link(c, node_of(dir)->ref.fid, node_of(n)->ref.fid, name);
+}
+
 static int p9_unlink(struct inode *dir, const char *name, bool dir_only)
 {
 	struct p9_client *c = &sb_of(dir)->c;
@@ -250,6 +259,23 @@ static int p9_getattr_op(struct inode *n, struct kstat *st)
 	if (!err)
 		p9_attr_to_kstat(&a, st);
 	return err;
+}
+
+static int p9_statfs_op(struct inode *n, struct kstatfs *st)
+{
+	struct p9_client *c = &sb_of(n)->c;
+	struct p9_statfs s;
+	int err = p9_statfs(c, node_of(n)->ref.fid, &s);
+
+	if (err)
+		return err;
+	*st = (struct kstatfs){
+		.type = V9FS_MAGIC, .bsize = s.bsize, .blocks = s.blocks,
+		.bfree = s.bfree, .bavail = s.bavail, .files = s.files,
+		.ffree = s.ffree, .fsid = s.fsid, .namelen = s.namelen,
+		.readonly = c->readonly,
+	};
+	return 0;
 }
 
 static int p9_setsize(struct inode *n, uint64_t size)
@@ -316,11 +342,13 @@ static const struct inode_operations p9_iops = {
 	.parent = p9_parent,
 	.create = p9_create,
 	.symlink = p9_symlink_op,
+	.link = p9_link_op,
 	.unlink = p9_unlink,
 	.rename = p9_rename,
 	.readlink = p9_readlink_op,
 	.getattr = p9_getattr_op,
 	.setsize = p9_setsize,
+	.statfs = p9_statfs_op,
 	.open = p9_open,
 	.relpath = p9_relpath,
 	.release = p9_release,

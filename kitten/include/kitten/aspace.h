@@ -93,6 +93,12 @@ struct aspace {
 
 int aspace_create(unsigned owner, struct aspace **out);
 void aspace_get(struct aspace *as);
+/*
+ * A reference unless the last one is gone. For lookups in tables that an
+ * address space leaves only at the end of aspace_put (the process table):
+ * one found there may already be on its way out.
+ */
+bool aspace_tryget(struct aspace *as);
 /* Drop a reference; the last one frees the page tables (not the memory). */
 void aspace_put(struct aspace *as);
 

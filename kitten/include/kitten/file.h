@@ -73,6 +73,9 @@ struct file_operations {
 	long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
 	/* Set the size (open with O_TRUNC); 0 or -errno. Absent: ignored. */
 	int (*truncate)(struct file *f, uint64_t size);
+	/* Make what was written durable (fsync). Absent: nothing to do for
+	 * a file in memory, -EINVAL for a stream (pipe, socket). */
+	int (*fsync)(struct file *f);
 	/* Copy len bytes at off into kernel-visible memory (mmap of a file). */
 	long (*copy_at)(struct file *f, void *dst, uint64_t len, uint64_t off);
 	void (*stat)(struct file *f, struct kstat *st);	/* every kind */

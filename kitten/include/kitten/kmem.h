@@ -32,6 +32,13 @@ struct kmem_heap {
 	uint64_t slabs[KMEM_NR_CLASSES];	/* slab pages per class */
 	uint64_t large_blocks;			/* large blocks handed out */
 	uint64_t large_pages;			/* and their pages */
+	/*
+	 * Check freed small objects (kmem_debug): each keeps who freed it and
+	 * a poison pattern, checked when it is handed out again, so a write
+	 * after free is reported with the object, the bytes and the freer.
+	 */
+	bool check_freed;
+	uint64_t freed_writes;			/* such writes found */
 };
 
 void kmem_heap_init(struct kmem_heap *heap,
@@ -40,6 +47,9 @@ void kmem_heap_init(struct kmem_heap *heap,
 void *kmem_heap_alloc(struct kmem_heap *heap, size_t size);
 void *kmem_heap_zalloc(struct kmem_heap *heap, size_t size);
 void kmem_heap_free(struct kmem_heap *heap, void *ptr);
+/* The same, recording caller as the freer (for check_freed). */
+void kmem_heap_free_from(struct kmem_heap *heap, void *ptr,
+			 const void *caller);
 
 void *kmem_alloc(size_t size);
 void *kmem_zalloc(size_t size);

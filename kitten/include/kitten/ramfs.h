@@ -62,6 +62,17 @@ struct inode {
 	struct list_head sibling;
 	uint64_t cookie;	/* its place in the parent's listing */
 	uint64_t next_cookie;	/* a directory's: for its next child */
+
+	/*
+	 * Hard links (link(2)). A file's first name is the inode itself; each
+	 * further name is an inode of its own in the tree that stands for the
+	 * file (same), holds a reference to it, and sits on the file's
+	 * other_names list. Lookups return the file, never the stand-in.
+	 */
+	struct inode *same;		/* a further name's: the file */
+	struct list_head other_names;	/* the file's further names */
+	struct list_head same_node;	/* a further name's: in that list */
+	unsigned other_count;		/* the file's: how many */
 };
 
 /* Plain files and symbolic links (regular.c), directories (dir.c). */

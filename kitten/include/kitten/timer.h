@@ -17,13 +17,24 @@ struct timer {
 	void *data;
 	struct list_head node;
 	int cpu;			/* -1 when not pending */
+	int fired_on;			/* the CPU of its last firing, or -1 */
 };
 
 void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data);
 /* Arm t to fire at time_ns() == expires on this CPU (re-arms if pending). */
 void timer_add(struct timer *t, uint64_t expires);
-/* Disarm; returns true if t was pending. Only from the CPU it is on. */
+/*
+ * Disarm; returns true if t was pending. Its callback may still be
+ * running on another CPU (a task that armed it may have moved since):
+ * owners that count references for that (posix timers, timerfd) use this.
+ */
 bool timer_del(struct timer *t);
+/*
+ * Disarm, and wait until a callback of t running on another CPU has
+ * returned, so t may go (a timer on the stack). Not with a lock held
+ * that the callback takes.
+ */
+bool timer_del_sync(struct timer *t);
 /* Whether t is armed and has not fired yet. */
 static inline bool timer_pending(const struct timer *t)
 {

@@ -28,6 +28,16 @@ struct inode;
 struct file;
 struct kstat;
 
+/* What statfs(2) reports of a file system. */
+struct kstatfs {
+	uint64_t type, bsize, blocks, bfree, bavail, files, ffree, fsid;
+	uint64_t namelen;
+	bool readonly;
+};
+
+#define TMPFS_MAGIC	0x01021994
+#define V9FS_MAGIC	0x01021997
+
 /*
  * What a file system does for path calls. Names are single components,
  * NUL-terminated, never "." or "..". Results are referenced inodes.
@@ -41,6 +51,8 @@ struct inode_operations {
 	int (*create)(struct inode *dir, const char *name, uint32_t mode,
 		      struct inode **out);
 	int (*symlink)(struct inode *dir, const char *name, const char *target);
+	/* A further name of n in dir (both of this file system): link(2). */
+	int (*link)(struct inode *n, struct inode *dir, const char *name);
 	/* Remove a name (rmdir when dir_only). */
 	int (*unlink)(struct inode *dir, const char *name, bool dir_only);
 	/* Both directories are of this file system. */
@@ -52,6 +64,8 @@ struct inode_operations {
 	int (*getattr)(struct inode *n, struct kstat *st);
 	/* truncate(2) by path. */
 	int (*setsize)(struct inode *n, uint64_t size);
+	/* statfs(2) of the file system holding n. */
+	int (*statfs)(struct inode *n, struct kstatfs *st);
 	/* Fill in f (f->priv) for open; 0 or -errno (-EROFS, -EACCES). */
 	int (*open)(struct inode *n, struct file *f);
 	/* The path below the file system's top, without a leading '/'

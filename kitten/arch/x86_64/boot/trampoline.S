@@ -5,7 +5,7 @@
  * in the parameter block at its end. An AP arrives in 16-bit real mode at
  * TRAMPOLINE_PHYS, goes through protected mode into long mode on the boot
  * page tables (which map this page identically and the kernel high), and
- * jumps to ap_entry64 in the kernel proper.
+ * jumps to ap_start64 in the kernel proper.
  */
 #include <arch/smp.h>
 
@@ -52,9 +52,9 @@ tramp_pm32:
 
 	.code64
 tramp_pm64:
-	movq	ABS(tramp_stack), %rsp
 	movq	ABS(tramp_cpu), %rdi
 	movq	ABS(tramp_kernel_cr3), %rsi
+	movq	ABS(tramp_stack), %rdx
 	movq	ABS(tramp_entry), %rax
 	jmpq	*%rax
 
@@ -81,3 +81,17 @@ tramp_cpu:		.quad 0
 tramp_entry:		.quad 0
 	.globl trampoline_end
 trampoline_end:
+
+/*
+ * The AP's first code in the kernel proper (cpu, kernel page tables,
+ * stack). The boot tables map only the low memory, and the stack may be
+ * anywhere (above 4 GiB on a big machine): the kernel's tables go in
+ * before the first push.
+ */
+	.text
+	.globl ap_start64
+ap_start64:
+	movq	%rsi, %cr3
+	movq	%rdx, %rsp
+	call	ap_entry64
+	ud2
