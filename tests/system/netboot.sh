@@ -7,9 +7,9 @@
 # menu, the kernel and the initramfs (named "job" in the menu) over TFTP.
 # The served directory is made here as `make netboot` makes it.
 netdir=$BUILD/netboot-test
-if selected pxe-bios || selected pxe-uefi; then
-	"$top/tools/netboot" "$netdir" >"$logs/pxe-netboot.log" 2>&1 ||
-		fail pxe "tools/netboot failed (see $logs/pxe-netboot.log)"
+if selected netboot-pxe-bios || selected netboot-pxe-uefi; then
+	"$top/tools/netboot" "$netdir" >"$logs/netboot.log" 2>&1 ||
+		fail netboot "tools/netboot failed (see $logs/netboot.log)"
 fi
 for fw in bios uefi; do
 	# SeaBIOS and iPXE write to the screen, OVMF to the serial port too.
@@ -19,7 +19,7 @@ for fw in bios uefi; do
 		firmware_re=('^>>Start PXE over IPv4'
 			     '^boot: memory map from UEFI: [0-9]+ descriptors')
 	fi
-	expect_boot "pxe-$fw" 0 \
+	expect_boot "netboot-pxe-$fw" 0 \
 		"${firmware_re[@]}" \
 		'^Command line: exit_when_done panic=exit$' \
 		'^init: initramfs job: [0-9]+ files$' \
