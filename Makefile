@@ -3,7 +3,8 @@
 # Top-level build. Everything goes to $(BUILD); the source tree stays clean.
 #
 #   make            build the kernel images (ELF64, ELF32 wrapper for QEMU -kernel)
-#   make iso        a GRUB multiboot2 ISO, as for real hardware
+#   make iso        a GRUB multiboot2 ISO, as for real hardware (BIOS and UEFI)
+#   make netboot    build/netboot: what a PXE server serves (docs/boot.md)
 #   make run        boot Kitten in QEMU and show what it found
 #   make check      every test: host unit tests, then whole-system tests
 #   make unit       host unit tests only
@@ -117,12 +118,20 @@ $(KERNEL32): $(KERNEL)
 
 ISO := $(BUILD)/kitten.iso
 iso: $(ISO)
-$(ISO): $(KERNEL) tools/grub.cfg
+# grub-mkrescue puts in every GRUB platform installed: i386-pc for BIOS,
+# x86_64-efi for UEFI (tools/deps installs both).
+$(ISO): $(KERNEL) tools/grub.cfg $(wildcard /usr/lib/grub/*/multiboot2.mod)
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
 	cp $(KERNEL) $(BUILD)/isodir/boot/kitten.elf
 	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
 		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# Network boot: GRUB's PXE images for BIOS and UEFI, its menu, the kernel
+# and an initramfs with a job, as a TFTP server's root (tools/netboot).
+NETBOOT_APPEND ?= exit_when_done panic=exit
+netboot: $(KERNEL) $(BUILD)/user/init $(BUILD)/user/native_job tools/netboot
+	tools/netboot $(BUILD)/netboot --append "$(NETBOOT_APPEND)"
 
 # --- user space ---------------------------------------------------------------
 #
@@ -325,6 +334,6 @@ fuzz: deps all linux-tests
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all palacios bench bench-guests iso user tools linux-tests unit unit-build deps run check clean
+.PHONY: all palacios bench bench-guests iso netboot user tools linux-tests unit unit-build deps run check clean
 -include $(KERNEL_OBJS:.o=.d) $(PALACIOS_OBJS:.o=.d)
 -include $(shell find $(BUILD)/user-obj -name '*.d' 2>/dev/null)

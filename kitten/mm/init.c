@@ -80,10 +80,16 @@ static void build_memmap(const struct boot_info *bi)
 		       ALIGN_UP(bi->info_end, PAGE_SIZE) -
 			       ALIGN_DOWN(bi->info_start, PAGE_SIZE),
 		       MEMMAP_RESERVED);
-	for (unsigned i = 0; i < bi->nr_modules; i++)
-		memmap_reserve(&memmap, bi->modules[i].start,
-			       bi->modules[i].end - bi->modules[i].start,
-			       MEMMAP_MODULE);
+	/*
+	 * Whole pages: a module's end is rarely page-aligned (GRUB aligns
+	 * only its start), and the page allocator manages whole pages.
+	 */
+	for (unsigned i = 0; i < bi->nr_modules; i++) {
+		paddr_t lo = ALIGN_DOWN(bi->modules[i].start, PAGE_SIZE);
+		paddr_t hi = ALIGN_UP(bi->modules[i].end, PAGE_SIZE);
+
+		memmap_reserve(&memmap, lo, hi - lo, MEMMAP_MODULE);
+	}
 
 	if (cmdline_get_size(bi->cmdline, "mem", &limit) == 0) {
 		pr_info("mem=%lu MiB: ignoring memory above it\n", limit >> 20);

@@ -5,7 +5,8 @@
  * allocated, written and given back, and large contiguous blocks exist.
  *
  * ktest.mem=SIZE tells the suite how much RAM the test gave the machine
- * (QEMU -m, or mem=), so it can check the firmware map against it.
+ * (QEMU -m, or mem=), so it can check the firmware map against it, under
+ * BIOS and UEFI alike.
  */
 #include <arch/bootinfo.h>
 #include <arch/layout.h>
@@ -18,27 +19,85 @@
 #include <kitten/mm.h>
 #include <kitten/string.h>
 
-#define FIRMWARE_SLACK MiB(1)	/* BIOS area and ROMs that QEMU reserves */
+/*
+ * RAM a firmware map may leave out altogether: the legacy hole (640 KiB -
+ * 1 MiB), and under BIOS PXE the memory iPXE hides from the e820 map while
+ * it stays resident for GRUB's PXE driver (about 700 KiB).
+ */
+#define UNDESCRIBED_SLACK MiB(2)
 
+/* Bytes of [base, base + len) inside [lo, hi). */
+static uint64_t overlap(uint64_t base, uint64_t len, uint64_t lo, uint64_t hi)
+{
+	uint64_t a = MAX(base, lo), b = MIN(base + len, hi);
+
+	return b > a ? b - a : 0;
+}
+
+/* Bytes of [lo, hi) the firmware's map calls usable. */
+static uint64_t firmware_usable(uint64_t lo, uint64_t hi)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < boot_info.nr_regions; i++)
+		if (boot_info.regions[i].type == MEMMAP_USABLE)
+			n += overlap(boot_info.regions[i].base,
+				     boot_info.regions[i].len, lo, hi);
+	return n;
+}
+
+/*
+ * The memory map the firmware gave describes the RAM the test gave the
+ * machine (ktest.mem=, or mem=), and the kernel holds all of what it
+ * calls usable. The firmware keeps part of the RAM for itself: under
+ * BIOS a few KiB below 1 MiB and at the top of low memory; under UEFI
+ * megabytes of runtime services, ACPI NVS and reserved ranges scattered
+ * through RAM. So the configured size is compared with the usable ranges
+ * plus the firmware's own ranges below that size, not with the usable
+ * ones alone. The kernel's RAM is the usable ranges less what it keeps
+ * out of them: the first MiB, and above it only the loader's information
+ * structure (which GRUB may also put in a gap of the kernel's image).
+ */
 static void memory_size_as_configured(struct ktest *t)
 {
 	const struct memmap *mm = mm_memmap();
-	uint64_t expect, ram = 0;
+	const struct boot_info *bi = &boot_info;
+	uint64_t expect, limit = ~0ULL, ram = 0, usable, kept = 0;
+	uint64_t low, withheld = 0;
 
-	if (cmdline_get_size(boot_info.cmdline, "ktest.mem", &expect)) {
+	if (cmdline_get_size(bi->cmdline, "ktest.mem", &expect)) {
 		ktest_fail(t, __FILE__, __LINE__, "no ktest.mem= argument");
 		return;
 	}
+	cmdline_get_size(bi->cmdline, "mem", &limit);
+	usable = firmware_usable(0, limit);
+	low = firmware_usable(0, MIN(MiB(1), limit));
+	for (unsigned i = 0; i < bi->nr_regions; i++)
+		if (bi->regions[i].type != MEMMAP_USABLE)
+			kept += overlap(bi->regions[i].base, bi->regions[i].len,
+					0, expect);
+
 	/* Everything we track that is RAM: usable plus what we reserved. */
 	for (unsigned i = 0; i < mm->nr; i++) {
-		uint32_t type = mm->entries[i].type;
+		const struct memmap_entry *e = &mm->entries[i];
 
-		if (type == MEMMAP_USABLE || type == MEMMAP_KERNEL ||
-		    type == MEMMAP_MODULE)
-			ram += mm->entries[i].size;
+		if (e->type == MEMMAP_USABLE || e->type == MEMMAP_KERNEL ||
+		    e->type == MEMMAP_MODULE)
+			ram += e->size;
+		else if (e->base + e->size > MiB(1))
+			withheld += firmware_usable(MAX(e->base, MiB(1)),
+						    MIN(e->base + e->size, limit));
 	}
-	KTEST_EXPECT(t, ram <= expect);
-	KTEST_EXPECT(t, ram + FIRMWARE_SLACK + MiB(1) >= expect);
+
+	KTEST_EXPECT(t, usable <= expect);
+	if (usable + kept + UNDESCRIBED_SLACK < expect)
+		ktest_fail(t, __FILE__, __LINE__,
+			   "the map describes %lu KiB usable + %lu KiB the "
+			   "firmware's of the %lu KiB configured",
+			   usable >> 10, kept >> 10, expect >> 10);
+	KTEST_EXPECT(t, withheld <= ALIGN_UP(bi->info_end, PAGE_SIZE) -
+				     ALIGN_DOWN(bi->info_start, PAGE_SIZE));
+	KTEST_EXPECT_EQ(t, ram, usable - low - withheld);
 }
 
 /*

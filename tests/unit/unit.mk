@@ -89,3 +89,7 @@ test_rtc_SRCS := kitten/arch/x86_64/rtc.c
 # /proc's text: CPU lists, status and stat layouts, /proc/self paths.
 UNIT_TESTS += test_procfs
 test_procfs_SRCS := kitten/fs/procfs_text.c
+
+# Multiboot 2 information under BIOS and UEFI (EFI memory map, ACPI RSDP).
+UNIT_TESTS += test_bootinfo
+test_bootinfo_SRCS := kitten/arch/x86_64/bootinfo.c

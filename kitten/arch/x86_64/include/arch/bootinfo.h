@@ -34,6 +34,9 @@ struct boot_info {
 	unsigned nr_modules;
 	paddr_t info_start, info_end;	/* the loader's structure itself */
 	paddr_t acpi_rsdp;		/* 0 when the loader gave none */
+	/* UEFI: the map came from EFI descriptors (this many), or is e820. */
+	bool efi;
+	unsigned nr_efi_descs;
 };
 
 /* Filled in once at boot by kernel_main. */
@@ -41,5 +44,11 @@ extern struct boot_info boot_info;
 
 /* Returns 0, or -EINVAL when the magic is not a multiboot one. */
 int bootinfo_parse(uint32_t magic, paddr_t info, struct boot_info *bi);
+/*
+ * The multiboot 2 part, on the structure at info (physical address pa):
+ * everything it describes is inside it, so the host unit tests can hand
+ * it a buffer.
+ */
+void bootinfo_parse_mb2(const void *info, paddr_t pa, struct boot_info *bi);
 
 #endif

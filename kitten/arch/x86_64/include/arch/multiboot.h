@@ -57,8 +57,10 @@ struct mb1_mmap_entry {
 #define MB2_TAG_LOADER_NAME	2
 #define MB2_TAG_MODULE		3
 #define MB2_TAG_MMAP		6
-#define MB2_TAG_ACPI_OLD	14
-#define MB2_TAG_ACPI_NEW	15
+#define MB2_TAG_ACPI_OLD	14	/* copies of the RSDP, version 1 */
+#define MB2_TAG_ACPI_NEW	15	/* and version 2 (with the XSDT) */
+#define MB2_TAG_EFI_MMAP	17	/* the EFI memory map at ExitBootServices */
+#define MB2_TAG_EFI_BS		18	/* boot services still running */
 
 struct mb2_info {
 	uint32_t total_size;
@@ -93,6 +95,45 @@ struct mb2_tag_mmap {
 	uint32_t entry_version;
 	struct mb2_mmap_entry entries[];
 } __packed;
+
+/*
+ * GRUB copies the map ExitBootServices was given. Descriptors are
+ * desc_size bytes apart, which firmware may make larger than the
+ * structure below (OVMF: 48 bytes), so they are stepped by desc_size.
+ */
+struct mb2_tag_efi_mmap {
+	struct mb2_tag tag;
+	uint32_t desc_size;
+	uint32_t desc_version;
+} __packed;
+
+/* UEFI 2.x, 7.2: EFI_MEMORY_DESCRIPTOR and its memory types. */
+struct efi_memory_desc {
+	uint32_t type;
+	uint32_t pad;
+	uint64_t phys_start;
+	uint64_t virt_start;
+	uint64_t num_pages;	/* of 4 KiB, whatever the kernel's page size */
+	uint64_t attribute;
+} __packed;
+
+enum efi_memory_type {
+	EFI_RESERVED = 0,
+	EFI_LOADER_CODE = 1,
+	EFI_LOADER_DATA = 2,
+	EFI_BOOT_SERVICES_CODE = 3,
+	EFI_BOOT_SERVICES_DATA = 4,
+	EFI_RUNTIME_SERVICES_CODE = 5,
+	EFI_RUNTIME_SERVICES_DATA = 6,
+	EFI_CONVENTIONAL = 7,
+	EFI_UNUSABLE = 8,
+	EFI_ACPI_RECLAIM = 9,
+	EFI_ACPI_NVS = 10,
+	EFI_MMIO = 11,
+	EFI_MMIO_PORT_SPACE = 12,
+	EFI_PAL_CODE = 13,
+	EFI_PERSISTENT = 14,
+};
 #endif
 
 #endif
