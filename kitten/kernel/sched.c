@@ -131,10 +131,30 @@ static bool wake_preempts(struct run_queue *rq, struct task *t)
 	return false;
 }
 
+/*
+ * The run queue of t's CPU, locked. A task changes CPU (sched_finish_
+ * switch) under the lock of the queue it leaves, so t->cpu read again
+ * under the lock is its CPU for as long as the lock is held; read before
+ * it, it may be stale, and a wake-up taken under the old queue's lock
+ * would put t on the wrong queue: t could then run on two CPUs at once.
+ */
+static struct run_queue *lock_task_rq(struct task *t, unsigned long *flags)
+{
+	for (;;) {
+		unsigned cpu = READ_ONCE(t->cpu);
+		struct run_queue *rq = rq_of(cpu);
+
+		*flags = spin_lock_irqsave(&rq->lock);
+		if (READ_ONCE(t->cpu) == cpu)
+			return rq;
+		spin_unlock_irqrestore(&rq->lock, *flags);
+	}
+}
+
 void task_wake(struct task *t)
 {
-	struct run_queue *rq = rq_of(t->cpu);
-	unsigned long flags = spin_lock_irqsave(&rq->lock);
+	unsigned long flags;
+	struct run_queue *rq = lock_task_rq(t, &flags);
 	bool preempt = false;
 
 	if (t->state == TASK_SLEEPING) {
