@@ -623,6 +623,10 @@ static int ramfs_iop_link(struct inode *n, struct inode *dir, const char *name)
 
 	if (inode_is_dir(n))
 		return -EPERM;
+	/* Generated files (/proc, /sys, devices, sockets) are other file
+	 * systems on Linux: a link to one would outlive what it shows. */
+	if (n->fops != &ramfs_file_ops)
+		return -EXDEV;
 	if (len > RAMFS_NAME_MAX)
 		return -ENAMETOOLONG;
 	other = new_inode(name, len, n->mode);

@@ -111,6 +111,8 @@ static void refusals(void)
 {
 	CHECK(link("/tmp/dir", "/tmp/dir2") == -1 && errno == EPERM);
 	CHECK(link("/tmp/missing", "/tmp/x") == -1 && errno == ENOENT);
+	CHECK(link("/proc/self/status", "/tmp/status") == -1 && errno == EXDEV);
+	CHECK(link("/dev/null", "/tmp/null") == -1 && errno == EXDEV);
 	CHECK(link("/tmp/dir", "/tmp/missing/x") == -1 && errno == ENOENT);
 	CHECK(linkat(AT_FDCWD, "/tmp/dir", AT_FDCWD, "/tmp/y", 0x8000) == -1 &&
 	      errno == EINVAL);
