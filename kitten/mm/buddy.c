@@ -390,3 +390,13 @@ int buddy_largest_free_order(const struct buddy_pool *pool)
 			return o;
 	return -1;
 }
+
+int buddy_block_order(const struct buddy_pool *pool, paddr_t pa)
+{
+	uint8_t st;
+
+	if (!in_pool(pool, pa))
+		return -1;
+	st = pool->state[page_index(pool, pa)];
+	return (st & (ST_HEAD | ST_FREE)) == ST_HEAD ? st & ST_ORDER : -1;
+}

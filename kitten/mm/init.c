@@ -16,6 +16,7 @@
 #include <arch/paging.h>
 #include <kitten/buddy.h>
 #include <kitten/cmdline.h>
+#include "page_debug.h"
 #include <kitten/errno.h>
 #include <kitten/kmem.h>
 #include <kitten/memmap.h>
@@ -189,6 +190,8 @@ void mm_init(const struct boot_info *bi)
 	kmem_heap_init(&kernel_heap, heap_page_alloc, heap_page_free, NULL);
 	/* Off by default: a freed object costs a memset, a new one a scan. */
 	kernel_heap.check_freed = cmdline_get(bi->cmdline, "kmem_debug", NULL, 0);
+	if (kernel_heap.check_freed && !page_debug_init(phys_pool.nr_pages << PAGE_SHIFT))
+		pr_err("kmem_debug: no memory to check freed pages\n");
 	paging_set_table_allocator(table_page_alloc);
 
 	memmap_print(&memmap);
@@ -203,6 +206,8 @@ int page_alloc(unsigned order, paddr_t *pa)
 	unsigned long flags = spin_lock_irqsave(&phys_lock);
 	int err = buddy_alloc(&phys_pool, order, pa);
 
+	if (!err)
+		page_debug_check(*pa, PAGE_SIZE << order);
 	spin_unlock_irqrestore(&phys_lock, flags);
 	return err;
 }
@@ -210,7 +215,13 @@ int page_alloc(unsigned order, paddr_t *pa)
 int page_free(paddr_t pa)
 {
 	unsigned long flags = spin_lock_irqsave(&phys_lock);
-	int err = buddy_free(&phys_pool, pa);
+	int order = buddy_block_order(&phys_pool, pa);
+	int err;
+
+	if (order >= 0)
+		page_debug_freed(pa, PAGE_SIZE << order,
+				 __builtin_return_address(0));
+	err = buddy_free(&phys_pool, pa);
 
 	spin_unlock_irqrestore(&phys_lock, flags);
 	return err;
@@ -221,6 +232,9 @@ int page_alloc_exact(uint64_t size, uint64_t align, paddr_t *pa)
 	unsigned long flags = spin_lock_irqsave(&phys_lock);
 	int err = buddy_alloc_exact(&phys_pool, size, align, pa);
 
+	if (!err)
+		page_debug_check(*pa, size);
+
 	spin_unlock_irqrestore(&phys_lock, flags);
 	return err;
 }
@@ -228,7 +242,10 @@ int page_alloc_exact(uint64_t size, uint64_t align, paddr_t *pa)
 int page_free_range(paddr_t pa, uint64_t size)
 {
 	unsigned long flags = spin_lock_irqsave(&phys_lock);
-	int err = buddy_free_range(&phys_pool, pa, size);
+	int err;
+
+	page_debug_freed(pa, size, __builtin_return_address(0));
+	err = buddy_free_range(&phys_pool, pa, size);
 
 	spin_unlock_irqrestore(&phys_lock, flags);
 	return err;

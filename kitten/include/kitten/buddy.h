@@ -68,4 +68,7 @@ uint64_t buddy_managed_bytes(const struct buddy_pool *pool);
 /* The largest order that can be allocated now, or -1 when empty. */
 int buddy_largest_free_order(const struct buddy_pool *pool);
 
+/* The order of the allocated block starting at pa, or -1. */
+int buddy_block_order(const struct buddy_pool *pool, paddr_t pa);
+
 #endif

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writes into freed pages (kmem_debug). A freed page is filled with a
+ * pattern, past the first 16 bytes where the buddy allocator keeps its
+ * free-list links, and the caller that freed it is recorded; when the
+ * page is handed out again, a byte that differs is reported with the
+ * page, the offset, the 8 bytes there and the freer. A page's later
+ * user is innocent: its earlier one, or whoever kept a pointer into it
+ * (a page table, a device, a stale TLB entry), wrote after the free.
+ */
+#define pr_fmt(fmt) "page_debug: " fmt
+
+#include <arch/layout.h>
+#include <kitten/mm.h>
+#include <kitten/printk.h>
+#include <kitten/string.h>
+
+#include "page_debug.h"
+
+#define POISON		0x6b
+#define SKIP		16	/* the buddy's links */
+
+static const void **freer;	/* per page: who freed it, NULL if not poisoned */
+static uint64_t nr_pages;
+
+bool page_debug_init(paddr_t top)
+{
+	uint64_t bytes = (top >> PAGE_SHIFT) * sizeof(*freer);
+	unsigned order = 0;
+	paddr_t pa;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	if (page_alloc(order, &pa))
+		return false;
+	memset(__va(pa), 0, PAGE_SIZE << order);
+	freer = __va(pa);
+	nr_pages = top >> PAGE_SHIFT;
+	return true;
+}
+
+void page_debug_freed(paddr_t pa, uint64_t size, const void *caller)
+{
+	for (uint64_t p = pa; freer && p < pa + size; p += PAGE_SIZE) {
+		if ((p >> PAGE_SHIFT) >= nr_pages)
+			break;
+		memset((char *)__va(p) + SKIP, POISON, PAGE_SIZE - SKIP);
+		freer[p >> PAGE_SHIFT] = caller ? caller : (const void *)1;
+	}
+}
+
+void page_debug_check(paddr_t pa, uint64_t size)
+{
+	for (uint64_t p = pa; freer && p < pa + size; p += PAGE_SIZE) {
+		uint64_t i = p >> PAGE_SHIFT;
+		const unsigned char *b = __va(p);
+
+		if (i >= nr_pages)
+			break;
+		if (!freer[i])
+			continue;
+		for (unsigned off = SKIP; off < PAGE_SIZE; off++) {
+			if (b[off] == POISON)
+				continue;
+			pr_err("page %#lx written after free at offset %#x: %016lx (freed from %p)\n",
+			       p, off & ~7u, *(const uint64_t *)(b + (off & ~7u)),
+			       freer[i]);
+			break;
+		}
+		freer[i] = NULL;
+	}
+}
