@@ -124,8 +124,17 @@ void fpu_init_state(void *area)
 	}
 }
 
+/*
+ * XSAVE writes, of the area's 64-byte header, only the XSTATE_BV bits of
+ * the components it saves, and XRSTOR refuses (#GP) an area whose other
+ * header bits are not zero; a new thread's or child's area is a recycled
+ * page saved into directly, so the header is cleared first (a #GP on
+ * Bochs's Haswell; QEMU's TCG, without XSAVE, never took this path).
+ */
 void fpu_save(void *area)
 {
+	if (use_xsave)
+		memset((uint8_t *)area + XSAVE_HEADER, 0, 64);
 	if (use_xsave)
 		__asm__ __volatile__("xsave64 (%0)"
 				     : : "r"(area), "a"((uint32_t)xsave_mask),
