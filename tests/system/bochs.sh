@@ -79,3 +79,11 @@ done
 # timer, calibrated), on an Intel model that would not need them.
 bochs_ktap bochs-haswell-xapic --cpu corei7_haswell_4770 --smp 4 --mem 512 \
 	--append "nox2apic notscdeadline ktest=sched,smp,irq ktest.cpus=4 panic=exit"
+
+# A panic (no panic=exit: the CPU halts) still ends the run, with status
+# 2 and the panic's report; Skylake-X, one CPU.
+bochs_expect bochs-panic-halts 2 \
+	'Kernel panic: general protection \(vector 13' \
+	'^RIP: .* crash_gp\+0x' \
+	'end Kernel panic' \
+	-- --cpu corei7_skylake_x --append "crash=gp"
