@@ -6,8 +6,8 @@
  * is used when the CPU has it (Intel CPUs, Bochs; QEMU's TCG has none):
  * the boot CPU switches to it in apic_init(), before its ID is first read,
  * and every other CPU in apic_init_cpu(), the first thing it does with its
- * APIC. The switch goes through xAPIC mode (enable, then EXTD): the manuals
- * list disabled -> x2APIC as a transition to avoid.
+ * APIC. The switch sets EN, then EXTD, passing through xAPIC mode as the
+ * manuals' state diagram does (EXTD without EN is an invalid state).
  *
  * The timer runs in one-shot mode only: the scheduler and timer code
  * program the next event they need, and a CPU that needs none gets no
@@ -226,9 +226,10 @@ static void tsc_deadline_arm(uint64_t ns)
 
 	if (ns) {
 		ns = MIN(ns, 1000ULL * NSEC_PER_SEC);
-		/* In two parts: no 128-bit division in the kernel. */
+		/* In two parts: no 128-bit division in the kernel. Rounded
+		 * up, as below: late is harmless, early costs a retry. */
 		ticks = rdtsc() + ns / NSEC_PER_SEC * hz +
-			ns % NSEC_PER_SEC * hz / NSEC_PER_SEC;
+			(ns % NSEC_PER_SEC * hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
 	}
 	wrmsr_fence();
 	wrmsr(MSR_TSC_DEADLINE, ticks);
