@@ -53,12 +53,20 @@ bochs_models="corei7_haswell_4770 corei7_skylake_x"
 for model in $bochs_models; do
 	short=${model#corei7_}
 	short=${short%%_*}
+	# Skylake-X has AVX-512: ZMM16, k1 and eight lanes per rank too.
+	wide_job="" wide_re=()
+	if [ "$short" = skylake ]; then
+		wide_job=";---;program=/bin/native_job;args=avx512;ranks=3;cpus=1"
+		wide_re=("^CPU features: .*\bavx512f\b" "avx512: rank 0 lanes and mask exact"
+			 "avx512: rank 2 lanes and mask exact")
+	fi
 	bochs_ktap "bochs-$short-ktest" --cpu "$model" --smp 4 --mem 512 \
 		--append "ktest=all ktest.cpus=4 ktest.mem=512M panic=exit"
 	# A static glibc program; 8 threads on 4 CPUs (glibc's string
 	# functions use AVX2 here, and a new thread's XSAVE area is a recycled
 	# page: XRSTOR refused its stale header before fpu_save cleared it);
-	# three native ranks on one CPU, each with its own YMM registers.
+	# three native ranks on one CPU, each with its own YMM registers
+	# (and ZMM registers, on Skylake-X).
 	selected "bochs-$short-job" &&
 	bochs_expect "bochs-$short-job" 0 \
 		"apic: local APIC at 0x[0-9a-f]+, x2APIC mode, TSC-deadline timer" \
@@ -66,11 +74,11 @@ for model in $bochs_models; do
 		"4 CPUs online" \
 		"^hello from /bin/hello with 2 argument\(s\): 0 two$" \
 		"^threads: 8 threads, counter 80000 \(expected 80000\), TLS private$" \
-		"avx: rank 0 lanes exact" "avx: rank 2 lanes exact" \
+		"avx: rank 0 lanes exact" "avx: rank 2 lanes exact" "${wide_re[@]}" \
 		"init: all jobs done, status 0" \
 		-- --cpu "$model" --smp 4 --mem 512 --append "exit_when_done panic=exit" \
 		--module "$(initrd "bochs-$short-job" \
-			"program=/bin/hello;arg=0;arg=two;---;program=/bin/threads;cpus=0,1,2,3;---;program=/bin/native_job;args=avx;ranks=3;cpus=1" \
+			"program=/bin/hello;arg=0;arg=two;---;program=/bin/threads;cpus=0,1,2,3;---;program=/bin/native_job;args=avx;ranks=3;cpus=1$wide_job" \
 			"$BUILD/linux/hello-glibc:/bin/hello" "$BUILD/linux/threads-glibc:/bin/threads" \
 			"$BUILD/user/native_job:/bin/native_job")"
 done
