@@ -45,45 +45,42 @@ static void barrier_here(void *arg)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-/* An IPI to each CPU of mask but this one, each waited for. */
-static void barrier_on(uint64_t mask)
+/* An IPI to each CPU marked in on[] but this one, each waited for. A set
+ * of CPUs is an array, not a 64-bit mask: CPU ids go up to
+ * CONFIG_NR_CPUS (255). */
+static void barrier_on(const bool *on)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (unsigned cpu = 0; cpu < 64; cpu++)
-		if ((mask & (1ULL << cpu)) && cpu != this_cpu_id())
+	for (unsigned cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		if (on[cpu] && cpu != this_cpu_id())
 			smp_call_function(cpu, barrier_here, NULL);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-static uint64_t online_cpus(void)
+static void online_cpus(bool *on)
 {
-	uint64_t mask = 0;
 	struct cpu *c;
 
 	for_each_online_cpu(c)
-		if (c->id < 64)
-			mask |= 1ULL << c->id;
-	return mask;
+		on[c->id] = true;
 }
 
 /* The CPUs the threads of as are on now. A thread that moves after we
  * look passes the switch's barrier on its way. */
-static uint64_t process_cpus_now(struct aspace *as)
+static void process_cpus_now(struct aspace *as, bool *on)
 {
 	unsigned long flags = spin_lock_irqsave(&as->threads_lock);
-	uint64_t mask = 0;
 	struct task *t;
 
 	list_for_each_entry(t, &as->threads, thread_node)
-		if (t->cpu < 64)
-			mask |= 1ULL << t->cpu;
+		on[t->cpu] = true;
 	spin_unlock_irqrestore(&as->threads_lock, flags);
-	return mask;
 }
 
 SYSCALL_DEFINE3(membarrier, uint64_t, cmd, uint64_t, flags, uint64_t, cpu_id)
 {
 	struct aspace *as = task_current()->aspace;
+	bool on[CONFIG_NR_CPUS] = { false };
 
 	(void)cpu_id;
 	if (flags)
@@ -93,7 +90,8 @@ SYSCALL_DEFINE3(membarrier, uint64_t, cmd, uint64_t, flags, uint64_t, cpu_id)
 		return SUPPORTED;
 	case MEMBARRIER_CMD_GLOBAL:
 	case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
-		barrier_on(online_cpus());
+		online_cpus(on);
+		barrier_on(on);
 		return 0;
 	case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
 		return 0;	/* every process takes the global IPIs anyway */
@@ -103,7 +101,8 @@ SYSCALL_DEFINE3(membarrier, uint64_t, cmd, uint64_t, flags, uint64_t, cpu_id)
 	case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
 		if (!READ_ONCE(as->membarrier_private))
 			return -EPERM;
-		barrier_on(process_cpus_now(as));
+		process_cpus_now(as, on);
+		barrier_on(on);
 		return 0;
 	default:
 		return -EINVAL;

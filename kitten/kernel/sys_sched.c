@@ -87,7 +87,7 @@ static long set_other_mask(struct task *t, struct thread_op *op)
 {
 	uint64_t mask = op->mask & process_cpus(t->aspace);
 
-	if (!mask || !(mask & (1ULL << t->cpu)))
+	if (!mask || t->cpu >= 64 || !(mask & (1ULL << t->cpu)))
 		return -EINVAL;
 	WRITE_ONCE(t->affinity, mask);
 	return 0;
@@ -139,7 +139,7 @@ SYSCALL_DEFINE3(sched_setaffinity, uint64_t, pid, uint64_t, len,
 	if (!mask)
 		return -EINVAL;
 	WRITE_ONCE(self->affinity, mask);
-	if (mask & (1ULL << this_cpu_id()))
+	if (this_cpu_id() < 64 && (mask & (1ULL << this_cpu_id())))
 		return 0;
 	return task_migrate(self, __builtin_ctzll(mask));
 }

@@ -7,6 +7,17 @@ for n in 1 2 4 8; do
 		--append "ktest=sched,smp,irq ktest.cpus=$n panic=exit"
 done
 
+# xAPIC mode's limit (QEMU's TCG has no x2APIC): 255 CPUs, APIC IDs
+# 0-254 (255 is the broadcast ID), all started and answering IPIs.
+ktap_boot smp-255 --smp 255 --mem 1G --timeout 400 \
+	--append "ktest=smp ktest.cpus=255 panic=exit"
+# A job's CPU set is still a 64-bit mask: the init task refuses to name
+# CPU 100 rather than place the job on CPU 36 (100 mod 64).
+expect_boot job-cpu-above-63 1 \
+	'^init: /job: cpus: only CPUs 0-63 can be named$' \
+	-- --smp 2 --append "exit_when_done panic=exit" \
+	--module "$(initrd cpu100 "program=/bin/native_job;cpus=100" "$BUILD/user/native_job:/bin/native_job")"
+
 # The interrupt and context-switch counters are printable at boot.
 expect_boot smp-irqstats 0 \
 	'^ *250: +[0-9]+ +[0-9]+ +timer$|^CPU1: [0-9]+ context switches$' \

@@ -184,6 +184,9 @@ int job_parse(const char *text, struct job *job)
 					p = parse_size(p, &n);
 					if (!p)
 						return fail(job, "bad cpu list");
+					/* A job's CPU set is a 64-bit mask. */
+					if (n >= 64)
+						return fail(job, "cpus: only CPUs 0-63 can be named");
 					job->cpus[job->nr_cpus++] = n;
 					if (*p == ',')
 						p++;

@@ -2,11 +2,20 @@
 /*
  * Local APIC. In xAPIC mode registers are 32-bit MMIO at the APIC base; in
  * x2APIC mode each register is MSR 0x800 + offset/16, the ICR is one
- * 64-bit MSR and IDs are 32 bits. x2APIC is used when the CPU has it.
+ * 64-bit MSR, IDs are 32 bits and nothing is reached through MMIO. x2APIC
+ * is used when the CPU has it (Intel CPUs, Bochs; QEMU's TCG has none):
+ * the boot CPU switches to it in apic_init(), before its ID is first read,
+ * and every other CPU in apic_init_cpu(), the first thing it does with its
+ * APIC. The switch sets EN, then EXTD, passing through xAPIC mode as the
+ * manuals' state diagram does (EXTD without EN is an invalid state).
  *
  * The timer runs in one-shot mode only: the scheduler and timer code
  * program the next event they need, and a CPU that needs none gets no
- * timer interrupt at all.
+ * timer interrupt at all. Where CPUID.1:ECX[24] offers it, the timer is
+ * the TSC deadline (IA32_TSC_DEADLINE, an absolute TSC value, as Linux
+ * prefers): no calibration, and the clock and the timer are one counter.
+ * Elsewhere (QEMU) it is the APIC's own counter, calibrated against the
+ * TSC at boot.
  */
 #define pr_fmt(fmt) "apic: " fmt
 
@@ -23,6 +32,7 @@
 #define APIC_BASE_ENABLE	(1 << 11)
 #define APIC_BASE_X2APIC	(1 << 10)
 #define MSR_X2APIC_FIRST	0x800
+#define MSR_TSC_DEADLINE	0x6e0
 
 #define APIC_ID		0x020
 #define APIC_VERSION	0x030
@@ -47,11 +57,24 @@
 #define ICR_STARTUP	(6 << 8)
 #define ICR_LEVEL_ASSERT (1 << 14)
 #define ICR_PENDING	(1 << 12)
+#define LVT_TSC_DEADLINE (2 << 17)
 #define TIMER_DIV_16	0x3
 
 static volatile uint32_t *mmio;
 static bool x2apic;
+static bool tsc_deadline;
 static uint64_t timer_hz;	/* timer ticks per second after the divider */
+
+/*
+ * WRMSR to an x2APIC register or to IA32_TSC_DEADLINE is not serializing:
+ * without a fence an IPI could reach its target before the stores that
+ * say why it was sent (a queued call) are visible (Linux's
+ * weak_wrmsr_fence).
+ */
+static inline void wrmsr_fence(void)
+{
+	__asm__ __volatile__("mfence; lfence" : : : "memory");
+}
 
 static uint32_t apic_read(unsigned reg)
 {
@@ -86,6 +109,7 @@ void apic_eoi(void)
 static void send_icr(uint32_t apic_id, uint32_t low)
 {
 	if (x2apic) {
+		wrmsr_fence();
 		wrmsr(MSR_X2APIC_FIRST + (APIC_ICR_LOW >> 4),
 		      ((uint64_t)apic_id << 32) | low);
 		return;
@@ -111,36 +135,58 @@ void apic_send_startup(uint32_t apic_id, uint8_t page)
 	send_icr(apic_id, ICR_STARTUP | page);
 }
 
-void apic_init(paddr_t lapic_base, bool allow_x2apic)
+/* Enable the calling CPU's APIC in the chosen mode (see the top). */
+static void enable_mode(void)
+{
+	uint64_t base = rdmsr(MSR_APIC_BASE);
+
+	if (!(base & APIC_BASE_ENABLE)) {
+		base |= APIC_BASE_ENABLE;
+		wrmsr(MSR_APIC_BASE, base);
+	}
+	if (x2apic && !(base & APIC_BASE_X2APIC))
+		wrmsr(MSR_APIC_BASE, base | APIC_BASE_X2APIC);
+}
+
+void apic_init(paddr_t lapic_base, bool allow_x2apic, bool allow_tsc_deadline)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 
 	if (!boot_cpu_has(X86_FEATURE_APIC))
 		panic("this CPU has no local APIC; Kitten needs one");
 	x2apic = allow_x2apic && boot_cpu_has(X86_FEATURE_X2APIC);
+	tsc_deadline = allow_tsc_deadline &&
+		       boot_cpu_has(X86_FEATURE_TSC_DEADLINE);
 	if (!lapic_base)
 		lapic_base = base & ~0xfffULL;
-	if (!x2apic) {
+	if (x2apic) {
+		enable_mode();	/* apic_read_id() comes next */
+	} else {
 		mmio = ioremap(lapic_base, PAGE_SIZE);
 		if (!mmio)
 			panic("cannot map the local APIC at %#lx", lapic_base);
 	}
-	pr_info("local APIC at %#lx, %s mode\n", lapic_base,
-		x2apic ? "x2APIC" : "xAPIC");
+	pr_info("local APIC at %#lx, %s mode, %s timer\n", lapic_base,
+		x2apic ? "x2APIC" : "xAPIC",
+		tsc_deadline ? "TSC-deadline" : "one-shot");
 }
 
 void apic_init_cpu(void)
 {
-	uint64_t base = rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE;
-
-	if (x2apic)
-		base |= APIC_BASE_X2APIC;
-	wrmsr(MSR_APIC_BASE, base);
-
+	enable_mode();
 	apic_write(APIC_SVR, SVR_ENABLE | APIC_SPURIOUS_VECTOR);
 	apic_write(APIC_TPR, 0);
-	apic_write(APIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
-	apic_write(APIC_TIMER_DIV, TIMER_DIV_16);
+	if (tsc_deadline) {
+		/* Armed by IA32_TSC_DEADLINE alone; 0 there means disarmed.
+		 * The manuals ask for MFENCE between the LVT write and a
+		 * deadline write (an MMIO store and a WRMSR, in xAPIC mode). */
+		apic_write(APIC_LVT_TIMER, LVT_TSC_DEADLINE | APIC_TIMER_VECTOR);
+		wrmsr_fence();
+		wrmsr(MSR_TSC_DEADLINE, 0);
+	} else {
+		apic_write(APIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
+		apic_write(APIC_TIMER_DIV, TIMER_DIV_16);
+	}
 	/* Legacy PIC interrupts are not used: mask LINT0; LINT1 is NMI. */
 	apic_write(APIC_LVT_LINT0, LVT_MASKED);
 	apic_write(APIC_LVT_LINT1, LVT_NMI);
@@ -155,6 +201,10 @@ void apic_timer_calibrate(void)
 	uint64_t start, elapsed;
 	uint32_t counted;
 
+	if (tsc_deadline) {
+		pr_info("timer: TSC deadline, %lu kHz\n", tsc_hz() / 1000);
+		return;
+	}
 	apic_write(APIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
 	apic_write(APIC_TIMER_INIT, 0xffffffff);
 	start = time_ns();
@@ -169,10 +219,30 @@ void apic_timer_calibrate(void)
 	pr_info("timer: %lu kHz (divided by 16)\n", timer_hz / 1000);
 }
 
+/* TSC-deadline mode: ns from now as an absolute TSC value; 0 disarms. */
+static void tsc_deadline_arm(uint64_t ns)
+{
+	uint64_t hz = tsc_hz(), ticks = 0;
+
+	if (ns) {
+		ns = MIN(ns, 1000ULL * NSEC_PER_SEC);
+		/* In two parts: no 128-bit division in the kernel. Rounded
+		 * up, as below: late is harmless, early costs a retry. */
+		ticks = rdtsc() + ns / NSEC_PER_SEC * hz +
+			(ns % NSEC_PER_SEC * hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+	}
+	wrmsr_fence();
+	wrmsr(MSR_TSC_DEADLINE, ticks);
+}
+
 void apic_timer_oneshot(uint64_t ns)
 {
 	uint64_t ticks;
 
+	if (tsc_deadline) {
+		tsc_deadline_arm(ns);
+		return;
+	}
 	if (!ns) {
 		apic_write(APIC_TIMER_INIT, 0);
 		return;

@@ -25,6 +25,7 @@ static const struct {
 	{ X86_FEATURE_XSAVE, "xsave" },	    { X86_FEATURE_AVX, "avx" },
 	{ X86_FEATURE_HYPERVISOR, "hypervisor" },
 	{ X86_FEATURE_FSGSBASE, "fsgsbase" }, { X86_FEATURE_AVX2, "avx2" },
+	{ X86_FEATURE_AVX512F, "avx512f" },
 	{ X86_FEATURE_SMEP, "smep" },	    { X86_FEATURE_SMAP, "smap" },
 	{ X86_FEATURE_SYSCALL, "syscall" }, { X86_FEATURE_NX, "nx" },
 	{ X86_FEATURE_PDPE1GB, "pdpe1gb" }, { X86_FEATURE_RDTSCP, "rdtscp" },

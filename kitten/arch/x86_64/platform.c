@@ -65,7 +65,8 @@ void platform_init(const struct boot_info *bi)
 	}
 	pic_disable();
 	apic_init(platform.lapic_address,
-		  !cmdline_get(bi->cmdline, "nox2apic", NULL, 0));
+		  !cmdline_get(bi->cmdline, "nox2apic", NULL, 0),
+		  !cmdline_get(bi->cmdline, "notscdeadline", NULL, 0));
 	for (unsigned i = 0; i < platform.nr_ioapics; i++)
 		ioapic_add(platform.ioapics[i].id, platform.ioapics[i].address,
 			   platform.ioapics[i].gsi_base);

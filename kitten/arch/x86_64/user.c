@@ -33,6 +33,8 @@
 #define XSTATE_X87	(1ULL << 0)
 #define XSTATE_SSE	(1ULL << 1)
 #define XSTATE_AVX	(1ULL << 2)
+/* AVX-512: opmask, upper halves of ZMM0-15, ZMM16-31; only all three. */
+#define XSTATE_AVX512	(7ULL << 5)
 #define XSAVE_HEADER	512		/* XSTATE_BV lives here */
 
 /* XSAVE with the components the kernel enables, or FXSAVE without it. */
@@ -46,7 +48,8 @@ static uint32_t mxcsr_mask = 0xffbf;	/* the manuals' default */
 void entry_syscall(void);
 void trap_return(void);
 
-/* x87, SSE and AVX state through XSAVE, when the area fits a page. */
+/* x87, SSE, AVX and AVX-512 state through XSAVE, when the area fits a
+ * page (AVX-512's is 2,688 bytes). */
 static void enable_xsave(void)
 {
 	uint32_t eax, ebx, ecx, edx;
@@ -55,6 +58,9 @@ static void enable_xsave(void)
 	write_cr4(read_cr4() | CR4_OSXSAVE);
 	cpuid_count(0xd, 0, &eax, &ebx, &ecx, &edx);
 	mask = eax & (XSTATE_X87 | XSTATE_SSE | XSTATE_AVX);
+	/* XSETBV refuses part of AVX-512, or AVX-512 without AVX. */
+	if ((mask & XSTATE_AVX) && (eax & XSTATE_AVX512) == XSTATE_AVX512)
+		mask |= XSTATE_AVX512;
 	__asm__ __volatile__("xsetbv" : : "c"(0), "a"((uint32_t)mask),
 			     "d"((uint32_t)(mask >> 32)));
 	/* EBX now gives the area size for exactly these components. */
@@ -124,8 +130,17 @@ void fpu_init_state(void *area)
 	}
 }
 
+/*
+ * XSAVE writes, of the area's 64-byte header, only the XSTATE_BV bits of
+ * the components it saves, and XRSTOR refuses (#GP) an area whose other
+ * header bits are not zero; a new thread's or child's area is a recycled
+ * page saved into directly, so the header is cleared first (a #GP on
+ * Bochs's Haswell; QEMU's TCG, without XSAVE, never took this path).
+ */
 void fpu_save(void *area)
 {
+	if (use_xsave)
+		memset((uint8_t *)area + XSAVE_HEADER, 0, 64);
 	if (use_xsave)
 		__asm__ __volatile__("xsave64 (%0)"
 				     : : "r"(area), "a"((uint32_t)xsave_mask),

@@ -8,8 +8,13 @@
 #ifndef KITTEN_CONFIG_H
 #define KITTEN_CONFIG_H
 
-/* Most CPUs the kernel will bring up; per-CPU arrays are this long. */
-#define CONFIG_NR_CPUS		64
+/*
+ * Most CPUs the kernel will bring up; per-CPU arrays are this long. 255
+ * is what xAPIC mode addresses (8-bit IDs, 255 the broadcast); CPU sets
+ * user space sees (affinity, a job's CPUs) are 64-bit masks, so a user
+ * thread can be placed on CPUs 0-63 only (docs/scheduling-and-time.md).
+ */
+#define CONFIG_NR_CPUS		255
 
 /* I/O port of the 16550 UART used as the console (COM1). */
 #define CONFIG_SERIAL_PORT	0x3f8

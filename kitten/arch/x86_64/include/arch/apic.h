@@ -17,8 +17,13 @@
 #define APIC_TIMER_VECTOR		0xfa
 #define FIRST_SYSTEM_VECTOR		0xfa
 
-/* Bring up the boot CPU's APIC at lapic_base (from ACPI or the MSR). */
-void apic_init(paddr_t lapic_base, bool allow_x2apic);
+/*
+ * Bring up the boot CPU's APIC at lapic_base (from ACPI or the MSR), in
+ * x2APIC mode if allowed and the CPU has it; the timer uses the TSC
+ * deadline if allowed and the CPU has it. The boot CPU's ID is readable
+ * when this returns.
+ */
+void apic_init(paddr_t lapic_base, bool allow_x2apic, bool allow_tsc_deadline);
 /* Enable the calling CPU's APIC (every CPU, boot CPU included). */
 void apic_init_cpu(void);
 

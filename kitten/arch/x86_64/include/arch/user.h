@@ -9,7 +9,7 @@
 #include <arch/trap.h>
 #include <kitten/types.h>
 
-/* One page per user task: FXSAVE's 512 bytes, or XSAVE up to AVX. */
+/* One page per user task: FXSAVE's 512 bytes, or XSAVE up to AVX-512. */
 #define FPU_STATE_SIZE	4096
 
 /* Per CPU: SYSCALL MSRs and FPU control bits. */
