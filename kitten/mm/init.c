@@ -204,8 +204,10 @@ void mm_init(const struct boot_info *bi)
 int page_alloc(unsigned order, paddr_t *pa)
 {
 	unsigned long flags = spin_lock_irqsave(&phys_lock);
-	int err = buddy_alloc(&phys_pool, order, pa);
+	int err;
 
+	page_debug_check_lists(&phys_pool);
+	err = buddy_alloc(&phys_pool, order, pa);
 	if (!err)
 		page_debug_check(*pa, PAGE_SIZE << order);
 	spin_unlock_irqrestore(&phys_lock, flags);
@@ -230,7 +232,10 @@ int page_free(paddr_t pa)
 int page_alloc_exact(uint64_t size, uint64_t align, paddr_t *pa)
 {
 	unsigned long flags = spin_lock_irqsave(&phys_lock);
-	int err = buddy_alloc_exact(&phys_pool, size, align, pa);
+	int err;
+
+	page_debug_check_lists(&phys_pool);
+	err = buddy_alloc_exact(&phys_pool, size, align, pa);
 
 	if (!err)
 		page_debug_check(*pa, size);

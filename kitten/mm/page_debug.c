@@ -11,7 +11,9 @@
 #define pr_fmt(fmt) "page_debug: " fmt
 
 #include <arch/layout.h>
+#include <kitten/buddy.h>
 #include <kitten/mm.h>
+#include <kitten/panic.h>
 #include <kitten/printk.h>
 #include <kitten/string.h>
 
@@ -21,6 +23,7 @@
 #define SKIP		16	/* the buddy's links */
 
 static const void **freer;	/* per page: who freed it, NULL if not poisoned */
+static unsigned *owner_of;	/* per page: the extent owner that had it */
 static uint64_t nr_pages;
 
 bool page_debug_init(paddr_t top)
@@ -35,6 +38,15 @@ bool page_debug_init(paddr_t top)
 		return false;
 	memset(__va(pa), 0, PAGE_SIZE << order);
 	freer = __va(pa);
+	bytes = (top >> PAGE_SHIFT) * sizeof(*owner_of);
+	for (order = 0; (PAGE_SIZE << order) < bytes; order++)
+		;
+	if (page_alloc(order, &pa)) {
+		freer = NULL;
+		return false;
+	}
+	memset(__va(pa), 0, PAGE_SIZE << order);
+	owner_of = __va(pa);
 	nr_pages = top >> PAGE_SHIFT;
 	return true;
 }
@@ -47,6 +59,13 @@ void page_debug_freed(paddr_t pa, uint64_t size, const void *caller)
 		memset((char *)__va(p) + SKIP, POISON, PAGE_SIZE - SKIP);
 		freer[p >> PAGE_SHIFT] = caller ? caller : (const void *)1;
 	}
+}
+
+void page_debug_owner(paddr_t pa, uint64_t size, unsigned owner)
+{
+	for (uint64_t p = pa; freer && p < pa + size; p += PAGE_SIZE)
+		if ((p >> PAGE_SHIFT) < nr_pages)
+			owner_of[p >> PAGE_SHIFT] = owner;
 }
 
 void page_debug_check(paddr_t pa, uint64_t size)
@@ -68,5 +87,26 @@ void page_debug_check(paddr_t pa, uint64_t size)
 			break;
 		}
 		freer[i] = NULL;
+	}
+}
+
+/*
+ * The links of a free block live in its first bytes, which the poison
+ * leaves alone: a write there shows as a broken list, found here before
+ * the allocator follows it.
+ */
+void page_debug_check_lists(const struct buddy_pool *pool)
+{
+	for (unsigned o = 0; freer && o <= BUDDY_MAX_ORDER; o++) {
+		const struct list_head *first = pool->free[o].next;
+		paddr_t pa;
+
+		if (first == &pool->free[o] || (first->next && first->prev))
+			continue;
+		pa = __pa(first);
+		panic("page %#lx (free, order %u) written after free at offset 0: %016lx %016lx (freed from %p, owner %u)",
+		      pa, o, (uint64_t)first->next, (uint64_t)first->prev,
+		      (pa >> PAGE_SHIFT) < nr_pages ? freer[pa >> PAGE_SHIFT] : NULL,
+		      (pa >> PAGE_SHIFT) < nr_pages ? owner_of[pa >> PAGE_SHIFT] : 0);
 	}
 }

@@ -12,6 +12,8 @@
 #include <kitten/spinlock.h>
 #include <kitten/pmem.h>
 
+#include "page_debug.h"
+
 struct extent {
 	paddr_t start;
 	uint64_t size;
@@ -103,6 +105,7 @@ void pmem_release_all(unsigned owner)
 		}
 	spin_unlock_irqrestore(&pmem_lock, flags);
 	list_for_each_entry_safe(e, tmp, &dead, node) {
+		page_debug_owner(e->start, e->size, owner);
 		page_free_range(e->start, e->size);
 		kmem_free(e);
 	}
