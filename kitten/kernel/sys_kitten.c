@@ -111,8 +111,16 @@ SYSCALL_DEFINE3(kitten_pmem_alloc, uint64_t, size, uint64_t, align,
 	return err;
 }
 
+/*
+ * Only the init task gives memory back: a forked or exec'd process owns
+ * its extents too, but they are mapped in its page tables until it ends,
+ * when the kernel frees them; freed earlier they would be handed to the
+ * next caller while it still runs from them.
+ */
 SYSCALL_DEFINE1(kitten_pmem_free, uint64_t, pa)
 {
+	if (!privileged())
+		return -EPERM;
 	return pmem_free(owner(), pa);
 }
 

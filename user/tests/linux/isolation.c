@@ -10,7 +10,9 @@
  * 2. SMARTMAP only within the job: the window of each rank of this job
  *    shows that rank's copy of the program; the windows of every other
  *    rank number are unmapped.
- * 3. Its threads stay on its CPUs: it cannot widen its CPU set.
+ * 3. Its threads stay on its CPUs: it cannot widen its CPU set. A forked
+ *    process cannot give back the memory the kernel gave it (its page
+ *    tables would still map what another then gets).
  * 4. Nothing of an earlier job shows through: each rank first looks for
  *    the secret an earlier run left in its stack and heap, then leaves its
  *    own there for the next job (tests/system/isolation.sh runs it twice).
@@ -261,6 +263,35 @@ static void cpu_set(void)
 }
 
 /* Look for an earlier job's secret below our stack and in our heap. */
+/*
+ * A forked child owns its copy of the program (an extent of its own): it
+ * asks where main's page is and tries to free it (kitten_pmem_free). It
+ * must be refused; a kernel that let it would hand the page to the next
+ * caller while the child still runs from it.
+ */
+int main(void);
+
+static void own_memory(void)
+{
+	struct { uint64_t phys, page_size; } map = { 0, 0 };
+	int status = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		long err = raw(1008 /* kitten_aspace_query */, 0,
+			       (long)main & ~4095L, (long)&map, 0, 0, 0);
+		long freed = err ? err : raw(1002 /* kitten_pmem_free */,
+					     (long)(map.phys & ~(map.page_size - 1)),
+					     0, 0, 0, 0, 0);
+
+		_exit(err ? 2 : freed == -EPERM ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "%s %#lx: a forked process could free its own memory (status %ld)",
+	      "extent", 0, status);
+}
+
 static void __attribute__((noinline)) earlier_jobs(void)
 {
 	char here;
@@ -331,6 +362,7 @@ int main(void)
 		pointer_calls(noncanonical[i], "non-canonical");
 	smartmap(rank, nranks);
 	cpu_set();
+	own_memory();
 	other_process();
 	leave_secret();
 	close(fd_dir);
