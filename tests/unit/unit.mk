@@ -18,6 +18,8 @@ test_vsnprintf_CFLAGS := -Dvsnprintf=kernel_vsnprintf -Dsnprintf=kernel_snprintf
 
 UNIT_TESTS += test_buddy
 test_buddy_SRCS := kitten/mm/buddy.c
+UNIT_TESTS += test_buddy_runs
+test_buddy_runs_SRCS := kitten/mm/buddy.c
 
 UNIT_TESTS += test_kmem
 test_kmem_SRCS := kitten/mm/kmem.c
@@ -59,6 +61,8 @@ test_v3_ptable_SRCS := palacios/paging/ptable.c
 
 UNIT_TESTS += test_v3_mem
 test_v3_mem_SRCS := palacios/core/mem.c
+UNIT_TESTS += test_v3_mem_layout
+test_v3_mem_layout_SRCS := palacios/core/mem.c
 
 UNIT_TESTS += test_v3_image
 test_v3_image_SRCS := palacios/core/image.c
