@@ -58,12 +58,6 @@ static void host_free_pages(uint64_t pa, uint64_t pages)
 	page_free_range(pa, pages << PAGE_SHIFT);
 }
 
-static uint64_t host_free_memory(uint64_t align, uint64_t *largest)
-{
-	*largest = mm_largest_run(align);
-	return mm_free_bytes();
-}
-
 static void *host_phys_to_virt(uint64_t pa)
 {
 	return __va(pa);
@@ -252,7 +246,7 @@ static const struct v3_host_ops kitten_host_ops = {
 	.size = sizeof(struct v3_host_ops),
 	.alloc_pages = host_alloc_pages,
 	.free_pages = host_free_pages,
-	.free_memory = host_free_memory,
+	.free_memory = mm_free_memory,
 	.malloc = kmem_zalloc,
 	.free = kmem_free,
 	.phys_to_virt = host_phys_to_virt,
