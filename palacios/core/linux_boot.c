@@ -21,6 +21,8 @@
  * vCPU out of the CPU takes late. Both checks fail in a VM while the
  * TSC itself, the host's invariant TSC, is the better clock.
  */
+#include <palacios/device.h>
+#include <palacios/fw_cfg.h>
 #include <palacios/vmm.h>
 
 #define ZERO_PAGE	0x7000
@@ -126,6 +128,30 @@ static unsigned build_e820(struct e820_entry *e, uint64_t mem)
 	return 3 + n;
 }
 
+/*
+ * QEMU's -kernel items in fw_cfg, for firmware and tools that look there:
+ * the setup part (its header is in the zero page), the protected-mode
+ * kernel, the initrd and the command line as the kernel got it.
+ */
+static int add_fw_cfg_items(struct v3_vm *vm, const struct v3_vm_config *cfg,
+			    uint64_t pm_offset, const char *cmdline,
+			    uint64_t initrd)
+{
+	void *fw_cfg = v3_device_find(vm, "fw_cfg");
+	const struct v3_fw_cfg_linux l = {
+		.setup = cfg->kernel, .setup_size = pm_offset,
+		.setup_addr = ZERO_PAGE,
+		.kernel = cfg->kernel + pm_offset,
+		.kernel_size = cfg->kernel_size - pm_offset,
+		.kernel_addr = KERNEL_LOAD,
+		.initrd = cfg->initrd, .initrd_size = cfg->initrd_size,
+		.initrd_addr = initrd,
+		.cmdline = cmdline, .cmdline_addr = CMDLINE,
+	};
+
+	return fw_cfg ? v3_fw_cfg_set_linux(fw_cfg, &l) : 0;
+}
+
 int v3_boot_linux(struct v3_vm *vm, const struct v3_vm_config *cfg,
 		  uint64_t rsdp, char *err, size_t errlen)
 {
@@ -202,6 +228,8 @@ int v3_boot_linux(struct v3_vm *vm, const struct v3_vm_config *cfg,
 	v3_memcpy(zp + BP_E820_TABLE, map, zp[BP_E820_ENTRIES] * sizeof(map[0]));
 	if (version >= 0x20e)
 		v3_memcpy(zp + BP_ACPI_RSDP, &rsdp, 8);
+	if (add_fw_cfg_items(vm, cfg, pm_offset, dst, initrd))
+		ERR("out of memory for fw_cfg's copy of the kernel and initrd");
 
 	/* 32-bit entry: flat __BOOT_CS (0x10) and __BOOT_DS (0x18). */
 	for (unsigned i = 0; i < 6; i++)

@@ -22,7 +22,7 @@ static unsigned next_vm_id;
 static const char *const default_devices[] = {
 	"debugcon", "debug-exit", "testdev", "acpi-pm", "pic", "pit", "rtc",
 	"i8042", "lapic", "ioapic", "uart", "pci", "virtio-blk", "virtio-net",
-	"passthrough",
+	"passthrough", "fw_cfg",
 };
 
 int v3_cr_init(struct v3_vm *vm);

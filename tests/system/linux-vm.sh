@@ -74,8 +74,9 @@ fi
 # The BIOS path, as the paper booted its guests: the VM starts in
 # Debian's SeaBIOS at the reset vector, which finds the virtio-blk disk
 # (a GRUB image with the same kernel and initramfs), boots it, and Linux
-# reaches the same shell. SeaBIOS gives the guest no ACPI tables without
-# QEMU's fw_cfg, so Linux ends with a halt rather than an ACPI power-off.
+# reaches the same shell. SeaBIOS finds fw_cfg (its CPU count and
+# etc/e820) but no ACPI tables there (no etc/table-loader), so Linux
+# ends with a halt rather than an ACPI power-off.
 if selected linux-vm-bios; then
 	lk=$("$top/tools/guest-linux" kernel)
 	binitrd=$BUILD/initrd/linux-smoke.cpio

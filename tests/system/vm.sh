@@ -170,3 +170,11 @@ fi
 kitten_vm_expect vm-mem-refused 2 \
 	'^vmrun: /vm.img: refused: cannot allocate 512 MiB of contiguous memory for the guest: the host has [0-9]+ MiB free, [0-9]+ MiB of it in one piece$' \
 	-- --mem 512M --qemu-arg "-m 560M" --kernel "$guests/basic.elf"
+
+# QEMU's fw_cfg device (palacios/devices/fw_cfg.c): the guest reads the
+# signature, the CPU count and the RAM size by port, the file directory
+# and etc/e820 by DMA, and a DMA aimed at MMIO fails with the error bit.
+for paging in nested shadow; do
+	vm_ktap "vm-fwcfg-$paging" -- --paging "$paging" --cpus 2 --mem 64M \
+		--guest-timeout 60 --kernel "$guests/fwcfg.elf" --append "cpus=2 mib=64"
+done
