@@ -75,6 +75,8 @@ V3_FIXTURE := tests/unit/v3_fixture.c palacios/core/hooks.c palacios/core/intr.c
 UNIT_TESTS += test_v3_testdev
 test_v3_testdev_SRCS := $(V3_FIXTURE) palacios/devices/debugcon.c \
 	palacios/devices/debug_exit.c palacios/devices/testdev.c
+UNIT_TESTS += test_v3_npt
+test_v3_npt_SRCS := $(V3_FIXTURE) palacios/paging/npt.c palacios/paging/ptable.c
 UNIT_TESTS += test_v3_fw_cfg
 test_v3_fw_cfg_SRCS := $(V3_FIXTURE) palacios/devices/fw_cfg.c
 include tests/unit/decoder.mk
