@@ -204,8 +204,9 @@ static void dma_transfer(struct fw_cfg *f)
 
 		f->offset += length < have ? length : have;
 	}
-	__atomic_store_n((uint32_t *)access, status ? 0x01000000u : 0,
-			 __ATOMIC_RELEASE);	/* be32 control: 0 or ERROR */
+	/* The control word back, big-endian: 0, or the error bit. The
+	 * guest may have put the structure at any byte address. */
+	v3_memcpy(access, (const uint8_t[4]){ 0, 0, 0, status }, 4);
 }
 
 static int fw_cfg_in(struct v3_vcpu *v, uint16_t port, void *data,

@@ -189,6 +189,10 @@ static void test_dma_select_read_skip(void **state)
 	fx_out(vm, FW_CFG_PORT_DMA + 4, __builtin_bswap32(LOW_ONLY), 4);
 	assert_int_equal(get_be(ram(vm) + LOW_ONLY, 4), 0);
 	assert_int_equal(buf[0], FW_CFG_ID_TRADITIONAL | FW_CFG_ID_DMA);
+	/* An access structure at an odd address works the same. */
+	assert_int_equal(dma_at(vm, LOW_ONLY + 0x101, FW_CFG_NB_CPUS << 16 |
+				FW_CFG_DMA_SELECT | FW_CFG_DMA_READ, 2, BUF + 1), 0);
+	assert_int_equal(buf[1], 2);
 	fx_vm_free(vm);
 }
 
