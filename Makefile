@@ -260,6 +260,13 @@ fuzz-guest: deps all guests
 		tools/check vm-guest-fuzz
 .PHONY: fuzz fuzz-guest
 
+# --- kvm-unit-tests as Palacios guests (tools/kut) -------------------------
+# Builds the suite into $(BUILD)/kut and runs a set of x86 tests in VMs
+# (KUT_TESTS="a b" for others); one line per test and a summary.
+kut: deps all
+	tools/kut
+.PHONY: kut
+
 # --- benchmark guests -------------------------------------------------------
 
 BENCH_GUESTS := $(BUILD)/bench/exit_cost.elf

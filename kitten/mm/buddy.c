@@ -313,6 +313,13 @@ int buddy_alloc_exact(struct buddy_pool *pool, uint64_t size, uint64_t align,
 		err = buddy_alloc(pool, order, pa);
 		taken = block_bytes(order);
 	}
+	/*
+	 * A power of two has no aligned block of its own (a 512 MiB guest
+	 * in a 768 MiB machine, whose first 512 MiB hold the kernel): any
+	 * aligned run of free blocks will do.
+	 */
+	if (err == -ENOMEM && !(want & (want - 1)))
+		return alloc_from_run(pool, size, align, pa);
 	if (err)
 		return err;
 	/* Keep [pa, pa+size) as naturally aligned blocks; free the tail. */
@@ -381,6 +388,34 @@ uint64_t buddy_free_bytes(const struct buddy_pool *pool)
 uint64_t buddy_managed_bytes(const struct buddy_pool *pool)
 {
 	return pool->managed_pages << BUDDY_PAGE_SHIFT;
+}
+
+uint64_t buddy_largest_run(const struct buddy_pool *pool, uint64_t align)
+{
+	uint64_t best = 0, run_pages = 0, i;
+	paddr_t run = 0;
+
+	if (!align || (align & (align - 1)))
+		return 0;
+	for (i = 0; i < pool->nr_pages;) {
+		uint8_t st = pool->state[i];
+		uint64_t n = st & ST_HEAD ? 1ULL << (st & ST_ORDER) : 1;
+		paddr_t start, end;
+
+		i += n;
+		if ((st & (ST_HEAD | ST_FREE)) != (ST_HEAD | ST_FREE)) {
+			run_pages = 0;
+			continue;
+		}
+		if (!run_pages)
+			run = pool->base + ((i - n) << BUDDY_PAGE_SHIFT);
+		run_pages += n;
+		start = (run + align - 1) & ~(align - 1);
+		end = run + (run_pages << BUDDY_PAGE_SHIFT);
+		if (end > start && end - start > best)
+			best = end - start;
+	}
+	return best;
 }
 
 int buddy_largest_free_order(const struct buddy_pool *pool)

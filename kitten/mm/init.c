@@ -263,6 +263,16 @@ uint64_t mm_largest_free(void)
 	return order < 0 ? 0 : PAGE_SIZE << order;
 }
 
+uint64_t mm_free_memory(uint64_t align, uint64_t *largest_run)
+{
+	unsigned long flags = spin_lock_irqsave(&phys_lock);
+	uint64_t free = buddy_free_bytes(&phys_pool);
+
+	*largest_run = buddy_largest_run(&phys_pool, align);
+	spin_unlock_irqrestore(&phys_lock, flags);
+	return free;
+}
+
 uint64_t mm_free_bytes(void)
 {
 	return buddy_free_bytes(&phys_pool);

@@ -8,7 +8,7 @@
  *
  * Guest memory comes from the page allocator as one contiguous extent,
  * the same physically contiguous memory the LWK gives its jobs, so the
- * nested page tables can map it with large pages.
+ * nested page tables can map it with large pages (docs/guest-memory.md).
  */
 #define pr_fmt(fmt) "vmm: " fmt
 
@@ -246,6 +246,7 @@ static const struct v3_host_ops kitten_host_ops = {
 	.size = sizeof(struct v3_host_ops),
 	.alloc_pages = host_alloc_pages,
 	.free_pages = host_free_pages,
+	.free_memory = mm_free_memory,
 	.malloc = kmem_zalloc,
 	.free = kmem_free,
 	.phys_to_virt = host_phys_to_virt,

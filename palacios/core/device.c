@@ -22,6 +22,7 @@ static const struct v3_device_type *const device_types[] = {
 	&v3_dev_virtio_blk,
 	&v3_dev_virtio_net,
 	&v3_dev_passthrough,
+	&v3_dev_fw_cfg,
 };
 
 static bool same(const char *a, const char *b)

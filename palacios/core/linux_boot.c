@@ -11,7 +11,7 @@
  * Low memory layout of the guest:
  *   0x07000  the zero page        0x20000  the command line
  *   0x9fc00  reserved (EBDA)      0xe0000  ACPI tables (reserved)
- *   0x100000 the kernel           top of RAM: the initrd
+ *   0x100000 the kernel           top of RAM below 3 GiB: the initrd
  *
  * The command line gets tsc_early_khz= with the host's TSC frequency
  * (the guest's TSC is the host's) and tsc=reliable, unless it sets them:
@@ -21,6 +21,8 @@
  * vCPU out of the CPU takes late. Both checks fail in a VM while the
  * TSC itself, the host's invariant TSC, is the better clock.
  */
+#include <palacios/device.h>
+#include <palacios/fw_cfg.h>
 #include <palacios/vmm.h>
 
 #define ZERO_PAGE	0x7000
@@ -110,14 +112,44 @@ static unsigned build_cmdline(char *dst, unsigned size, const char *given)
 	return n;
 }
 
-/* The PC memory map the guest is told: RAM less the BIOS-era holes. */
+/* The PC memory map the guest is told: RAM (v3_mem_layout) less the
+ * BIOS-era holes. */
 static unsigned build_e820(struct e820_entry *e, uint64_t mem)
 {
+	struct v3_ram_range r[2];
+	unsigned n = v3_mem_layout(mem, r);
+
 	e[0] = (struct e820_entry){ 0, 0x9fc00, 1 };
 	e[1] = (struct e820_entry){ 0x9fc00, 0x400, 2 };
 	e[2] = (struct e820_entry){ 0xe0000, 0x20000, 2 };
-	e[3] = (struct e820_entry){ 0x100000, mem - 0x100000, 1 };
-	return 4;
+	e[3] = (struct e820_entry){ 0x100000, r[0].end - 0x100000, 1 };
+	if (n > 1)
+		e[4] = (struct e820_entry){ r[1].start, r[1].end - r[1].start, 1 };
+	return 3 + n;
+}
+
+/*
+ * QEMU's -kernel items in fw_cfg, for firmware and tools that look there:
+ * the setup part (its header is in the zero page), the protected-mode
+ * kernel, the initrd and the command line as the kernel got it.
+ */
+static int add_fw_cfg_items(struct v3_vm *vm, const struct v3_vm_config *cfg,
+			    uint64_t pm_offset, const char *cmdline,
+			    uint64_t initrd)
+{
+	void *fw_cfg = v3_device_find(vm, "fw_cfg");
+	const struct v3_fw_cfg_linux l = {
+		.setup = cfg->kernel, .setup_size = pm_offset,
+		.setup_addr = ZERO_PAGE,
+		.kernel = cfg->kernel + pm_offset,
+		.kernel_size = cfg->kernel_size - pm_offset,
+		.kernel_addr = KERNEL_LOAD,
+		.initrd = cfg->initrd, .initrd_size = cfg->initrd_size,
+		.initrd_addr = initrd,
+		.cmdline = cmdline, .cmdline_addr = CMDLINE,
+	};
+
+	return fw_cfg ? v3_fw_cfg_set_linux(fw_cfg, &l) : 0;
 }
 
 int v3_boot_linux(struct v3_vm *vm, const struct v3_vm_config *cfg,
@@ -127,7 +159,7 @@ int v3_boot_linux(struct v3_vm *vm, const struct v3_vm_config *cfg,
 	uint8_t *zp = v3_gpa_to_hva(vm, ZERO_PAGE, 4096);
 	unsigned setup_sects, version, hdr_end;
 	uint64_t pm_offset, pm_size, init_size, initrd = 0, cl_len;
-	struct e820_entry map[4];
+	struct e820_entry map[5];
 	struct v3_vcpu *v = vm->vcpus[0];
 	void *dst;
 
@@ -174,11 +206,14 @@ int v3_boot_linux(struct v3_vm *vm, const struct v3_vm_config *cfg,
 
 	if (cfg->initrd) {
 		uint64_t max = get32(k, HDR_INITRD_MAX);
+		uint64_t low = cfg->mem_size < V3_LOW_RAM_TOP ? cfg->mem_size :
+			       V3_LOW_RAM_TOP;
 
-		initrd = (cfg->mem_size - cfg->initrd_size) & ~0xfffffull;
+		/* The top of the RAM below 4 GiB: the ramdisk fields are 32-bit. */
+		initrd = (low - cfg->initrd_size) & ~0xfffffull;
 		if (initrd + cfg->initrd_size > max + 1)
 			initrd = (max + 1 - cfg->initrd_size) & ~0xfffffull;
-		if (cfg->initrd_size > cfg->mem_size ||
+		if (cfg->initrd_size > low ||
 		    initrd < KERNEL_LOAD + init_size)
 			ERR("initrd (%llu MiB) does not fit above the kernel in %llu MiB",
 			    (unsigned long long)(cfg->initrd_size >> 20),
@@ -190,9 +225,11 @@ int v3_boot_linux(struct v3_vm *vm, const struct v3_vm_config *cfg,
 	}
 
 	zp[BP_E820_ENTRIES] = build_e820(map, cfg->mem_size);
-	v3_memcpy(zp + BP_E820_TABLE, map, sizeof(map));
+	v3_memcpy(zp + BP_E820_TABLE, map, zp[BP_E820_ENTRIES] * sizeof(map[0]));
 	if (version >= 0x20e)
 		v3_memcpy(zp + BP_ACPI_RSDP, &rsdp, 8);
+	if (add_fw_cfg_items(vm, cfg, pm_offset, dst, initrd))
+		ERR("out of memory for fw_cfg's copy of the kernel and initrd");
 
 	/* 32-bit entry: flat __BOOT_CS (0x10) and __BOOT_DS (0x18). */
 	for (unsigned i = 0; i < 6; i++)

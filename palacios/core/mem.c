@@ -8,6 +8,18 @@
 #include <palacios/host.h>
 #include <palacios/mem.h>
 
+unsigned v3_mem_layout(uint64_t mem_size, struct v3_ram_range r[2])
+{
+	if (mem_size <= V3_LOW_RAM_TOP) {
+		r[0] = (struct v3_ram_range){ 0, mem_size };
+		return 1;
+	}
+	r[0] = (struct v3_ram_range){ 0, V3_LOW_RAM_TOP };
+	r[1] = (struct v3_ram_range){ V3_HIGH_RAM_BASE,
+				      V3_HIGH_RAM_BASE + mem_size - V3_LOW_RAM_TOP };
+	return 2;
+}
+
 static bool overlaps(const struct v3_mem_region *r, unsigned n, uint64_t start,
 		     uint64_t end)
 {

@@ -87,10 +87,35 @@ static int tsc_write(struct v3_vcpu *v, uint32_t msr, uint64_t val, void *priv)
 	return 0;
 }
 
+/*
+ * AMD's legacy performance counters (PerfEvtSel0-3, PerfCtr0-3) as QEMU's
+ * TCG has them: writes are dropped and reads give 0. kvm-unit-tests
+ * resets them at start-up; Linux writes one and reads it back, finds no
+ * PMU ("not available due to virtualization") and never runs RDPMC.
+ */
+#define PERF_FIRST	0xc0010000
+#define PERF_LAST	0xc0010007
+
+static int perf_read(struct v3_vcpu *v, uint32_t msr, uint64_t *val, void *priv)
+{
+	(void)v, (void)msr, (void)priv;
+	*val = 0;
+	return 0;
+}
+
+static int perf_write(struct v3_vcpu *v, uint32_t msr, uint64_t val, void *priv)
+{
+	(void)v, (void)msr, (void)val, (void)priv;
+	return 0;
+}
+
 int v3_msr_init(struct v3_vm *vm)
 {
 	unsigned n = sizeof(stored) / sizeof(stored[0]);
 	int ret = v3_hook_msr(vm, 0x10, tsc_read, tsc_write, NULL);
+
+	for (uint32_t msr = PERF_FIRST; msr <= PERF_LAST && !ret; msr++)
+		ret = v3_hook_msr(vm, msr, perf_read, perf_write, NULL);
 
 	for (unsigned i = 0; i < n && !ret; i++)
 		ret = v3_hook_msr(vm, stored[i].msr, stored_read, stored_write,

@@ -184,32 +184,36 @@ static int build_info(struct v3_vm *vm, const struct v3_vm_config *cfg,
 	const char *cl = cfg->cmdline ? cfg->cmdline : "";
 	uint64_t cl_len = __builtin_strlen(cl) + 1;
 	struct mb_info mbi = { 0 };
-	struct mb_mmap map[3] = {
+	struct v3_ram_range r[2] = { { 0 }, { 0 } };
+	unsigned nr = v3_mem_layout(cfg->mem_size, r);
+	struct mb_mmap map[4] = {
 		{ 20, 0, 0x9fc00, 1 },
 		{ 20, 0x9fc00, 0x100000 - 0x9fc00, 2 },
-		{ 20, 0x100000, cfg->mem_size - 0x100000, 1 },
+		{ 20, 0x100000, r[0].end - 0x100000, 1 },
+		{ 20, r[1].start, r[1].end - r[1].start, 1 },
 	};
+	uint64_t map_size = (2 + nr) * sizeof(map[0]);
 	struct mb_module mod = { 0 };
 
 	mmap = info + sizeof(mbi);
-	mods = mmap + sizeof(map);
+	mods = mmap + map_size;
 	cmdline = mods + sizeof(mod);
 	at = (cmdline + cl_len + V3_PAGE_SIZE - 1) & V3_PAGE_MASK;
 	if (cfg->initrd) {
 		initrd = at;
 		at += cfg->initrd_size;
 	}
-	if (at > cfg->mem_size || at > 0xffffffffull)
+	if (at > r[0].end)
 		ERR("kernel, boot information and initrd need %llu KiB; the VM has %llu",
 		    (unsigned long long)(at >> 10),
 		    (unsigned long long)(cfg->mem_size >> 10));
 
 	mbi.flags = MBI_MEM | MBI_CMDLINE | MBI_MMAP;
 	mbi.mem_lower = 639;
-	mbi.mem_upper = (cfg->mem_size - 0x100000) >> 10;
+	mbi.mem_upper = (r[0].end - 0x100000) >> 10;
 	mbi.cmdline = cmdline;
 	mbi.mmap_addr = mmap;
-	mbi.mmap_length = sizeof(map);
+	mbi.mmap_length = map_size;
 	if (cfg->initrd) {
 		mbi.flags |= MBI_MODS;
 		mbi.mods_count = 1;
@@ -220,7 +224,7 @@ static int build_info(struct v3_vm *vm, const struct v3_vm_config *cfg,
 		if (put(vm, initrd, cfg->initrd, cfg->initrd_size))
 			ERR("initrd does not fit in guest memory");
 	}
-	if (put(vm, info, &mbi, sizeof(mbi)) || put(vm, mmap, map, sizeof(map)) ||
+	if (put(vm, info, &mbi, sizeof(mbi)) || put(vm, mmap, map, map_size) ||
 	    put(vm, mods, &mod, sizeof(mod)) || put(vm, cmdline, cl, cl_len))
 		ERR("boot information does not fit in guest memory");
 	*info_gpa = info;
@@ -260,7 +264,7 @@ int v3_boot_multiboot(struct v3_vm *vm, const struct v3_vm_config *cfg,
 		ret = load_elf(vm, cfg, &entry, &top, err, errlen);
 	if (ret)
 		return ret;
-	if (entry >= cfg->mem_size)
+	if (!v3_gpa_to_hva(vm, entry, 1))
 		ERR("kernel: entry point 0x%llx is outside guest memory",
 		    (unsigned long long)entry);
 	ret = build_info(vm, cfg, top, &info, err, errlen);

@@ -22,7 +22,7 @@ static unsigned next_vm_id;
 static const char *const default_devices[] = {
 	"debugcon", "debug-exit", "testdev", "acpi-pm", "pic", "pit", "rtc",
 	"i8042", "lapic", "ioapic", "uart", "pci", "virtio-blk", "virtio-net",
-	"passthrough",
+	"passthrough", "fw_cfg",
 };
 
 int v3_cr_init(struct v3_vm *vm);
@@ -56,13 +56,35 @@ static void vm_destroy(struct v3_vm *vm)
 	v3_free(vm);
 }
 
+/*
+ * Guest RAM is one host extent (docs/guest-memory.md): 1 GiB aligned
+ * when the host has such a run, so that nested paging maps it with
+ * 1 GiB pages, else 2 MiB aligned. It is laid out in guest-physical
+ * memory below 3 GiB and from 4 GiB (v3_mem_layout); the offset of each
+ * range in the extent is a multiple of 1 GiB, which keeps the alignment.
+ */
 static int add_ram(struct v3_vm *vm)
 {
+	struct v3_ram_range r[2];
+	unsigned n = v3_mem_layout(vm->mem_size, r);
+	uint64_t offset = 0;
+	int ret;
+
 	vm->ram_pages = vm->mem_size / V3_PAGE_SIZE;
-	vm->ram_hpa = v3_host->alloc_pages(vm->ram_pages, V3_LARGE_PAGE);
+	if (vm->mem_size >= V3_HUGE_PAGE)
+		vm->ram_hpa = v3_host->alloc_pages(vm->ram_pages, V3_HUGE_PAGE);
+	if (!vm->ram_hpa)
+		vm->ram_hpa = v3_host->alloc_pages(vm->ram_pages, V3_LARGE_PAGE);
 	if (!vm->ram_hpa)
 		return -V3_ENOMEM;
-	return v3_mem_add_ram(&vm->mem, 0, vm->mem_size, vm->ram_hpa);
+	for (unsigned i = 0; i < n; i++) {
+		ret = v3_mem_add_ram(&vm->mem, r[i].start, r[i].end - r[i].start,
+				     vm->ram_hpa + offset);
+		if (ret)
+			return ret;
+		offset += r[i].end - r[i].start;
+	}
+	return 0;
 }
 
 /* The disk image, copied: the guest writes to it. */
@@ -173,9 +195,15 @@ struct v3_vm *v3_vm_create(const struct v3_image *hdr, const void *image,
 	if (!vm->lock)
 		FAIL("out of memory");
 
-	if (add_ram(vm))
-		FAIL("cannot allocate %llu MiB of contiguous memory for the guest",
-		     (unsigned long long)(cfg.mem_size >> 20));
+	if (add_ram(vm)) {
+		uint64_t largest, free = v3_host->free_memory(V3_LARGE_PAGE, &largest);
+
+		FAIL("cannot allocate %llu MiB of contiguous memory for the guest: "
+		     "the host has %llu MiB free, %llu MiB of it in one piece",
+		     (unsigned long long)(cfg.mem_size >> 20),
+		     (unsigned long long)(free >> 20),
+		     (unsigned long long)(largest >> 20));
+	}
 	if (alloc_vcpus(vm))
 		FAIL("out of memory");
 	if (add_disk(vm, &cfg))

@@ -14,7 +14,8 @@ static const char *init_error = "v3_init() was not called";
 /* The operations Palacios calls; all must be present. */
 static bool host_ops_complete(const struct v3_host_ops *h)
 {
-	return h->alloc_pages && h->free_pages && h->malloc && h->free &&
+	return h->alloc_pages && h->free_pages && h->free_memory &&
+	       h->malloc && h->free &&
 	       h->phys_to_virt && h->virt_to_phys && h->vsnprintf && h->print &&
 	       h->num_cpus && h->cpu_id && h->cpu_khz && h->time_ns &&
 	       h->start_thread && h->join_thread && h->yield && h->sleep_ns && h->kick_thread &&

@@ -450,7 +450,7 @@ void v3_rtc_set_memory(void *rtc, uint64_t mem)
 {
 	struct rtc *r = rtc;
 	uint64_t ext_kb = mem > (1 << 20) ? (mem - (1 << 20)) >> 10 : 0;
-	uint64_t low = mem < (4ull << 30) ? mem : 4ull << 30;
+	uint64_t low = mem < V3_LOW_RAM_TOP ? mem : V3_LOW_RAM_TOP;
 	uint64_t mid = low > (16 << 20) ? (low - (16 << 20)) >> 16 : 0;
 	uint64_t high = (mem - low) >> 16;
 	unsigned long flags = v3_host->lock(r->lock);

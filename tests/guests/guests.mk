@@ -25,7 +25,7 @@ GUEST_OUT := $(BUILD)/guests
 
 GUESTS_32 := paging32 paging_pae wild_write triple_fault spin garbage passthrough \
 	passthrough_dev
-GUESTS_64 := basic mmio paging64 fuzz isolation
+GUESTS_64 := basic mmio paging64 fuzz isolation memsize fwcfg
 GUEST_ELFS := $(patsubst %,$(GUEST_OUT)/%.elf,$(GUESTS_32) $(GUESTS_64))
 
 # Sources per guest, relative to $(GUEST_SRC); the default is <name>.c.

@@ -149,3 +149,32 @@ if selected vm-passthrough-io; then
 		fail "vm-passthrough-io" "${ios:-no} I/O exits"
 	fi
 fi
+
+# Guest memory of any size (docs/guest-memory.md): a 2 GiB guest sees all
+# of its RAM in its memory map, and every 2 MiB of it written and read
+# back, under nested paging (one extent mapped with two 1 GiB pages) and
+# shadow paging. A guest larger than what Kitten has in one piece is
+# refused with what it asked and what is free (QEMU's last -m wins).
+for paging in nested shadow; do
+	vm_ktap "vm-memsize-2g-$paging" -- --verbose --paging "$paging" --mem 2G \
+		--guest-timeout 120 --kernel "$guests/memsize.elf" --append mib=2048
+done
+if selected vm-memsize-2g-nested; then
+	if tr -d '\r' <"$logs/vm-memsize-2g-nested.out" |
+		grep -q 'nested page tables: 2 x 1G, 0 x 2M, 0 x 4K$'; then
+		pass "vm-memsize-2g-nested: mapped with two 1 GiB pages"
+	else
+		fail "vm-memsize-2g-nested" "not two 1 GiB pages: $(grep -a 'nested page tables' "$logs/vm-memsize-2g-nested.out")"
+	fi
+fi
+kitten_vm_expect vm-mem-refused 2 \
+	'^vmrun: /vm.img: refused: cannot allocate 512 MiB of contiguous memory for the guest: the host has [0-9]+ MiB free, [0-9]+ MiB of it in one piece$' \
+	-- --mem 512M --qemu-arg "-m 560M" --kernel "$guests/basic.elf"
+
+# QEMU's fw_cfg device (palacios/devices/fw_cfg.c): the guest reads the
+# signature, the CPU count and the RAM size by port, the file directory
+# and etc/e820 by DMA, and a DMA aimed at MMIO fails with the error bit.
+for paging in nested shadow; do
+	vm_ktap "vm-fwcfg-$paging" -- --paging "$paging" --cpus 2 --mem 64M \
+		--guest-timeout 60 --kernel "$guests/fwcfg.elf" --append "cpus=2 mib=64"
+done

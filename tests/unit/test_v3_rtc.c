@@ -275,9 +275,9 @@ static void test_memory_fields(void **state)
 	assert_int_equal(cmos(vm, 0x17) | cmos(vm, 0x18) << 8, 0xffff);
 	assert_int_equal(cmos(vm, 0x30) | cmos(vm, 0x31) << 8, 0xffff);
 	assert_int_equal(cmos(vm, 0x34) | cmos(vm, 0x35) << 8,
-			 ((4ull << 30) - (16 << 20)) >> 16);
-	assert_int_equal(cmos(vm, 0x5b), 0x00);		/* 2 GiB above 4 GiB */
-	assert_int_equal(cmos(vm, 0x5c), 0x80);
+			 ((3ull << 30) - (16 << 20)) >> 16);
+	assert_int_equal(cmos(vm, 0x5b), 0x00);		/* 3 GiB above 4 GiB */
+	assert_int_equal(cmos(vm, 0x5c), 0xc0);
 	assert_int_equal(cmos(vm, 0x5d), 0x00);
 	for (unsigned i = 0x10; i <= 0x2d; i++)
 		sum += cmos(vm, i);

@@ -18,6 +18,8 @@ test_vsnprintf_CFLAGS := -Dvsnprintf=kernel_vsnprintf -Dsnprintf=kernel_snprintf
 
 UNIT_TESTS += test_buddy
 test_buddy_SRCS := kitten/mm/buddy.c
+UNIT_TESTS += test_buddy_runs
+test_buddy_runs_SRCS := kitten/mm/buddy.c
 
 UNIT_TESTS += test_kmem
 test_kmem_SRCS := kitten/mm/kmem.c
@@ -59,6 +61,8 @@ test_v3_ptable_SRCS := palacios/paging/ptable.c
 
 UNIT_TESTS += test_v3_mem
 test_v3_mem_SRCS := palacios/core/mem.c
+UNIT_TESTS += test_v3_mem_layout
+test_v3_mem_layout_SRCS := palacios/core/mem.c
 
 UNIT_TESTS += test_v3_image
 test_v3_image_SRCS := palacios/core/image.c
@@ -71,6 +75,10 @@ V3_FIXTURE := tests/unit/v3_fixture.c palacios/core/hooks.c palacios/core/intr.c
 UNIT_TESTS += test_v3_testdev
 test_v3_testdev_SRCS := $(V3_FIXTURE) palacios/devices/debugcon.c \
 	palacios/devices/debug_exit.c palacios/devices/testdev.c
+UNIT_TESTS += test_v3_npt
+test_v3_npt_SRCS := $(V3_FIXTURE) palacios/paging/npt.c palacios/paging/ptable.c
+UNIT_TESTS += test_v3_fw_cfg
+test_v3_fw_cfg_SRCS := $(V3_FIXTURE) palacios/devices/fw_cfg.c
 include tests/unit/decoder.mk
 include tests/unit/devices_apic.mk
 include tests/unit/devices_pci.mk

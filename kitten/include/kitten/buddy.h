@@ -50,7 +50,9 @@ int buddy_alloc_bytes(struct buddy_pool *pool, uint64_t size, paddr_t *pa);
 /*
  * Exactly size bytes (page multiple), contiguous and aligned to align (a
  * power of two): a block of the next power of two is split and the tail
- * given back at once. Free with buddy_free_range(pa, size).
+ * given back at once; failing that (or for any other size), a run of
+ * adjacent free blocks of any orders is searched from the lowest address.
+ * Free with buddy_free_range(pa, size).
  */
 int buddy_alloc_exact(struct buddy_pool *pool, uint64_t size, uint64_t align,
 		      paddr_t *pa);
@@ -65,6 +67,12 @@ int buddy_free(struct buddy_pool *pool, paddr_t pa);
 uint64_t buddy_free_bytes(const struct buddy_pool *pool);
 /* Everything ever given to the pool, free or allocated. */
 uint64_t buddy_managed_bytes(const struct buddy_pool *pool);
+/*
+ * The largest size buddy_alloc_exact(size, align) could take now: the
+ * longest run of adjacent free blocks, from its first aligned address
+ * (0 when none). For messages: "asked N, the largest free is M".
+ */
+uint64_t buddy_largest_run(const struct buddy_pool *pool, uint64_t align);
 /* The largest order that can be allocated now, or -1 when empty. */
 int buddy_largest_free_order(const struct buddy_pool *pool);
 

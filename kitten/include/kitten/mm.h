@@ -24,6 +24,9 @@ int page_alloc_exact(uint64_t size, uint64_t align, paddr_t *pa);
 int page_free_range(paddr_t pa, uint64_t size);
 /* The largest block that could be allocated now, in bytes. */
 uint64_t mm_largest_free(void);
+/* Bytes free, and the largest page_alloc_exact(size, align) that could
+ * succeed now (Palacios's free_memory). */
+uint64_t mm_free_memory(uint64_t align, uint64_t *largest_run);
 
 uint64_t mm_free_bytes(void);
 /* All memory the page allocator manages, free or not. */

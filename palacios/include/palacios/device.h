@@ -34,5 +34,6 @@ extern const struct v3_device_type v3_dev_debugcon;
 extern const struct v3_device_type v3_dev_debug_exit;
 extern const struct v3_device_type v3_dev_testdev;
 extern const struct v3_device_type v3_dev_acpi_pm;
+extern const struct v3_device_type v3_dev_fw_cfg;
 
 #endif

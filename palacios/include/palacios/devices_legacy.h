@@ -36,8 +36,8 @@ extern const struct v3_device_type v3_dev_passthrough;
 #define V3_EMULATED_IRQ_LINES	0x1f17u
 
 /*
- * Describe mem_bytes of guest RAM, laid out from address 0 without a
- * hole (as v3_vm_create does), in the CMOS fields SeaBIOS and old
+ * Describe mem_bytes of guest RAM, laid out below 3 GiB and from 4 GiB
+ * (v3_mem_layout, as v3_vm_create does), in the CMOS fields SeaBIOS and old
  * kernels read: base and extended KiB (0x15-0x18, 0x30-0x31), 64 KiB
  * blocks between 16 MiB and 4 GiB (0x34-0x35), 64 KiB blocks above
  * 4 GiB (0x5b-0x5d), the equipment byte (0x14) and the checksum

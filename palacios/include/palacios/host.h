@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define V3_HOST_OPS_VERSION 3
+#define V3_HOST_OPS_VERSION 4
 
 #define V3_EPERM	1
 #define V3_ENOENT	2
@@ -57,6 +57,9 @@ struct v3_host_ops {
 	 */
 	uint64_t (*alloc_pages)(uint64_t pages, uint64_t align);
 	void (*free_pages)(uint64_t pa, uint64_t pages);
+	/* Bytes free now, and in *largest the most alloc_pages could give
+	 * with that alignment: what a refusal tells the user. */
+	uint64_t (*free_memory)(uint64_t align, uint64_t *largest);
 	void *(*malloc)(size_t size);	/* zeroed */
 	void (*free)(void *ptr);
 	void *(*phys_to_virt)(uint64_t pa);

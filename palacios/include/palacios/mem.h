@@ -49,6 +49,23 @@ struct v3_mem_map {
 	unsigned nr_ram, nr_hooks;
 };
 
+/*
+ * Where a VM's RAM lies in guest-physical memory: from 0 up to 3 GiB,
+ * and the rest from 4 GiB, so the PC's 32-bit device window (PCI BARs,
+ * the test device at 0xD0000000, the IOAPIC and local APICs) never lies
+ * over RAM, as on QEMU's pc machine. Every memory map the guest is told
+ * (e820, multiboot, CMOS, fw_cfg) is made from this.
+ */
+#define V3_LOW_RAM_TOP		(3ULL << 30)
+#define V3_HIGH_RAM_BASE	(4ULL << 30)
+
+struct v3_ram_range {
+	uint64_t start, end;
+};
+
+/* The ranges of mem_size bytes of RAM laid out as above: 1 or 2. */
+unsigned v3_mem_layout(uint64_t mem_size, struct v3_ram_range r[2]);
+
 /* Add RAM [gpa, gpa + size) backed at hpa. -EINVAL, -EEXIST, -ENOSPC. */
 int v3_mem_add_ram(struct v3_mem_map *map, uint64_t gpa, uint64_t size,
 		   uint64_t hpa);

@@ -34,6 +34,7 @@ extern const struct v3_host_ops *v3_host;
 #define V3_PAGE_SIZE	4096ULL
 #define V3_PAGE_MASK	(~(V3_PAGE_SIZE - 1))
 #define V3_LARGE_PAGE	(2ULL << 20)
+#define V3_HUGE_PAGE	(1ULL << 30)
 
 struct v3_vm;
 struct v3_vcpu;
@@ -196,6 +197,7 @@ struct v3_vm {
 	unsigned passthrough_irq;
 	uint64_t passthrough_mem_base, passthrough_mem_size;
 	uint64_t npt_root;		/* host-physical root of nested tables */
+	uint64_t npt_pages[3];		/* its 4 KiB, 2 MiB and 1 GiB mappings */
 	struct v3_vcpu *vcpus[V3_IMAGE_MAX_VCPUS];
 };
 
