@@ -289,7 +289,11 @@ HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -D__KITTEN_HOST_TEST \
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/%,$(UNIT_TESTS))
 
 .SECONDEXPANSION:
-$(BUILD)/tests/unit/%: tests/unit/%.c $$(%_SRCS) $$(%_DEPS) tests/unit/support.c $(wildcard tests/unit/*.h)
+# Every header counts: a test compiles kernel sources that include them
+# (a changed CONFIG_NR_CPUS left test_acpi stale and passing).
+UNIT_HEADERS := $(wildcard tests/unit/*.h kitten/include/kitten/*.h \
+	kitten/arch/x86_64/include/arch/*.h palacios/include/palacios/*.h)
+$(BUILD)/tests/unit/%: tests/unit/%.c $$(%_SRCS) $$(%_DEPS) tests/unit/support.c $(UNIT_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $($*_CFLAGS) -o $@ $< $($*_SRCS) tests/unit/support.c -lcmocka $($*_LDLIBS)
 
