@@ -31,7 +31,7 @@ expect_boot numa-two-nodes 0 \
 	'2 NUMA node\(s\)' \
 	'distances from node 0: +10 +20' \
 	'HPET at 0xfed00000' \
-	'2 CPUs online' \
+	'4 CPUs online' \
 	-- --smp 4 --mem 512M --append "exit_when_done panic=exit" -- \
 	-object memory-backend-ram,size=256M,id=m0 \
 	-object memory-backend-ram,size=256M,id=m1 \
