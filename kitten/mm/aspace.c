@@ -527,7 +527,9 @@ int aspace_zero_locked(struct aspace *as, vaddr_t va, uint64_t len)
 		vaddr_t lo = MAX(va, r->start), hi = MIN(end, r->end);
 		int err;
 
-		if (lo >= hi || r->shm)
+		/* Shared pages, and the vDSO every process maps, are not the
+		 * process's to wipe (Linux maps the vDSO back unchanged). */
+		if (lo >= hi || r->shm || vdso_region(r->start))
 			continue;
 		err = pgtable_zero(&as->pt, lo, hi - lo, zero_phys, NULL);
 		if (err < 0)

@@ -6,8 +6,9 @@
  * middle of an anonymous mapping leaves its ends alone; MADV_DONTNEED
  * zeroes a range even with a PROT_NONE page in it, and again after the
  * pages were written anew (only written pages are zeroed by Kitten: the
- * answer must still be all zeros); mremap grows a mapping keeping its
- * bytes. One line per check.
+ * answer must still be all zeros), and leaves the vDSO, which every
+ * process shares, as it was; mremap grows a mapping keeping its bytes.
+ * One line per check.
  */
 #define _GNU_SOURCE
 #include <link.h>
@@ -15,7 +16,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 static int failed;
@@ -64,12 +67,30 @@ static int all_zero(const char *p, size_t len)
 	return 1;
 }
 
+/* MADV_DONTNEED of the vDSO: its code is still there and still runs. */
+static void vdso_survives_dontneed(long page)
+{
+	char *vdso = (char *)getauxval(AT_SYSINFO_EHDR);
+	struct timespec ts = { 0, 0 };
+
+	check(vdso != NULL, "the vDSO is mapped");
+	if (!vdso)
+		return;
+	madvise((void *)((uintptr_t)vdso & ~(uintptr_t)(page - 1)), page,
+		MADV_DONTNEED);
+	check(memcmp(vdso, "\177ELF", 4) == 0,
+	      "MADV_DONTNEED leaves the vDSO as it was");
+	check(clock_gettime(CLOCK_MONOTONIC, &ts) == 0 && ts.tv_sec + ts.tv_nsec > 0,
+	      "clock_gettime through the vDSO after it");
+}
+
 int main(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	char *m, *g;
 
 	signal(SIGSEGV, on_segv);
+	vdso_survives_dontneed(page);
 	dl_iterate_phdr(find_relro, NULL);
 	check(relro_start != 0, "the program has a PT_GNU_RELRO range");
 	uintptr_t in = (relro_start + page - 1) & ~(uintptr_t)(page - 1);
