@@ -147,6 +147,7 @@ static struct worker workers[MAX_THREADS];
 static char stacks[MAX_THREADS][STACK_SIZE] __attribute__((aligned(4096)));
 static uint64_t seed = 1, total_calls = 1000000;
 static int nthreads = 4, trace, is_root, memory;
+static uint64_t trace_from = UINT64_MAX;	/* each thread's calls from this on */
 static uint64_t nranks = 1;	/* SMARTMAP windows 0..nranks-1 are the job's */
 static uint64_t skips[16];	/* --skip NR: to narrow down a failure */
 static int nr_skips;
@@ -758,7 +759,7 @@ static void *fuzz_thread(void *p)
 		s->nr = nr;
 		for (int i = 0; i < 6; i++)
 			s->arg[i] = a[i];
-		if (trace)
+		if (trace || s->count >= trace_from)
 			print_call("call", w->id);
 		if (nr == NR_ARCH_PRCTL && a[0] == 0x1002)
 			ret = set_fs_and_restore(a, w->fs_base);
@@ -975,7 +976,7 @@ static void remove_new_entries(void)
 
 static void usage(void)
 {
-	out("usage: sysfuzz [--seed N] [--calls N] [--threads N] [--skip NR]... [--trace] [--memory]\n");
+	out("usage: sysfuzz [--seed N] [--calls N] [--threads N] [--skip NR]... [--trace] [--trace-from N] [--memory]\n");
 	syscall(SYS_exit_group, 2);
 }
 
@@ -986,6 +987,8 @@ static void parse_args(int argc, char **argv)
 			trace = 1;
 		else if (!strcmp(argv[i], "--memory"))
 			memory = 1;
+		else if (i + 1 < argc && !strcmp(argv[i], "--trace-from"))
+			trace_from = strtoull(argv[++i], NULL, 0);
 		else if (i + 1 < argc && !strcmp(argv[i], "--seed"))
 			seed = strtoull(argv[++i], NULL, 0);
 		else if (i + 1 < argc && !strcmp(argv[i], "--calls"))
