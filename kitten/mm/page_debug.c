@@ -26,28 +26,29 @@ static const void **freer;	/* per page: who freed it, NULL if not poisoned */
 static unsigned *owner_of;	/* per page: the extent owner that had it */
 static uint64_t nr_pages;
 
-bool page_debug_init(paddr_t top)
+/* A zeroed table of bytes from the page allocator, or NULL. */
+static void *zeroed_table(uint64_t bytes)
 {
-	uint64_t bytes = (top >> PAGE_SHIFT) * sizeof(*freer);
 	unsigned order = 0;
 	paddr_t pa;
 
 	while ((PAGE_SIZE << order) < bytes)
 		order++;
 	if (page_alloc(order, &pa))
-		return false;
+		return NULL;
 	memset(__va(pa), 0, PAGE_SIZE << order);
-	freer = __va(pa);
-	bytes = (top >> PAGE_SHIFT) * sizeof(*owner_of);
-	for (order = 0; (PAGE_SIZE << order) < bytes; order++)
-		;
-	if (page_alloc(order, &pa)) {
-		freer = NULL;
-		return false;
-	}
-	memset(__va(pa), 0, PAGE_SIZE << order);
-	owner_of = __va(pa);
-	nr_pages = top >> PAGE_SHIFT;
+	return __va(pa);
+}
+
+bool page_debug_init(paddr_t top)
+{
+	uint64_t pages = top >> PAGE_SHIFT;
+
+	owner_of = zeroed_table(pages * sizeof(*owner_of));
+	freer = owner_of ? zeroed_table(pages * sizeof(*freer)) : NULL;
+	if (!freer)
+		return false;	/* freer is what turns the checks on */
+	nr_pages = pages;
 	return true;
 }
 
